@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ApiDeps, appRouter, checkHealth, createHttpContext, RateLimitedError } from '@devflow/api';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { trpcServer } from '@hono/trpc-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type RequestIdVariables, requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { clientIp } from './client-ip';
+import type { ServerLogger } from './logger';
+
+/** Requests bodies above this are refused with 413 before anything parses them. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Calls in one tRPC batch at most; the client package batches up to the same number. */
+export const MAX_BATCH_SIZE = 50;
+
+/** What `createApp` needs. */
+export type AppOptions = {
+  deps: ApiDeps;
+  log: ServerLogger;
+  /** Proxy hops whose `X-Forwarded-For` entries are believed. */
+  trustProxy: number;
+  /** Folder of the built web app (`apps/web/dist`); served at `/` when present. */
+  webDir: string;
+};
+
+type Env = { Variables: RequestIdVariables };
+
+/**
+ * The whole HTTP surface on one Hono app: `/healthz`, `/trpc/*` and the web app. No business logic
+ * lives here; it only adapts HTTP to the API package.
+ */
+export function createApp(options: AppOptions) {
+  const { deps, log, trustProxy, webDir } = options;
+  const app = new Hono<Env>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // The path only: query strings can carry tokens (OAuth codes) and never reach the logs.
+    log.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
+  });
+  app.use(secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'strict-origin-when-cross-origin' }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      // The unread rest of the body is still on the socket: close it rather than parse it.
+      onError: (c) =>
+        c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than 1 MiB.' } }, 413, {
+          connection: 'close',
+        }),
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    const { ok, db, cache } = await checkHealth(deps);
+    return c.json({ ok, db, cache }, ok ? 200 : 503);
+  });
+
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      router: appRouter,
+      endpoint: '/trpc',
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: (opts, c) =>
+        createHttpContext({
+          deps,
+          headers: opts.req.headers,
+          ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
+          requestId: c.get('requestId'),
+          resHeaders: opts.resHeaders,
+        }),
+      onError: ({ error, path, type }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          log.error({ err: error.cause ?? error, path, type }, 'procedure failed');
+        }
+      },
+      responseMeta: ({ errors }) => {
+        const limited = errors.find((error) => error.cause instanceof RateLimitedError);
+        if (limited?.cause instanceof RateLimitedError) {
+          return { headers: new Headers({ 'retry-after': String(limited.cause.retryAfterSeconds) }) };
+        }
+        return {};
+      },
+    }),
+  );
+
+  mountWebApp(app, webDir);
+  return app;
+}
+
+/** Serves the built web app with a single-page fallback, or a short note when it is not built. */
+function mountWebApp(app: Hono<Env>, webDir: string) {
+  const indexFile = join(webDir, 'index.html');
+  if (!existsSync(indexFile)) {
+    app.get('/', (c) =>
+      c.text('DevFlow API is running. Build the web app with `pnpm --filter @devflow/web build`.'),
+    );
+    return;
+  }
+  const indexHtml = readFileSync(indexFile, 'utf8');
+  app.use('/assets/*', serveStatic({ root: webDir }));
+  app.use('/*', serveStatic({ root: webDir }));
+  app.get('*', (c) => {
+    const reserved = ['/trpc', '/api', '/auth', '/docs', '/openapi.json', '/healthz'];
+    if (reserved.some((prefix) => c.req.path === prefix || c.req.path.startsWith(`${prefix}/`))) {
+      return c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.path}.` } }, 404);
+    }
+    return c.html(indexHtml);
+  });
+}

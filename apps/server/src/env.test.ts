@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEnv } from './env';
+
+describe('configuration', () => {
+  it('starts on embedded defaults with an empty environment', () => {
+    const env = loadEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.PORT).toBe(3000);
+    expect(env.HOST).toBe('127.0.0.1');
+    expect(env.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(env.mailOutbox).toMatch(/\.data\/outbox\.jsonl$/);
+    expect(env.RATE_LIMITS.loginAccountIp).toEqual({ points: 10, durationSeconds: 900 });
+  });
+
+  it('treats empty variables as unset, as docker-compose and .env files produce them', () => {
+    const env = loadEnv({ DATABASE_URL: '', REDIS_URL: ' ', SMTP_URL: '' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it('reads real services and overrides', () => {
+    const env = loadEnv({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: '8080',
+      PUBLIC_URL: 'https://devflow.example.com/',
+      RATE_LIMITS: '{"writes":{"points":120,"durationSeconds":60}}',
+    });
+    expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/test');
+    expect(env.PORT).toBe(8080);
+    expect(env.publicUrl).toBe('https://devflow.example.com');
+    expect(env.RATE_LIMITS.writes).toEqual({ points: 120, durationSeconds: 60 });
+    expect(env.RATE_LIMITS.register).toEqual({ points: 20, durationSeconds: 3600 });
+  });
+
+  it('names every invalid variable in one error', () => {
+    let error: unknown;
+    try {
+      loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://db', LOG_LEVEL: 'loud', GITHUB_CLIENT_ID: 'abc' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const variables = (error as ConfigError).problems.map((p) => p.variable).sort();
+    expect(variables).toEqual(['DATABASE_URL', 'GITHUB_CLIENT_SECRET', 'LOG_LEVEL', 'PORT']);
+    expect((error as ConfigError).message).toMatch(/PORT: .*\(got "eighty"\)/);
+    expect((error as ConfigError).message).toMatch(/DATABASE_URL: must be a URL like postgres:\/\//);
+  });
+
+  it('refuses RATE_LIMITS that is not JSON or has unknown limits', () => {
+    expect(() => loadEnv({ RATE_LIMITS: '{nope' })).toThrow(/RATE_LIMITS: must be a JSON object/);
+    expect(() => loadEnv({ RATE_LIMITS: '{"logins":3}' })).toThrow(/RATE_LIMITS/);
+    expect(() => loadEnv({ RATE_LIMITS: '{"writes":{"points":-1,"durationSeconds":60}}' })).toThrow(
+      /RATE_LIMITS: .*\(writes\.points\)/,
+    );
+  });
+
+  it('never echoes secrets back in the error', () => {
+    expect(() => loadEnv({ REDIS_URL: 'http://:hunter2@cache' })).toThrow(/REDIS_URL/);
+    try {
+      loadEnv({ REDIS_URL: 'http://:hunter2@cache' });
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
+});

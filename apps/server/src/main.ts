@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import type { ApiConfig, ApiDeps } from '@devflow/api';
+import { createCache } from '@devflow/cache';
+import { createDb } from '@devflow/db';
+import { createApp } from './app';
+import { ConfigError, loadEnv, type ServerEnv } from './env';
+import { startHttpServer } from './http-server';
+import { createLogger } from './logger';
+
+const webDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Builds the API's configuration from the server's environment. */
+function apiConfig(env: ServerEnv): ApiConfig {
+  return {
+    publicUrl: env.publicUrl,
+    secureCookies: env.publicUrl.startsWith('https:'),
+    rateLimits: env.RATE_LIMITS,
+    mailOutbox: env.mailOutbox,
+    smtpUrl: env.SMTP_URL,
+    nodeEnv: env.NODE_ENV,
+  };
+}
+
+/**
+ * Starts DevFlow: validates the environment, opens the database (migrating it) and the cache,
+ * serves HTTP, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+async function main() {
+  let env: ServerEnv;
+  try {
+    env = loadEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const log = createLogger(env.LOG_LEVEL);
+  const dbHandle = await createDb({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    poolSize: env.DB_POOL_SIZE,
+  });
+  await dbHandle.migrate();
+  const cache = createCache({ redisUrl: env.REDIS_URL });
+  const deps: ApiDeps = { db: dbHandle.db, dbHandle, cache, config: apiConfig(env), log };
+  const app = createApp({ deps, log, trustProxy: env.TRUST_PROXY, webDir });
+  const server = await startHttpServer(app, env.HOST, env.PORT);
+  log.info({ url: server.url, publicUrl: env.publicUrl, db: dbHandle.kind, cache: cache.kind }, 'listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await server.stop();
+    await Promise.allSettled([dbHandle.close(), cache.close()]);
+    log.info({}, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,33 @@
+import type { ApiConfig } from '@devflow/api';
+import { createTestDeps, type TestDeps } from '@devflow/api/testing';
+import { createApp } from '../app';
+import { startHttpServer } from '../http-server';
+import { createLogger } from '../logger';
+
+/** A real DevFlow HTTP server for one test file, on a free port, over the run's backends. */
+export type TestServer = { url: string; deps: TestDeps; stop(): Promise<void> };
+
+/**
+ * Starts the real Hono app (same middleware, same tRPC mount) on 127.0.0.1 with a fresh database and
+ * cache namespace. `publicUrl` is the server's own URL so CSRF checks pass for same-origin calls.
+ */
+export async function startTestServer(
+  config: Partial<ApiConfig> = {},
+  webDir = '/nonexistent',
+): Promise<TestServer> {
+  const deps = await createTestDeps(config);
+  const log = createLogger('silent');
+  let publicUrl = 'http://127.0.0.1';
+  const app = createApp({ deps: { ...deps, log }, log, trustProxy: 0, webDir });
+  const server = await startHttpServer(app, '127.0.0.1', 0);
+  publicUrl = server.url;
+  deps.config.publicUrl = config.publicUrl ?? publicUrl;
+  return {
+    url: server.url,
+    deps,
+    stop: async () => {
+      await server.stop(2000);
+      await deps.close();
+    },
+  };
+}

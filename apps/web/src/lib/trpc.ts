@@ -1,0 +1,14 @@
+import type { AppRouter } from '@devflow/api';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+
+/** Calls in one HTTP batch at most (the server accepts 50). */
+export const MAX_BATCH_ITEMS = 20;
+
+/** The typed tRPC client: same origin, session cookie sent automatically. */
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH_ITEMS })],
+});
+
+/** React bindings: `useTRPC()` gives typed query and mutation options for TanStack Query. */
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();

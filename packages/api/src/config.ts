@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const window = z.object({
+  points: z.number().int().positive(),
+  durationSeconds: z.number().int().positive(),
+});
+
+/** Rate limits from the contract; `RATE_LIMITS` (JSON) may override any of them. */
+export const rateLimitsSchema = z
+  .object({
+    loginAccountIp: window.default({ points: 10, durationSeconds: 15 * 60 }),
+    loginIp: window.default({ points: 50, durationSeconds: 15 * 60 }),
+    register: window.default({ points: 20, durationSeconds: 60 * 60 }),
+    otpRequest: window.default({ points: 5, durationSeconds: 60 * 60 }),
+    otpTries: z.number().int().positive().default(5),
+    writes: window.default({ points: 60, durationSeconds: 60 }),
+  })
+  .strict();
+
+/** Effective rate limits. */
+export type RateLimits = z.infer<typeof rateLimitsSchema>;
+
+/** The API's share of the configuration (the server's `env.ts` builds it from the environment). */
+export type ApiConfig = {
+  /** Where browsers reach the server; its origin is the only one cookie-authenticated mutations accept. */
+  publicUrl: string;
+  /** Mark cookies `Secure` (when `publicUrl` is https). */
+  secureCookies: boolean;
+  rateLimits: RateLimits;
+  /** Where OTP mails go when no SMTP server is configured. */
+  mailOutbox: string;
+  smtpUrl: string | undefined;
+  nodeEnv: 'development' | 'production' | 'test';
+};
+
+/** An `ApiConfig` with the contract's defaults, for tests and scripts; `overrides` win. */
+export function defaultApiConfig(overrides: Partial<ApiConfig> = {}): ApiConfig {
+  return {
+    publicUrl: 'http://127.0.0.1:3000',
+    secureCookies: false,
+    rateLimits: rateLimitsSchema.parse({}),
+    mailOutbox: '.data/outbox.jsonl',
+    smtpUrl: undefined,
+    nodeEnv: 'test',
+    ...overrides,
+  };
+}

@@ -1,0 +1,15 @@
+export { type ApiConfig, defaultApiConfig, type RateLimits, rateLimitsSchema } from './config';
+export {
+  type Context,
+  type CreateContextOptions,
+  createContextInner,
+  type RequestInfo,
+  type SessionUser,
+  type TokenSource,
+} from './context';
+export { type ApiDeps, type Logger, silentLogger } from './deps';
+export { RateLimitedError } from './errors';
+export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
+export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
+export { checkHealth, type Health } from './services/health';
+export { INTERNAL_ERROR_MESSAGE } from './trpc';

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { healthOutput } from '../schemas/health';
+import { checkHealth } from '../services/health';
+import { publicProcedure, router } from '../trpc';
+
+/** Liveness of the API and its dependencies. */
+export const healthRouter = router({
+  /** Reports whether the database and the cache answer, and which ones this server runs on. */
+  check: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/health', tags: ['health'], summary: 'Service health' } })
+    .input(z.void())
+    .output(healthOutput)
+    .query(async ({ ctx }) => {
+      const { ok, db, cache } = await checkHealth(ctx.deps);
+      return { ok, db, cache };
+    }),
+});

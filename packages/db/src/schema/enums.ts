@@ -1,0 +1,19 @@
+import { pgEnum } from 'drizzle-orm/pg-core';
+
+/** Roles in increasing order of power: user < moderator < admin. */
+export const userRole = pgEnum('user_role', ['user', 'moderator', 'admin']);
+
+/** What a reply thread hangs from. */
+export const replyTarget = pgEnum('reply_target', ['question', 'answer']);
+
+/** Every kind of post a reaction (like/dislike) can be set on. */
+export const reactionTarget = pgEnum('reaction_target', ['question', 'answer', 'reply']);
+
+/** Kinds of post that keep an edit history. */
+export const revisionTarget = pgEnum('revision_target', ['question', 'answer']);
+
+/** Why a user was notified. */
+export const notificationType = pgEnum('notification_type', ['answer', 'reply', 'follow', 'accepted']);
+
+/** OAuth providers DevFlow can sign in with. */
+export const oauthProvider = pgEnum('oauth_provider', ['github', 'google']);

@@ -1,0 +1,7 @@
+export * from './enums';
+export * from './follows';
+export * from './notifications';
+export * from './questions';
+export * from './reactions';
+export * from './replies';
+export * from './users';

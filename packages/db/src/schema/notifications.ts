@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, pgTable, timestamp } from 'drizzle-orm/pg-core';
+import { notificationType } from './enums';
+import { users } from './users';
+
+/** What happened to a user's posts or profile, created in the same transaction as its cause. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: notificationType().notNull(),
+    actorId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    questionId: bigint({ mode: 'number' }),
+    answerId: bigint({ mode: 'number' }),
+    replyId: bigint({ mode: 'number' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.id.desc().nullsFirst()),
+    index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
+  ],
+);

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { createDb, type DbHandle } from './client';
+
+/**
+ * Test databases. With `DATABASE_URL` set (CI's second pass) every call creates a private database on
+ * that server, named `devflow_t_<random>`, migrates it and drops it on `close()`; otherwise an
+ * in-memory PGlite. Either way a test file never sees another file's rows or another run's.
+ */
+export async function createTestDb(): Promise<DbHandle> {
+  // Tests are a runtime of their own: this is where they learn which backend the run targets.
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const handle = await createDb({ dataDir: 'memory' });
+    await handle.migrate();
+    return handle;
+  }
+  const name = `devflow_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await createDb({ databaseUrl: url.toString(), poolSize: 4 });
+  await handle.migrate();
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end({ timeout: 5 });
+      }
+    },
+  };
+}
+
+/** The URL of a fresh, empty (unmigrated) PostgreSQL database, or null when `DATABASE_URL` is unset. */
+export async function createEmptyPostgresDatabase(): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+} | null> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) return null;
+  const name = `devflow_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end({ timeout: 5 });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      await dropper.end({ timeout: 5 });
+    },
+  };
+}

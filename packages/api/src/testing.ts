@@ -1,4 +1,5 @@
 import { createTestCache } from '@devflow/cache/testing';
+import { users } from '@devflow/db';
 import { createTestDb } from '@devflow/db/testing';
 import { type ApiConfig, defaultApiConfig } from './config';
 import { createContextInner, type SessionUser } from './context';
@@ -30,4 +31,40 @@ export async function createTestDeps(config: Partial<ApiConfig> = {}): Promise<T
 /** A caller acting as `user` (or anonymous), without HTTP. */
 export function callerFor(deps: ApiDeps, user: SessionUser | null = null) {
   return createCaller(createContextInner({ deps, user }));
+}
+
+let sequence = 0;
+
+/** Inserts a user directly (no password, no HTTP) and returns it as procedures see it. */
+export async function createTestUser(
+  deps: Pick<ApiDeps, 'db'>,
+  overrides: Partial<{
+    username: string;
+    email: string;
+    role: SessionUser['role'];
+    suspendedUntil: Date | null;
+    emailVerified: boolean;
+  }> = {},
+): Promise<SessionUser> {
+  sequence += 1;
+  const username = overrides.username ?? `user${sequence}_${Math.random().toString(36).slice(2, 8)}`;
+  const [row] = await deps.db
+    .insert(users)
+    .values({
+      username,
+      email: overrides.email ?? `${username}@example.com`,
+      role: overrides.role ?? 'user',
+      suspendedUntil: overrides.suspendedUntil ?? null,
+      emailVerified: overrides.emailVerified ?? true,
+    })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    role: row.role,
+    emailVerified: row.emailVerified,
+    suspendedUntil: row.suspendedUntil,
+  };
 }

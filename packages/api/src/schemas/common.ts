@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * An id as clients send it: a string of digits ("Ids are strings", CONTRACT.md), turned into the
+ * number the database uses. Anything else — negative, fractional, huge, non-numeric — is BAD_REQUEST.
+ */
+export const idInput = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'must be a numeric id')
+  .transform(Number);
+
+/** An id as the API returns it. */
+export const idOutput = z.string();
+
+/** An ISO-8601 timestamp as the API returns it. */
+export const isoDate = z.string();
+
+/** Page size: 1..100, default 20. */
+export const limitInput = z.number().int().min(1).max(100).default(20);
+
+/** An opaque cursor from a previous page's `nextCursor`. */
+export const cursorInput = z.string().max(500).nullish();
+
+/** `{ cursor?, limit? }` for every paginated procedure. */
+export const pageInput = z.object({ cursor: cursorInput, limit: limitInput });
+
+/** `Page<T>`: `{ items: T[], nextCursor: string | null }`. */
+export function pageOutput<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Roles, weakest first. */
+export const roleSchema = z.enum(['user', 'moderator', 'admin']);
+
+/** A user as shown next to a post or in a list. */
+export const userSummary = z.object({
+  id: idOutput,
+  username: z.string(),
+  displayName: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+});
+
+/** `{ ok: true }` for mutations that return nothing else. */
+export const okOutput = z.object({ ok: z.literal(true) });
+
+/** Converts a database id to the API's string id. */
+export const toId = (id: number): string => String(id);
+
+/** Converts a timestamp to the API's ISO string. */
+export const toIso = (date: Date): string => date.toISOString();

@@ -1,6 +1,7 @@
 import { createTestCache } from '@devflow/cache/testing';
-import { users } from '@devflow/db';
+import { answers, questions, users } from '@devflow/db';
 import { createTestDb } from '@devflow/db/testing';
+import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig } from './config';
 import { createContextInner, type SessionUser } from './context';
 import { type ApiDeps, silentLogger } from './deps';
@@ -67,4 +68,55 @@ export async function createTestUser(
     emailVerified: row.emailVerified,
     suspendedUntil: row.suspendedUntil,
   };
+}
+
+/** Inserts a question directly (no tags, no revision) for tests of other domains. */
+export async function createTestQuestion(
+  deps: Pick<ApiDeps, 'db'>,
+  author: { id: number },
+  overrides: Partial<{ title: string; body: string; createdAt: Date; deletedAt: Date | null }> = {},
+) {
+  sequence += 1;
+  const body = overrides.body ?? `Body of test question ${sequence}, long enough to be valid.`;
+  const [row] = await deps.db
+    .insert(questions)
+    .values({
+      authorId: author.id,
+      title: overrides.title ?? `Test question number ${sequence}`,
+      body,
+      bodyHtml: `<p>${body}</p>`,
+      createdAt: overrides.createdAt,
+      lastActivityAt: overrides.createdAt,
+      deletedAt: overrides.deletedAt ?? null,
+    })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+/** Inserts an answer directly and bumps the question's answer count, for tests of other domains. */
+export async function createTestAnswer(
+  deps: Pick<ApiDeps, 'db'>,
+  author: { id: number },
+  question: { id: number },
+  overrides: Partial<{ body: string; createdAt: Date }> = {},
+) {
+  sequence += 1;
+  const body = overrides.body ?? `Test answer ${sequence} with enough words.`;
+  const [row] = await deps.db
+    .insert(answers)
+    .values({
+      questionId: question.id,
+      authorId: author.id,
+      body,
+      bodyHtml: `<p>${body}</p>`,
+      createdAt: overrides.createdAt,
+    })
+    .returning();
+  if (!row) throw new Error('insert returned no row');
+  await deps.db
+    .update(questions)
+    .set({ answerCount: sql`${questions.answerCount} + 1` })
+    .where(eq(questions.id, question.id));
+  return row;
 }

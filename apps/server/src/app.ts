@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ApiDeps, appRouter, checkHealth, createHttpContext, RateLimitedError } from '@devflow/api';
+import {
+  type ApiDeps,
+  appRouter,
+  cacheMetricsText,
+  checkHealth,
+  createHttpContext,
+  RateLimitedError,
+} from '@devflow/api';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
@@ -70,6 +77,9 @@ export function createApp(options: AppOptions) {
     return c.json({ ok, db, cache }, ok ? 200 : 503);
   });
 
+  // Cache hit/miss/error counters (Prometheus text); counts only, nothing about users or content.
+  app.get('/metrics', (c) => c.text(cacheMetricsText(deps.cache)));
+
   app.use(
     '/trpc/*',
     trpcServer({
@@ -116,7 +126,7 @@ function mountWebApp(app: Hono<Env>, webDir: string) {
   app.use('/assets/*', serveStatic({ root: webDir }));
   app.use('/*', serveStatic({ root: webDir }));
   app.get('*', (c) => {
-    const reserved = ['/trpc', '/api', '/auth', '/docs', '/openapi.json', '/healthz'];
+    const reserved = ['/trpc', '/api', '/auth', '/docs', '/openapi.json', '/healthz', '/metrics'];
     if (reserved.some((prefix) => c.req.path === prefix || c.req.path.startsWith(`${prefix}/`))) {
       return c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.path}.` } }, 404);
     }

@@ -31,6 +31,8 @@ export type ApiConfig = {
   mailOutbox: string;
   smtpUrl: string | undefined;
   nodeEnv: 'development' | 'production' | 'test';
+  /** Cache public pages (question pages, first list pages, profiles); default on (`CACHE_PAGES`). */
+  pageCache?: boolean;
 };
 
 /** An `ApiConfig` with the contract's defaults, for tests and scripts; `overrides` win. */

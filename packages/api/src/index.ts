@@ -11,5 +11,10 @@ export { type ApiDeps, type Logger, silentLogger } from './deps';
 export { RateLimitedError } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
+export {
+  type CacheStats,
+  cacheMetricsText,
+  cacheStatsOf,
+} from './services/cached';
 export { checkHealth, type Health } from './services/health';
 export { INTERNAL_ERROR_MESSAGE } from './trpc';

@@ -11,9 +11,12 @@ import { Hono } from 'hono';
 import postgres from 'postgres';
 import {
   answersSql,
+  depthFirst,
   listKeysetSql,
   listOffsetSql,
   questionRowSql,
+  THREAD_MAX_DEPTH,
+  THREAD_MAX_NODES,
   type ThreadRow,
   tagsSql,
   threadCteSql,
@@ -99,27 +102,28 @@ app.get('/bare/thread-per-level', async (c) => {
   const id = Number(c.req.query('id'));
   const all: ThreadRow[] = [];
   let level = await threadRootsSql(sql, type, id);
-  while (level.length > 0) {
+  for (let depth = 1; level.length > 0 && depth <= THREAD_MAX_DEPTH; depth += 1) {
     all.push(...level);
     level = await threadLevelSql(
       sql,
       level.map((r) => r.id),
     );
   }
-  return c.json(ok(toTree(all)));
+  return c.json(ok(toTree(depthFirst(all))));
 });
 
 /** reply.thread the most naive way: one query per reply for its children (classic N+1). */
 app.get('/bare/thread-per-node', async (c) => {
   const type = c.req.query('type') ?? 'question';
   const id = Number(c.req.query('id'));
+  // Depth-first, one query per reply for its children, until the page is full.
   const all: ThreadRow[] = [];
-  const queue = await threadRootsSql(sql, type, id);
-  while (queue.length > 0) {
-    const node = queue.shift();
+  const stack = (await threadRootsSql(sql, type, id)).reverse();
+  while (stack.length > 0 && all.length < THREAD_MAX_NODES) {
+    const node = stack.pop();
     if (!node) break;
     all.push(node);
-    queue.push(...(await threadLevelSql(sql, [node.id])));
+    stack.push(...(await threadLevelSql(sql, [node.id])).reverse());
   }
   return c.json(ok(toTree(all)));
 });

@@ -220,18 +220,34 @@ export type ThreadRow = {
 const replyColumns = `r.id, r.parent_id, r.depth, r.body, r.likes, r.dislikes, r.score, r.created_at, r.deleted_at,
   u.id as u_id, u.username, u.display_name, u.avatar_url`;
 
-/** A whole thread in one recursive query: roots of the target, then children through `replies_parent_idx`. */
+/** Levels and nodes `reply.thread` returns at most (schemas/reply.ts). */
+export const THREAD_MAX_DEPTH = 1000;
+/** Node cap of one `reply.thread` response. */
+export const THREAD_MAX_NODES = 10_000;
+
+/**
+ * The statement of `loadThread` (packages/db/src/queries/reply.ts) for an anonymous viewer: the whole
+ * thread in one recursive CTE (a LATERAL probe of `replies_parent_idx` per node), depth-first by path,
+ * capped at `THREAD_MAX_NODES + 1` rows, bodies and authors joined for the page only.
+ */
 export function threadCteSql(sql: Sql, type: string, targetId: number) {
   return sql<ThreadRow[]>`
-    with recursive tree as (
-      select r.id from replies r
+    with recursive tree (id, lvl, path) as (
+      select r.id, 1, array[r.id]
+      from replies r
       where r.target_type = ${type}::reply_target and r.target_id = ${targetId} and r.parent_id is null
       union all
-      select c.id from replies c inner join tree p on c.parent_id = p.id
+      select c.id, t.lvl + 1, t.path || c.id
+      from tree t
+      cross join lateral (select k.id from replies k where k.parent_id = t.id offset 0) c
+      where t.lvl < ${THREAD_MAX_DEPTH}
+    ),
+    page as (
+      select id, lvl, path, count(*) over () as total from tree order by path limit ${THREAD_MAX_NODES + 1}
     )
     select ${sql.unsafe(replyColumns)}
-    from tree inner join replies r on r.id = tree.id inner join users u on u.id = r.author_id
-    order by r.depth, r.id`;
+    from page p join replies r on r.id = p.id join users u on u.id = r.author_id
+    order by p.path`;
 }
 
 /** The top-level replies of a target (first query of the naive strategies). */
@@ -264,6 +280,29 @@ export type TreeNode = {
   deleted: boolean;
   children: TreeNode[];
 };
+
+/**
+ * Orders rows loaded level by level the way `loadThread` does (depth-first, siblings oldest first) and
+ * keeps the first `THREAD_MAX_NODES`: what a naive loader must do to answer the same page.
+ */
+export function depthFirst(rows: ThreadRow[]): ThreadRow[] {
+  const children = new Map<string | null, ThreadRow[]>();
+  for (const row of rows) {
+    const key = row.parent_id;
+    const list = children.get(key);
+    if (list) list.push(row);
+    else children.set(key, [row]);
+  }
+  const ordered: ThreadRow[] = [];
+  const stack = [...(children.get(null) ?? [])].reverse();
+  while (stack.length > 0 && ordered.length < THREAD_MAX_NODES) {
+    const row = stack.pop();
+    if (!row) break;
+    ordered.push(row);
+    stack.push(...[...(children.get(row.id) ?? [])].reverse());
+  }
+  return ordered;
+}
 
 /** Nests flat rows (parents before children) into the tree `reply.thread` returns. */
 export function toTree(rows: ThreadRow[]): TreeNode[] {

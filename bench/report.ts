@@ -24,6 +24,8 @@ export type Report = {
   load: LoadOptions;
   heavyLoad: LoadOptions;
   results: ScenarioResult[];
+  /** Single requests timed with no concurrent load. */
+  singles: { name: string; ms: number }[];
   ratios: Ratio[];
   plans: Plan[];
   metrics: string;
@@ -94,6 +96,11 @@ export function writeResults(report: Report): void {
       continue;
     }
     lines.push(`| ${r.name} | ${cell(r, 1)} | ${cell(r, 16)} | ${cell(r, 64)} |`);
+  }
+  if (report.singles.length > 0) {
+    lines.push('', '## Whole-thread strategies, one request at a time (no concurrent load)', '');
+    lines.push('| request | time |', '| --- | --- |');
+    for (const single of report.singles) lines.push(`| ${single.name} | ${single.ms.toFixed(0)} ms |`);
   }
   if (report.metrics) {
     lines.push('', '## Page cache counters after the run (`/metrics` of the cached server)', '');

@@ -278,6 +278,31 @@ async function main() {
       );
     }
 
+    // One request at a time, no other load: the cost of each thread strategy on its own.
+    const singles: { name: string; ms: number }[] = [];
+    const timeOne = async (name: string, url: string) => {
+      if (only && !name.includes(only)) return;
+      const begin = performance.now();
+      const response = await fetch(url).catch(() => null);
+      await response?.arrayBuffer();
+      if (response?.ok) singles.push({ name, ms: performance.now() - begin });
+    };
+    const threadQuery = `type=question&id=${BIG_THREAD_QUESTION}`;
+    await timeOne(
+      `reply.thread ${size.bigThread / 1000}k (tRPC, one CTE)`,
+      `${main.url}${thread(BIG_THREAD_QUESTION).path}`,
+    );
+    await timeOne(`bare CTE ${size.bigThread / 1000}k`, `${bare.url}/bare/thread-cte?${threadQuery}`);
+    await timeOne(
+      `bare one query per level ${size.bigThread / 1000}k`,
+      `${bare.url}/bare/thread-per-level?${threadQuery}`,
+    );
+    await timeOne(
+      `bare one query per reply ${size.bigThread / 1000}k`,
+      `${bare.url}/bare/thread-per-node?${threadQuery}`,
+    );
+    for (const single of singles) log(`  single request: ${single.name}: ${single.ms.toFixed(0)} ms`);
+
     const metrics = await fetch(`${main.url}/metrics`)
       .then((r) => (r.ok ? r.text() : ''))
       .catch(() => '');
@@ -305,6 +330,7 @@ async function main() {
       load,
       heavyLoad,
       results,
+      singles,
       ratios,
       plans,
       metrics,

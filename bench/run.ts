@@ -29,6 +29,7 @@ const quick = args.includes('--quick');
 const keep = args.includes('--keep');
 const reuse = args.includes('--reuse');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const withCluster = args.includes('--cluster');
 const poolSize = Number(args.find((a) => a.startsWith('--pool='))?.slice('--pool='.length) ?? 10);
 const size = quick ? QUICK_SIZE : FULL_SIZE;
 const load: LoadOptions = quick
@@ -201,6 +202,17 @@ async function main() {
       bare,
       HOT_IDS.map((id) => ({ method: 'GET', path: `/bare/question.byId?id=${id}` })),
     );
+    if (withCluster) {
+      // Cluster mode: the same server, two workers sharing the port (see bench/cluster-server.ts).
+      const [clusterCached, clusterUncached] = await Promise.all([
+        startProcess('bench/cluster-server.ts', 3904, { ...serverEnv, CACHE_PAGES: 'on', WORKERS: '2' }),
+        startProcess('bench/cluster-server.ts', 3905, { ...serverEnv, CACHE_PAGES: 'off', WORKERS: '2' }),
+      ]);
+      servers.push(clusterCached, clusterUncached);
+      for (const request of byId) await call(clusterCached.url, request).catch(() => undefined);
+      await measure('question.byId cached, cluster of 2', clusterCached, byId);
+      await measure('question.byId uncached, cluster of 2', clusterUncached, byId);
+    }
     await measure('question.list page 1 (cached)', main, [get('question.list', { sort: 'newest' })]);
     await measure('question.list page 1 uncached', uncached, [get('question.list', { sort: 'newest' })]);
     if (cursor) {

@@ -401,21 +401,20 @@ export type ListQuestionsParams = {
 };
 
 /**
- * `question.list`: keyset pagination (never OFFSET) — each page is the rows strictly after the last
- * row's sort key, so rows inserted between page fetches never shift or repeat a page. Each sort walks
- * an index in order: newest `questions_created_idx`, unanswered the partial `questions_unanswered_idx`,
- * active `questions_activity_idx`, top `questions_score_idx`; with `authorId`, `questions_author_idx`;
- * with `tag`, the `question_tags_tag_idx` semi-join. `deleted: true` lists soft-deleted questions
- * (moderators only, policy `post.viewDeleted`).
+ * The `question.list` query: keyset pagination (never OFFSET) — each page is the rows strictly after
+ * the last row's sort key, so rows inserted between page fetches never shift or repeat a page. Each sort
+ * walks an index in order, so no sort step runs: newest `questions_created_idx`, unanswered the partial
+ * `questions_unanswered_idx`, active `questions_activity_idx`, top `questions_score_idx`; with
+ * `authorId`, `questions_author_idx`; with `tag`, a semi-join through `question_tags_tag_idx`.
+ * Exported (with the cursor of a row) so tests can EXPLAIN exactly what runs.
  */
-export async function listQuestions(deps: Deps, actor: SessionUser | null, params: ListQuestionsParams) {
-  if (params.deleted) assertCan(actor, 'post.viewDeleted');
+export function listQuestionsQuery(db: Executor, params: ListQuestionsParams) {
   const where: (SQL | undefined)[] = [
     params.deleted ? isNotNull(questions.deletedAt) : isNull(questions.deletedAt),
   ];
   if (params.authorId !== undefined) where.push(eq(questions.authorId, params.authorId));
   if (params.tag !== undefined) {
-    const tagged = deps.db
+    const tagged = db
       .select({ id: questionTags.questionId })
       .from(questionTags)
       .innerJoin(tags, eq(tags.id, questionTags.tagId))
@@ -441,13 +440,25 @@ export async function listQuestions(deps: Deps, actor: SessionUser | null, param
     order = [desc(column), desc(questions.id)];
     cursorOf = (row) => [toIso(params.sort === 'active' ? row.lastActivityAt : row.createdAt), row.id];
   }
-  const rows = await deps.db
+  const query = db
     .select(summaryColumns)
     .from(questions)
     .innerJoin(users, eq(users.id, questions.authorId))
     .where(and(...where))
     .orderBy(...order)
     .limit(params.limit + 1);
+  return { query, cursorOf };
+}
+
+/**
+ * `question.list`: questions sorted and filtered as asked, one keyset page at a time (see
+ * `listQuestionsQuery`). `deleted: true` lists soft-deleted questions (moderators only, policy
+ * `post.viewDeleted`).
+ */
+export async function listQuestions(deps: Deps, actor: SessionUser | null, params: ListQuestionsParams) {
+  if (params.deleted) assertCan(actor, 'post.viewDeleted');
+  const { query, cursorOf } = listQuestionsQuery(deps.db, params);
+  const rows = await query;
   const toItem = await toSummaries(deps.db, rows);
   return toPage(rows, params.limit, toItem, cursorOf);
 }

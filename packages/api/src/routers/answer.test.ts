@@ -290,6 +290,33 @@ describe('answer.delete and answer.restore', () => {
   });
 });
 
+describe('answer ids and types', () => {
+  it('answers NOT_FOUND for unknown ids and BAD_REQUEST for wrong types on every answer mutation', async () => {
+    const caller = callerFor(deps, moderator);
+    await expect(caller.answer.delete({ id: '99999999' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(caller.answer.unaccept({ answerId: '99999999' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      caller.answer.create({ questionId: 12 as unknown as string, body: 'A body that is long enough.' }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.answer.update({ id: '1', body: 7 as unknown as string })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(caller.answer.accept({ answerId: '1e3' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('cannot accept a deleted answer', async () => {
+    const q = await ask();
+    const a = await reply(answerer, q.id);
+    await callerFor(deps, answerer).answer.delete({ id: a.id });
+    await expect(callerFor(deps, asker).answer.accept({ answerId: a.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await acceptedIdsOf(q.id)).toEqual([]);
+  });
+});
+
 describe('answer.byUser', () => {
   it("pages through a user's live answers newest first with their question titles", async () => {
     const writer = await createTestUser(deps);

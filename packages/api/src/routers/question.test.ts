@@ -288,6 +288,9 @@ describe('question.delete and question.restore', () => {
     });
 
     await expect(caller.question.restore({ id: q.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(callerFor(deps, moderator).question.delete({ id: '99999999' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(callerFor(deps, moderator).question.restore({ id: '99999999' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });

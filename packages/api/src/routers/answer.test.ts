@@ -1,4 +1,4 @@
-import { answers, notifications, questions } from '@devflow/db';
+import { answers, notifications, questions, reactions } from '@devflow/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultApiConfig } from '../config';
@@ -113,6 +113,31 @@ describe('answer.create', () => {
       .from(questions)
       .where(eq(questions.id, Number(q.id)));
     expect(row?.answerCount).toBe(0);
+  });
+});
+
+describe('answer counts under concurrency', () => {
+  it('keeps answerCount exact when answers arrive at once', async () => {
+    const q = await ask();
+    await Promise.all([answerer, other, moderator, asker, answerer].map((user) => reply(user, q.id)));
+    const detail = await callerFor(deps, null).question.byId({ id: q.id });
+    expect(detail.answerCount).toBe(5);
+    expect(detail.answers).toHaveLength(5);
+  });
+
+  it("shows each answer's myReaction for the caller", async () => {
+    const q = await ask();
+    const a = await reply(answerer, q.id);
+    const b = await reply(other, q.id);
+    await deps.db.insert(reactions).values([
+      { userId: asker.id, targetType: 'answer', targetId: Number(a.id), value: 1 },
+      { userId: other.id, targetType: 'answer', targetId: Number(b.id), value: -1 },
+    ]);
+    const mine = await callerFor(deps, asker).question.byId({ id: q.id });
+    expect(Object.fromEntries(mine.answers.map((x) => [x.id, x.myReaction]))).toEqual({
+      [a.id]: 'like',
+      [b.id]: null,
+    });
   });
 });
 

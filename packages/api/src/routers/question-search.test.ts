@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultApiConfig } from '../config';
 import type { SessionUser } from '../context';
+import { searchQuestionsSql } from '../services/question-search';
 import { callerFor, createTestDeps, createTestUser, type TestDeps } from '../testing';
 
 let deps: TestDeps;
@@ -149,7 +150,7 @@ describe('question.search', () => {
       await tx.execute(sql`set local enable_seqscan = off`);
       const rows = await queryRows<{ 'QUERY PLAN': string }>(
         tx,
-        sql`explain select id from questions where search_vector @@ websearch_to_tsquery('english', ${'vacuum'})`,
+        sql`explain ${searchQuestionsSql({ q: 'vacuum disk', after: [1.5, 10], limit: 21 })}`,
       );
       return rows.map((row) => row['QUERY PLAN']).join('\n');
     });

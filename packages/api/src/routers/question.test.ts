@@ -121,6 +121,15 @@ describe('question.create', () => {
     expect(after?.n).toBe(before?.n);
   });
 
+  it('counts a new tag exactly when several questions create it at once', async () => {
+    await Promise.all(
+      [author, other, moderator, author].map((user) =>
+        callerFor(deps, user).question.create(validQuestion({ tags: ['brand-new', 'testing'] })),
+      ),
+    );
+    expect(await usage('brand-new')).toBe(4);
+  });
+
   it('rejects wrong types with BAD_REQUEST', async () => {
     const caller = callerFor(deps, author);
     await expect(

@@ -1,5 +1,5 @@
 import { type Executor, queryRows } from '@devflow/db';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 
 /** One ranked hit: the question id and its rank (the keyset cursor is `(rank, id)`). */
 export type SearchHit = { id: number; rank: number };
@@ -20,14 +20,21 @@ export type SearchHit = { id: number; rank: number };
  * Only matched rows are ranked and sorted; no index can order by rank, which is fine because the GIN
  * index narrows the rows first. Identical on PostgreSQL and PGlite.
  */
-export async function searchQuestionIds(
-  db: Executor,
-  params: { q: string; after: [number, number] | null; limit: number },
-): Promise<SearchHit[]> {
-  const after = params.after;
+export async function searchQuestionIds(db: Executor, params: SearchParams): Promise<SearchHit[]> {
   const rows = await queryRows<{ id: number | string; rank: number | string }>(
     db,
-    sql`
+    searchQuestionsSql(params),
+  );
+  return rows.map((row) => ({ id: Number(row.id), rank: Number(row.rank) }));
+}
+
+/** Parameters of a search page: the text, the keyset `(rank, id)` of the previous page's last hit. */
+export type SearchParams = { q: string; after: [number, number] | null; limit: number };
+
+/** The SQL of `searchQuestionIds` (exported so tests can EXPLAIN exactly what runs). */
+export function searchQuestionsSql(params: SearchParams): SQL {
+  const after = params.after;
+  return sql`
       select ranked.id, ranked.rank from (
         select q.id,
           ((case when ts_filter(q.search_vector, '{a}') @@ query then 1 else 0 end)
@@ -38,7 +45,5 @@ export async function searchQuestionIds(
       ${after ? sql`where (ranked.rank, ranked.id) < (${after[0]}::float8, ${after[1]}::bigint)` : sql``}
       order by ranked.rank desc, ranked.id desc
       limit ${params.limit}
-    `,
-  );
-  return rows.map((row) => ({ id: Number(row.id), rank: Number(row.rank) }));
+    `;
 }

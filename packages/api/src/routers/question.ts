@@ -58,7 +58,10 @@ export const questionRouter = router({
     .output(pageOutput(questionSummary))
     .query(({ ctx, input }) => listQuestions(ctx.deps, ctx.user, input)),
 
-  /** Full-text search over titles and bodies, ranked (title matches first), keyset-paginated. */
+  /**
+   * Full-text search over titles and bodies, ranked (title matches first), keyset-paginated. Any text is
+   * safe; an empty or blank `q` is BAD_REQUEST, text without searchable words an empty page.
+   */
   search: publicProcedure
     .meta({
       openapi: { method: 'GET', path: '/question/search', tags: ['question'], summary: 'Search questions' },

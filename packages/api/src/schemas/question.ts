@@ -4,8 +4,10 @@ import { cursorInput, idInput, idOutput, isoDate, limitInput, userSummary } from
 /** Longest tag slug. */
 export const TAG_MAX_LENGTH = 35;
 
-/** Tags a question carries: at least one, at most five. */
+/** Fewest tags a question carries. */
 export const TAGS_MIN = 1;
+
+/** Most tags a question carries. */
 export const TAGS_MAX = 5;
 
 /**

@@ -17,4 +17,11 @@ export {
   cacheStatsOf,
 } from './services/cached';
 export { checkHealth, type Health } from './services/health';
+export {
+  getQuestion,
+  listQuestions,
+  loadQuestionDetail,
+  type QuestionView,
+  searchQuestions,
+} from './services/question';
 export { INTERNAL_ERROR_MESSAGE } from './trpc';

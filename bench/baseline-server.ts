@@ -4,8 +4,10 @@
  * same JSON in tRPC's envelope `{ result: { data } }`. Also the naive strategies the procedures avoid:
  * OFFSET pagination and a reply thread loaded one query per level.
  *
- * Env: `DATABASE_URL` (required), `PORT`, `DB_POOL_SIZE` (default 10).
+ * Env: `DATABASE_URL` (required), `REDIS_URL` (views are deduplicated there, like the server does),
+ * `PORT`, `DB_POOL_SIZE` (default 10).
  */
+import { createCache } from '@devflow/cache';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import postgres from 'postgres';
@@ -37,6 +39,7 @@ const sql = postgres(url, {
   connection: { application_name: 'devflow-bench-baseline', jit: 'off' },
 });
 
+const cache = createCache({ redisUrl: process.env.REDIS_URL, prefix: 'bare:' });
 const app = new Hono();
 const ok = (data: unknown) => ({ result: { data } });
 
@@ -47,8 +50,11 @@ app.get('/bare/question.byId', async (c) => {
   const id = Number(c.req.query('id'));
   const [row] = await questionRowSql(sql, id);
   if (!row || row.deleted_at !== null) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
-  await viewSql(sql, id);
-  row.view_count += 1;
+  // One view per viewer per hour, as the service counts them.
+  if ((await cache.incr(`seen:${id}:ip${c.req.header('x-forwarded-for') ?? 'local'}`, 3600)) === 1) {
+    await viewSql(sql, id);
+    row.view_count += 1;
+  }
   const [tags, answers] = await Promise.all([
     tagsSql(sql, [id]),
     answersSql(sql, id, row.accepted_answer_id),

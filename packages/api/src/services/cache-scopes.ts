@@ -18,13 +18,16 @@ export function mergeChanged(...sets: Changed[]): Changed {
 
 /**
  * Everything a change to question `id` can show up in: its page, the untagged lists and the lists of
- * its tags, and its author's profile (question count, reputation). Reads the question's tags and author
- * (deleted questions too: deleting one changes the same reads).
+ * its tags, its author's profile (question count, reputation) and the profile of the author of its
+ * accepted answer (reputation). Reads the question's tags and authors — deleted questions too:
+ * deleting one changes the same reads. Call it before a write as well when the write can move tags or
+ * the accepted answer, and merge both.
  */
 export async function questionScope(deps: Deps, id: number): Promise<Changed> {
   const [row] = await deps.db
-    .select({ authorId: questions.authorId })
+    .select({ authorId: questions.authorId, acceptedAuthorId: answers.authorId })
     .from(questions)
+    .leftJoin(answers, eq(answers.id, questions.acceptedAnswerId))
     .where(eq(questions.id, id));
   const slugs = await deps.db
     .select({ slug: tags.slug })
@@ -36,7 +39,7 @@ export async function questionScope(deps: Deps, id: number): Promise<Changed> {
     questions: [id],
     allLists: true,
     tags: slugs.map((s) => s.slug),
-    users: row ? [row.authorId] : [],
+    users: row ? [row.authorId, ...(row.acceptedAuthorId === null ? [] : [row.acceptedAuthorId])] : [],
   };
 }
 

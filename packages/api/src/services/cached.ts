@@ -65,6 +65,10 @@ export function cacheStatsOf(cache: Cache): CacheStats {
 /** Cache keys and version counters, in one place so readers and writers agree. */
 export const cacheKeys = {
   questionVersion: (id: number) => `v:q:${id}`,
+  /** Views counted since the counter was created (a tally: it adjusts cached pages, never invalidates). */
+  questionViews: (id: number) => `t:views:${id}`,
+  /** Marks that a viewer's view of a question was counted in the current window. */
+  questionSeen: (id: number, viewer: string) => `seen:${id}:${viewer}`,
   questionPage: (id: number) => `c:q:${id}`,
   /** List scope: all questions (`_`) or one tag. */
   listVersion: (tag: string | undefined) => (tag === undefined ? 'v:l:_' : `v:l:tag:${tag}`),
@@ -80,10 +84,23 @@ export const cacheKeys = {
   usernameId: (username: string) => `c:uid:${username.toLowerCase()}`,
 };
 
-/** One cacheable read: where the entry lives and which counters it depends on. */
-export type CachedRead = { area: CacheArea; key: string; versions: string[]; ttlSeconds?: number };
+/**
+ * One cacheable read: where the entry lives and which counters it depends on. `tallies` are counters
+ * read in the same round trip that do NOT invalidate the entry; the caller receives their values now and
+ * when the entry was loaded, and adjusts the entry by the difference (view counts).
+ */
+export type CachedRead = {
+  area: CacheArea;
+  key: string;
+  versions: string[];
+  tallies?: string[];
+  ttlSeconds?: number;
+};
 
-type Entry<T> = { v: number[]; d: T };
+type Entry<T> = { v: number[]; t?: number[]; d: T };
+
+/** A value read through the cache, with the `tallies` now and when the value was loaded. */
+export type ReadResult<T> = { value: T; tallies: number[]; talliesAtLoad: number[] };
 
 function sameVersions(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
@@ -103,33 +120,47 @@ export async function readThrough<T>(
   read: CachedRead,
   load: () => Promise<T>,
 ): Promise<T> {
-  if (!pageCacheEnabled(deps)) return load();
+  return (await readThroughTallied(deps, read, load)).value;
+}
+
+/** `readThrough` that also returns the read's `tallies` (now, and when the value was loaded). */
+export async function readThroughTallied<T>(
+  deps: Pick<ApiDeps, 'cache' | 'config'>,
+  read: CachedRead,
+  load: () => Promise<T>,
+): Promise<ReadResult<T>> {
+  const tallyKeys = read.tallies ?? [];
+  const none = tallyKeys.map(() => 0);
+  if (!pageCacheEnabled(deps)) return { value: await load(), tallies: none, talliesAtLoad: none };
   const stats = cacheStatsOf(deps.cache)[read.area];
   let current: number[];
+  let tallies: number[];
   try {
-    const got = await deps.cache.getMany([...read.versions, read.key]);
-    current = read.versions.map((_, i) => Number(got[i] ?? 0));
-    const raw = got[read.versions.length];
+    const got = await deps.cache.getMany([...read.versions, ...tallyKeys, read.key]);
+    const numbers = got.map((value) => Number(value ?? 0));
+    current = numbers.slice(0, read.versions.length);
+    tallies = numbers.slice(read.versions.length, read.versions.length + tallyKeys.length);
+    const raw = got[got.length - 1];
     if (raw) {
       const entry = JSON.parse(raw) as Entry<T>;
       if (sameVersions(entry.v, current)) {
         stats.hits += 1;
-        return entry.d;
+        return { value: entry.d, tallies, talliesAtLoad: entry.t ?? tallies };
       }
     }
   } catch {
     stats.errors += 1;
-    return load();
+    return { value: await load(), tallies: none, talliesAtLoad: none };
   }
   stats.misses += 1;
   const value = await load();
-  const entry: Entry<T> = { v: current, d: value };
+  const entry: Entry<T> = { v: current, t: tallies, d: value };
   try {
     await deps.cache.set(read.key, JSON.stringify(entry), read.ttlSeconds ?? PAGE_TTL_SECONDS);
   } catch {
     stats.errors += 1;
   }
-  return value;
+  return { value, tallies, talliesAtLoad: tallies };
 }
 
 /** What a committed write changed; `invalidate` bumps exactly these counters and drops these entries. */

@@ -199,19 +199,13 @@ export async function loadQuestionDetail(db: Executor, actor: SessionUser | null
 }
 
 /**
- * `question.byId`: the question with its answers, counting one view (a single UPDATE; the author's own
- * visits are not counted). Uses a prepared statement for the question row.
+ * `question.byId`'s payload as `actor` may see it (NOT_FOUND when hidden), read with prepared statements
+ * (the hottest read, PITFALLS.md). Counts nothing: views are counted once per viewer by the cached read
+ * (`services/cached-reads.ts`), which also caches the anonymous form of this payload.
  */
 export async function getQuestion(deps: Deps, actor: SessionUser | null, id: number) {
   const row = await findQuestionRowPrepared(deps.db, id);
   if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
-  if (row.deletedAt === null && actor?.id !== row.authorId) {
-    await deps.db
-      .update(questions)
-      .set({ viewCount: sql`${questions.viewCount} + 1` })
-      .where(eq(questions.id, id));
-    row.viewCount += 1;
-  }
   const [view, answerList] = await Promise.all([viewOf(deps.db, actor, row), answersOf(deps.db, actor, row)]);
   return { ...view, answers: answerList };
 }

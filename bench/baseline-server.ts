@@ -41,6 +41,7 @@ const sql = postgres(url, {
 
 const cache = createCache({ redisUrl: process.env.REDIS_URL, prefix: 'bare:' });
 const app = new Hono();
+const countedHere = new Map<string, number>();
 const ok = (data: unknown) => ({ result: { data } });
 
 app.get('/healthz', (c) => c.json({ ok: true }));
@@ -50,8 +51,14 @@ app.get('/bare/question.byId', async (c) => {
   const id = Number(c.req.query('id'));
   const [row] = await questionRowSql(sql, id);
   if (!row || row.deleted_at !== null) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
-  // One view per viewer per hour, as the service counts them.
-  if ((await cache.incr(`seen:${id}:ip${c.req.header('x-forwarded-for') ?? 'local'}`, 3600)) === 1) {
+  // One view per viewer per hour, as the service counts them (a local filter, then the shared cache).
+  const viewer = `${id}:${c.req.header('x-forwarded-for') ?? 'local'}`;
+  const seenHere = (countedHere.get(viewer) ?? 0) > Date.now();
+  if (!seenHere) countedHere.set(viewer, Date.now() + 3600_000);
+  if (
+    !seenHere &&
+    (await cache.incr(`seen:${id}:ip${c.req.header('x-forwarded-for') ?? 'local'}`, 3600)) === 1
+  ) {
     await viewSql(sql, id);
     row.view_count += 1;
   }

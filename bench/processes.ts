@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CannonRequest, CannonSpec, LevelResult } from './cannon';
+import type { CannonSpec, CannonTarget, LevelResult } from './cannon';
 
 /** A server process the bench started, and how to stop it. */
 export type RunningProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
@@ -61,13 +61,16 @@ export type LoadOptions = { levels: number[]; duration: number; warmup: number; 
 const specDir = mkdtempSync(join(tmpdir(), 'devflow-bench-'));
 let specCount = 0;
 
-/** Runs bench/cannon.ts in its own process against `url` and returns one result per connection level. */
+/**
+ * Runs bench/cannon.ts in its own process against the targets (interleaved, `rounds` times per level)
+ * and returns one result per target and connection level.
+ */
 export async function runLoad(
-  url: string,
-  requests: CannonRequest[],
+  targets: CannonTarget[],
   options: LoadOptions,
+  rounds = 1,
 ): Promise<LevelResult[]> {
-  const spec: CannonSpec = { url, requests, ...options };
+  const spec: CannonSpec = { targets, rounds, ...options };
   specCount += 1;
   const file = join(specDir, `spec-${specCount}.json`);
   writeFileSync(file, JSON.stringify(spec));

@@ -80,21 +80,51 @@ async function call<T>(base: string, request: CannonRequest): Promise<T> {
   return (JSON.parse(text) as { result: { data: T } }).result.data;
 }
 
-async function measure(name: string, server: RunningProcess, requests: CannonRequest[], options = load) {
-  if (only && !name.includes(only)) return;
-  try {
-    // One request first: a scenario whose procedure is missing or failing is reported, not measured.
-    const [first] = requests;
-    if (first) await call(server.url, first);
-    const levels = await runLoad(server.url, requests, options);
-    results.push({ name, server: server.url, levels });
-    const cells = levels.map((l) => `${l.connections}c ${l.rps.toFixed(0)} rps p50 ${l.p50} p99 ${l.p99}`);
-    const bad = levels.reduce((n, l) => n + l.non2xx + l.errors + l.timeouts, 0);
-    log(`  ${name.padEnd(44)} ${cells.join(' | ')}${bad > 0 ? `  (${bad} failed)` : ''}`);
-  } catch (error) {
-    results.push({ name, server: server.url, levels: [], note: String(error).slice(0, 300) });
-    log(`  ${name.padEnd(44)} UNAVAILABLE: ${String(error).slice(0, 200)}`);
+/** One scenario: a name, the server it runs against, and the requests sent round-robin. */
+type Scenario = { name: string; server: RunningProcess; requests: CannonRequest[] };
+
+/**
+ * Measures scenarios at every connection level. Scenarios measured together (a comparison) alternate
+ * within each level, so that noise from other work on the machine hits them alike.
+ */
+async function measureTogether(scenarios: Scenario[], options = load) {
+  if (only && !scenarios.some((s) => s.name.includes(only))) return;
+  const ready: Scenario[] = [];
+  for (const scenario of scenarios) {
+    try {
+      // One request first: a scenario whose procedure is missing or failing is reported, not measured.
+      const [first] = scenario.requests;
+      if (first) await call(scenario.server.url, first);
+      ready.push(scenario);
+    } catch (error) {
+      results.push({
+        name: scenario.name,
+        server: scenario.server.url,
+        levels: [],
+        note: String(error).slice(0, 300),
+      });
+      log(`  ${scenario.name.padEnd(44)} UNAVAILABLE: ${String(error).slice(0, 200)}`);
+    }
   }
+  if (ready.length === 0) return;
+  const rounds = ready.length > 1 ? (quick ? 2 : 4) : 1;
+  const levels = await runLoad(
+    ready.map((s) => ({ url: s.server.url, requests: s.requests })),
+    options,
+    rounds,
+  );
+  for (const [i, scenario] of ready.entries()) {
+    const mine = levels.filter((l) => l.target === i);
+    results.push({ name: scenario.name, server: scenario.server.url, levels: mine });
+    const cells = mine.map((l) => `${l.connections}c ${l.rps.toFixed(0)} rps p50 ${l.p50} p99 ${l.p99}`);
+    const bad = mine.reduce((n, l) => n + l.non2xx + l.errors + l.timeouts, 0);
+    log(`  ${scenario.name.padEnd(44)} ${cells.join(' | ')}${bad > 0 ? `  (${bad} failed)` : ''}`);
+  }
+}
+
+/** Measures one scenario on its own. */
+function measure(name: string, server: RunningProcess, requests: CannonRequest[], options = load) {
+  return measureTogether([{ name, server, requests }], options);
 }
 
 async function main() {
@@ -195,13 +225,15 @@ async function main() {
     const byId = HOT_IDS.map((id) => get('question.byId', { id: String(id) }));
     // Warm the page cache so that "cached" measures hits.
     for (const request of byId) await call(main.url, request).catch(() => undefined);
-    await measure('question.byId cached', main, byId);
-    await measure('question.byId uncached (cold)', uncached, byId);
-    await measure(
-      'bare Hono+postgres.js byId (baseline a)',
-      bare,
-      HOT_IDS.map((id) => ({ method: 'GET', path: `/bare/question.byId?id=${id}` })),
-    );
+    await measureTogether([
+      { name: 'question.byId cached', server: main, requests: byId },
+      { name: 'question.byId uncached (cold)', server: uncached, requests: byId },
+      {
+        name: 'bare Hono+postgres.js byId (baseline a)',
+        server: bare,
+        requests: HOT_IDS.map((id) => ({ method: 'GET', path: `/bare/question.byId?id=${id}` })),
+      },
+    ]);
     if (withCluster) {
       // Cluster mode: the same server, two workers sharing the port (see bench/cluster-server.ts).
       const [clusterCached, clusterUncached] = await Promise.all([
@@ -235,22 +267,27 @@ async function main() {
     );
     const thread = (id: number) => get('reply.thread', { targetType: 'question', targetId: String(id) });
     await measure('reply.thread 1k replies', main, [thread(SMALL_THREAD_QUESTION)]);
-    await measure(
-      `reply.thread ${size.bigThread / 1000}k replies`,
-      main,
-      [thread(BIG_THREAD_QUESTION)],
-      heavyLoad,
-    );
-    await measure(
-      `bare thread CTE ${size.bigThread / 1000}k (baseline b)`,
-      bare,
-      [{ method: 'GET', path: `/bare/thread-cte?type=question&id=${BIG_THREAD_QUESTION}` }],
-      heavyLoad,
-    );
-    await measure(
-      `bare thread per level ${size.bigThread / 1000}k (baseline b)`,
-      bare,
-      [{ method: 'GET', path: `/bare/thread-per-level?type=question&id=${BIG_THREAD_QUESTION}` }],
+    // (b): the big thread in one recursive query (tRPC and bare) against one query per level.
+    await measureTogether(
+      [
+        {
+          name: `reply.thread ${size.bigThread / 1000}k replies`,
+          server: main,
+          requests: [thread(BIG_THREAD_QUESTION)],
+        },
+        {
+          name: `bare thread CTE ${size.bigThread / 1000}k (baseline b)`,
+          server: bare,
+          requests: [{ method: 'GET', path: `/bare/thread-cte?type=question&id=${BIG_THREAD_QUESTION}` }],
+        },
+        {
+          name: `bare thread per level ${size.bigThread / 1000}k (baseline b)`,
+          server: bare,
+          requests: [
+            { method: 'GET', path: `/bare/thread-per-level?type=question&id=${BIG_THREAD_QUESTION}` },
+          ],
+        },
+      ],
       heavyLoad,
     );
     if (tokens.length > 0) {

@@ -10,6 +10,29 @@ import { getQuestion, type ListQuestionsParams, listQuestions } from './question
 /** A viewer counts one view of a question per this window (StackOverflow-style unique views). */
 export const VIEW_WINDOW_SECONDS = 3600;
 
+/** Views this process already counted, per cache: repeat views then cost no cache round trip. */
+const countedHere = new WeakMap<ApiDeps['cache'], Map<string, number>>();
+const COUNTED_HERE_MAX = 50_000;
+
+/** True when this process counted `key` within the window; otherwise remembers it from now on. */
+function seenHere(deps: ApiDeps, key: string): boolean {
+  let seen = countedHere.get(deps.cache);
+  if (!seen) {
+    seen = new Map();
+    countedHere.set(deps.cache, seen);
+  }
+  const now = Date.now();
+  const until = seen.get(key);
+  if (until !== undefined && until > now) return true;
+  seen.delete(key);
+  if (seen.size >= COUNTED_HERE_MAX) {
+    const oldest = seen.keys().next();
+    if (!oldest.done) seen.delete(oldest.value);
+  }
+  seen.set(key, now + VIEW_WINDOW_SECONDS * 1000);
+  return false;
+}
+
 /** The question page as every anonymous viewer sees it (per-viewer fields are filled per request). */
 type QuestionPage = Awaited<ReturnType<typeof getQuestion>>;
 
@@ -28,9 +51,11 @@ async function countView(
 ): Promise<boolean> {
   if (page.deleted || (actor && page.author.id === String(actor.id))) return false;
   const id = Number(page.id);
+  const seenKey = cacheKeys.questionSeen(id, viewerKey);
+  // A view this process already counted needs no round trip; other processes are asked through the cache.
+  if (seenHere(deps, seenKey)) return false;
   try {
-    if ((await deps.cache.incr(cacheKeys.questionSeen(id, viewerKey), VIEW_WINDOW_SECONDS)) !== 1)
-      return false;
+    if ((await deps.cache.incr(seenKey, VIEW_WINDOW_SECONDS)) !== 1) return false;
   } catch {
     // count it: a lost dedupe only over-counts a little
   }

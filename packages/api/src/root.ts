@@ -1,10 +1,20 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { feedRouter } from './routers/feed';
+import { followRouter } from './routers/follow';
 import { healthRouter } from './routers/health';
+import { notificationRouter } from './routers/notification';
+import { reactionRouter } from './routers/reaction';
+import { replyRouter } from './routers/reply';
 import { createCallerFactory, router } from './trpc';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
 export const appRouter = router({
   health: healthRouter,
+  reply: replyRouter,
+  reaction: reactionRouter,
+  follow: followRouter,
+  feed: feedRouter,
+  notification: notificationRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

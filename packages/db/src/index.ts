@@ -1,3 +1,5 @@
 export * from './client';
 export * from './errors';
+export * from './queries/feed';
+export * from './queries/reply';
 export * from './schema';

@@ -1,0 +1,104 @@
+import { sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../client';
+import type { DbNumber, DbTime } from './reply';
+
+/** The position after which the next feed page starts: the last item's (createdAt, type, id). */
+export type FeedCursor = { createdAt: string; type: 'question' | 'answer'; id: number };
+
+/** One feed item as `loadFeed` returns it. */
+export type FeedRow = {
+  type: 'question' | 'answer';
+  id: DbNumber;
+  question_id: DbNumber;
+  title: string;
+  body_head: string;
+  created_at: DbTime;
+  /** `created_at` as ISO with microseconds, for an exact keyset cursor. */
+  cursor_at: string;
+  score: number;
+  answer_count: number | null;
+  author_id: DbNumber;
+  username: string;
+  display_name: string | null;
+  avatar_url: string | null;
+};
+
+/** Keyset condition for one post table: rows strictly after the cursor in (created_at, type, id) desc. */
+function after(type: 'question' | 'answer', alias: 'q' | 'a', cursor: FeedCursor | null) {
+  if (!cursor) return sql`true`;
+  const createdAt = sql.raw(`${alias}.created_at`);
+  const id = sql.raw(`${alias}.id`);
+  const at = sql`${cursor.createdAt}::timestamptz`;
+  // Within one timestamp 'question' sorts before 'answer' (type desc).
+  if (type === cursor.type) return sql`(${createdAt}, ${id}) < (${at}, ${cursor.id})`;
+  if (type < cursor.type) return sql`${createdAt} <= ${at}`;
+  return sql`${createdAt} < ${at}`;
+}
+
+/**
+ * The newest questions and answers (not deleted, nor answers of deleted questions) by the users
+ * `userId` follows, after `cursor`, ordered by (created_at desc, type desc, id desc); `limit` rows.
+ *
+ * Plan (checked with EXPLAIN ANALYZE on PostgreSQL, 1,000 followees with 100k posts): the follower's
+ * rows come from the `follows` primary key (follower_id, followee_id); for each followee a LATERAL
+ * subquery walks `questions_author_idx` (author_id, created_at desc, id desc) — and `answers_author_idx`
+ * likewise — newest first and stops after `limit` live rows (Limit → Index Scan, no sort). The two
+ * bounded streams are concatenated (UNION ALL) and a top-N heapsort keeps `limit` keys, so the work is
+ * at most followees × limit index entries per table, whatever the authors posted in total. Titles,
+ * bodies and authors are joined by primary key for the page only.
+ */
+export async function loadFeed(
+  db: Executor,
+  params: { userId: number; cursor: FeedCursor | null; limit: number },
+): Promise<FeedRow[]> {
+  const { userId, cursor, limit } = params;
+  return queryRows<FeedRow>(
+    db,
+    sql`
+      with mine as (
+        select followee_id from follows where follower_id = ${userId}
+      ),
+      keys as (
+        (
+          select 'question'::text as type, q.id, q.created_at
+          from mine m
+          cross join lateral (
+            select q.id, q.created_at from questions q
+            where q.author_id = m.followee_id and q.deleted_at is null and ${after('question', 'q', cursor)}
+            order by q.created_at desc, q.id desc
+            limit ${limit}
+          ) q
+        )
+        union all
+        (
+          select 'answer'::text as type, a.id, a.created_at
+          from mine m
+          cross join lateral (
+            select a.id, a.created_at from answers a
+            join questions aq on aq.id = a.question_id
+            where a.author_id = m.followee_id and a.deleted_at is null and aq.deleted_at is null
+              and ${after('answer', 'a', cursor)}
+            order by a.created_at desc, a.id desc
+            limit ${limit}
+          ) a
+        )
+        order by created_at desc, type desc, id desc
+        limit ${limit}
+      )
+      select
+        k.type, k.id, k.created_at,
+        to_char(k.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
+        qq.id as question_id, qq.title,
+        left(coalesce(q.body_html, a.body_html), 2000) as body_head,
+        coalesce(q.score, a.score) as score,
+        q.answer_count,
+        u.id as author_id, u.username, u.display_name, u.avatar_url
+      from keys k
+      left join questions q on k.type = 'question' and q.id = k.id
+      left join answers a on k.type = 'answer' and a.id = k.id
+      join questions qq on qq.id = coalesce(q.id, a.question_id)
+      join users u on u.id = coalesce(q.author_id, a.author_id)
+      order by k.created_at desc, k.type desc, k.id desc
+    `,
+  );
+}

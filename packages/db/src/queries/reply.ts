@@ -60,7 +60,8 @@ export type ThreadRow = {
  *   scan, linear in the number of replies. JIT is off on every connection (`client.ts`).
  * - `path` (ids from the root) orders the rows depth-first with siblings oldest first, so the caller
  *   builds the tree in one linear pass. Recursion stops at `maxDepth`; `total` counts what matched
- *   before the node cap, and `more_replies` tells, on the last level, whether deeper replies were cut.
+ *   before the node cap, and `more_replies` tells, on the last level, whether deeper replies were cut
+ *   (one `replies_parent_idx` probe per last-level node, under a CASE so other rows skip it).
  * - Bodies, authors and the viewer's reaction are joined only for the page (`maxNodes + 1` rows).
  * - The target's state rides along on a row that exists even when the thread is empty, so the caller
  *   tells "no replies" from "no such post" without a second query.
@@ -103,8 +104,9 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
         r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at, r.updated_at, r.deleted_at,
         r.author_id, u.username, u.display_name, u.avatar_url,
         rx.value as my_reaction,
-        coalesce(p.lvl = ${maxDepth} and exists (select 1 from replies m where m.parent_id = p.id), false)
-          as more_replies
+        case when p.lvl = ${maxDepth}
+          then coalesce((select true from replies m where m.parent_id = p.id limit 1), false)
+          else false end as more_replies
       from (select (${targetState}) as target_state) tgt
       left join (
         page p

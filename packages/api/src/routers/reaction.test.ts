@@ -149,7 +149,7 @@ describe('reaction.set', () => {
       ['reply', Number(reply.id)],
     ] as const) {
       await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
+        Array.from({ length: 10 }, () =>
           callerFor(deps, reader).reaction.set({
             targetType: type,
             targetId: String(id),

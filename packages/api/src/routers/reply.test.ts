@@ -258,6 +258,13 @@ describe('reply.thread', () => {
       anonymous.reply.thread({ targetType: 'question', targetId: String(deleted.id) }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(
+      callerFor(deps, bob).reply.thread({ targetType: 'question', targetId: String(deleted.id) }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Moderators review deleted posts, replies included.
+    expect(
+      await callerFor(deps, moderator).reply.thread({ targetType: 'question', targetId: String(deleted.id) }),
+    ).toEqual({ items: [], truncated: false, total: 0 });
+    await expect(
       anonymous.reply.thread({ targetType: 'question', targetId: String(question.id), rootId: elsewhere.id }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const empty = await anonymous.reply.thread({ targetType: 'question', targetId: String(question.id) });
@@ -382,8 +389,13 @@ describe('reply.create / update / delete', () => {
     const edited = await callerFor(deps, bob).reply.update({ id: reply.id, body: 'mine, *edited*' });
     expect(edited).toMatchObject({ body: 'mine, *edited*', deleted: false });
     expect(edited.bodyHtml).toContain('<em>edited</em>');
+    await callerFor(deps, moderator).reaction.set({
+      targetType: 'reply',
+      targetId: reply.id,
+      value: 'dislike',
+    });
     const moderated = await callerFor(deps, moderator).reply.update({ id: reply.id, body: 'moderated' });
-    expect(moderated.body).toBe('moderated');
+    expect(moderated).toMatchObject({ body: 'moderated', myReaction: 'dislike', dislikes: 1, score: -1 });
     expect(moderated.author.id).toBe(String(bob.id));
     expect(await callerFor(deps, moderator).reply.delete({ id: reply.id })).toEqual({ ok: true });
     const [gone] = await deps.db

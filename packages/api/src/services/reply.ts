@@ -1,7 +1,7 @@
 import type { DbNumber, DbTime, ThreadRow } from '@devflow/db';
-import { loadThread, replies, users } from '@devflow/db';
+import { loadThread, reactions, replies, users } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
@@ -18,7 +18,7 @@ import {
 } from '../schemas/reply';
 import { renderMarkdown } from './markdown';
 import { notify } from './notification-events';
-import { assertCan } from './policy';
+import { assertCan, can } from './policy';
 import { requireLivePost } from './posts';
 
 type Reply = z.infer<typeof replyOutput>;
@@ -155,7 +155,13 @@ export async function updateReply(
     if (!updated) throw replyNotFound();
     return updated;
   });
-  return toReply(row, await authorOf(deps, row.authorId), null);
+  const [mine] = await deps.db
+    .select({ value: reactions.value })
+    .from(reactions)
+    .where(
+      and(eq(reactions.userId, actor.id), eq(reactions.targetType, 'reply'), eq(reactions.targetId, row.id)),
+    );
+  return toReply(row, await authorOf(deps, row.authorId), reactionName(mine?.value));
 }
 
 /**
@@ -188,7 +194,8 @@ const num = (value: DbNumber): number => Number(value);
  * statement (`loadThread`, a recursive CTE). Rows arrive depth-first, so each node's parent is already
  * built when the node arrives: one linear pass. At most `MAX_THREAD_NODES` replies are returned;
  * `truncated` says whether the cap or `maxDepth` left any out. Tombstones keep their place with an
- * empty body. A missing or deleted target (or a `rootId` outside the thread) is NOT_FOUND.
+ * empty body. A missing target, a deleted one (except for moderators, `post.viewDeleted`) or a `rootId`
+ * outside the thread is NOT_FOUND.
  */
 export async function loadReplyThread(
   deps: ApiDeps,
@@ -204,7 +211,8 @@ export async function loadReplyThread(
     viewerId: viewer?.id ?? null,
   });
   const state = rows[0]?.target_state ?? null;
-  if (state !== 'live') {
+  const visible = state === 'live' || (state === 'deleted' && can(viewer, 'post.viewDeleted'));
+  if (!visible) {
     throw new TRPCError({
       code: 'NOT_FOUND',
       message: `That ${input.targetType} does not exist or was deleted.`,

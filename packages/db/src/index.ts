@@ -1,5 +1,6 @@
 export * from './client';
 export * from './errors';
 export * from './queries/feed';
+export * from './queries/follow';
 export * from './queries/reply';
 export * from './schema';

@@ -1,4 +1,4 @@
-import { follows, notifications, queryRows } from '@devflow/db';
+import { followCounts, follows, notifications, queryRows } from '@devflow/db';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../context';
@@ -67,6 +67,8 @@ describe('follow.follow / unfollow', () => {
     // Following again after unfollowing is a new follow: the followee hears about it again.
     await caller.follow.follow({ userId: String(ben.id) });
     expect(await followNotifications(ben.id, ann.id)).toBe(2);
+    expect(await followCounts(deps.db, ben.id)).toEqual({ followers: 2, following: 0 });
+    expect(await followCounts(deps.db, ann.id)).toEqual({ followers: 0, following: 1 });
   });
 
   it('refuses self-follows, unknown users, bad ids and the wrong roles, changing nothing', async () => {

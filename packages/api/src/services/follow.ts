@@ -1,6 +1,6 @@
-import { type Executor, follows, users } from '@devflow/db';
+import { type Executor, followCounts, follows, users } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
-import { and, count, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
@@ -16,11 +16,6 @@ import { decodeCursor, timeIdCursor, toPage } from './pagination';
 
 /** `created_at` as an ISO string with microseconds, so keyset cursors match rows exactly. */
 const createdAtIso = sql<string>`to_char(${follows.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-async function followerCount(db: Executor, userId: number): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(follows).where(eq(follows.followeeId, userId));
-  return Number(row?.n ?? 0);
-}
 
 async function assertUserExists(db: Executor, userId: number): Promise<void> {
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
@@ -49,7 +44,7 @@ export async function followUser(
     if (inserted.length > 0) {
       await notify(tx, [{ userId: input.userId, actorId: actor.id, type: 'follow' }]);
     }
-    return { following: true, followers: await followerCount(tx, input.userId) };
+    return { following: true, followers: (await followCounts(tx, input.userId)).followers };
   });
 }
 
@@ -67,7 +62,7 @@ export async function unfollowUser(
     await tx
       .delete(follows)
       .where(and(eq(follows.followerId, actor.id), eq(follows.followeeId, input.userId)));
-    return { following: false, followers: await followerCount(tx, input.userId) };
+    return { following: false, followers: (await followCounts(tx, input.userId)).followers };
   });
 }
 

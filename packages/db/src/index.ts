@@ -3,4 +3,5 @@ export * from './errors';
 export * from './queries/feed';
 export * from './queries/follow';
 export * from './queries/reply';
+export * from './queries/rows';
 export * from './schema';

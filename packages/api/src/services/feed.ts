@@ -1,4 +1,4 @@
-import { type FeedCursor, loadFeed } from '@devflow/db';
+import { type FeedCursor, loadFeed, toDate } from '@devflow/db';
 import { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
@@ -56,7 +56,7 @@ export async function listFeed(
         displayName: row.display_name,
         avatarUrl: row.avatar_url,
       },
-      createdAt: toIso(row.created_at instanceof Date ? row.created_at : new Date(row.created_at)),
+      createdAt: toIso(toDate(row.created_at)),
       score: Number(row.score),
       ...(row.type === 'question' ? { answerCount: Number(row.answer_count ?? 0) } : {}),
     }),

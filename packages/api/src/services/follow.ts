@@ -1,4 +1,4 @@
-import { type Executor, followCounts, follows, users } from '@devflow/db';
+import { type Executor, followCounts, follows, isoMicros, users } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -13,9 +13,6 @@ import type {
 } from '../schemas/follow';
 import { notify } from './notification-events';
 import { decodeCursor, timeIdCursor, toPage } from './pagination';
-
-/** `created_at` as an ISO string with microseconds, so keyset cursors match rows exactly. */
-const createdAtIso = sql<string>`to_char(${follows.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 async function assertUserExists(db: Executor, userId: number): Promise<void> {
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
@@ -106,7 +103,7 @@ export async function listFollows(
       displayName: users.displayName,
       avatarUrl: users.avatarUrl,
       followedAt: follows.createdAt,
-      cursorAt: createdAtIso,
+      cursorAt: isoMicros(follows.createdAt),
     })
     .from(follows)
     .innerJoin(users, eq(users.id, other))

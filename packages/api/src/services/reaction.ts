@@ -6,7 +6,13 @@ import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import type { reactionSetInput, reactionSetOutput } from '../schemas/reaction';
 import { postNotFound, requireLivePost } from './posts';
-import { reactionName } from './reply';
+
+/** A reaction value (+1/-1) as the API names it. */
+export function reactionName(value: number | null | undefined): 'like' | 'dislike' | null {
+  if (value === 1) return 'like';
+  if (value === -1) return 'dislike';
+  return null;
+}
 
 const counterTable = { question: questions, answer: answers, reply: replies } as const;
 

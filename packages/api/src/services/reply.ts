@@ -1,5 +1,5 @@
-import type { DbNumber, DbTime, ThreadRow } from '@devflow/db';
-import { loadThread, reactions, replies, users } from '@devflow/db';
+import type { DbNumber, ThreadRow } from '@devflow/db';
+import { loadThread, reactions, replies, toDate, users } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -20,19 +20,11 @@ import { renderMarkdown } from './markdown';
 import { notify } from './notification-events';
 import { assertCan, can } from './policy';
 import { requireLivePost } from './posts';
+import { reactionName } from './reaction';
 
 type Reply = z.infer<typeof replyOutput>;
 type ReplyRow = typeof replies.$inferSelect;
 type Author = { id: number; username: string; displayName: string | null; avatarUrl: string | null };
-
-/** A reaction value (+1/-1) as the API names it. */
-export function reactionName(value: number | null | undefined): 'like' | 'dislike' | null {
-  if (value === 1) return 'like';
-  if (value === -1) return 'dislike';
-  return null;
-}
-
-const asDate = (value: DbTime): Date => (value instanceof Date ? value : new Date(value));
 
 function toReply(row: ReplyRow, author: Author, myReaction: 'like' | 'dislike' | null): Reply {
   const deleted = row.deletedAt !== null;
@@ -246,8 +238,8 @@ export async function loadReplyThread(
       dislikes: Number(row.dislikes),
       score: Number(row.score),
       myReaction: reactionName(row.my_reaction === null ? null : Number(row.my_reaction)),
-      createdAt: toIso(asDate(row.created_at)),
-      updatedAt: toIso(asDate(row.updated_at)),
+      createdAt: toIso(toDate(row.created_at)),
+      updatedAt: toIso(toDate(row.updated_at)),
       deleted,
       moreReplies: row.more_replies,
       children: [],

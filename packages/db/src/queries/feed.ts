@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
-import type { DbNumber, DbTime } from './reply';
+import { type DbNumber, type DbTime, isoMicros } from './rows';
 
 /** The position after which the next feed page starts: the last item's (createdAt, type, id). */
 export type FeedCursor = { createdAt: string; type: 'question' | 'answer'; id: number };
@@ -115,7 +115,7 @@ export async function loadFeed(
       )
       select
         k.type, k.id, k.created_at,
-        to_char(k.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
+        ${isoMicros(sql.raw('k.created_at'))} as cursor_at,
         qq.id as question_id, qq.title,
         left(coalesce(q.body_html, a.body_html), 2000) as body_head,
         coalesce(q.score, a.score) as score,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
+import type { DbNumber, DbTime } from './rows';
 
 /** Where a reply thread hangs from. */
 export type ReplyTargetType = 'question' | 'answer';
@@ -17,12 +18,6 @@ export type LoadThreadParams = {
   /** Whose reaction fills `myReaction`; null for anonymous readers. */
   viewerId: number | null;
 };
-
-/** A number as either driver returns it (postgres.js gives int8 and counts as strings). */
-export type DbNumber = number | string | bigint;
-
-/** A timestamp as either driver returns it from raw SQL. */
-export type DbTime = Date | string;
 
 /** One row of `loadThread`, in depth-first order. `id` is null only on the target-only row of an empty result. */
 export type ThreadRow = {

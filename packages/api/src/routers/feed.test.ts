@@ -1,5 +1,6 @@
-import { answers, questions } from '@devflow/db';
-import { eq } from 'drizzle-orm';
+import { answers, queryRows, questions } from '@devflow/db';
+import { QueryCounter } from '@devflow/db/testing';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../context';
 import { plainExcerpt } from '../services/feed';
@@ -12,6 +13,7 @@ import {
   type TestDeps,
 } from '../testing';
 
+const counter = new QueryCounter();
 let deps: TestDeps;
 let viewer: SessionUser;
 let amy: SessionUser;
@@ -79,7 +81,7 @@ async function readFeed(user: SessionUser, limit: number) {
 }
 
 beforeAll(async () => {
-  deps = await createTestDeps();
+  deps = await createTestDeps({}, { logger: counter });
   viewer = await createTestUser(deps);
   amy = await createTestUser(deps);
   bo = await createTestUser(deps);
@@ -155,6 +157,59 @@ describe('feed.list', () => {
     await expect(callerFor(deps, viewer).feed.list({ limit: 101 })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
+  });
+});
+
+describe('feed.list at scale', () => {
+  it('pages 1,000 followees with 10,000 posts in one query each, matching a plain ORDER BY over all of them', async () => {
+    const fanatic = await createTestUser(deps);
+    const prefix = `scale${fanatic.id}_`;
+    await deps.db.execute(sql`
+      insert into users (email, username)
+      select ${prefix} || g || '@example.com', ${prefix} || g from generate_series(1, 1000) g`);
+    await deps.db.execute(sql`
+      insert into follows (follower_id, followee_id)
+      select ${fanatic.id}, id from users where username like ${`${prefix}%`}`);
+    // Five questions and five answers each, on a coarse clock so many posts share a timestamp.
+    await deps.db.execute(sql`
+      insert into questions (author_id, title, body, body_html, created_at)
+      select u.id, 'Question ' || g || ' by ' || u.username, 'body', '<p>body</p>',
+        timestamptz '2026-02-01' + ((u.id * 7 + g * 13) % 500) * interval '1 minute'
+      from users u cross join generate_series(1, 5) g where u.username like ${`${prefix}%`}`);
+    // Users were inserted in one statement, so their ids are consecutive from the first one.
+    await deps.db.execute(sql`
+      insert into answers (question_id, author_id, body, body_html, created_at)
+      select q.id, b.lo + (q.id * 7) % 1000, 'answer', '<p>answer</p>', q.created_at + ((q.id * 11) % 97) * interval '1 minute'
+      from questions q
+      cross join (select min(id) as lo from users where username like ${`${prefix}%`}) b
+      where q.author_id >= b.lo and q.author_id < b.lo + 1000`);
+    const oracle = await queryRows<{ key: string }>(
+      deps.db,
+      sql`select type || ':' || id as key from (
+            select 'question' as type, q.id, q.created_at from questions q
+            join follows f on f.followee_id = q.author_id and f.follower_id = ${fanatic.id}
+            where q.deleted_at is null
+            union all
+            select 'answer', a.id, a.created_at from answers a
+            join follows f on f.followee_id = a.author_id and f.follower_id = ${fanatic.id}
+            join questions aq on aq.id = a.question_id and aq.deleted_at is null
+            where a.deleted_at is null
+          ) posts
+          order by created_at desc, type desc, id desc
+          limit 120`,
+    );
+    expect(oracle).toHaveLength(120);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    while (seen.length < 120) {
+      const { result, statements } = await counter.measure(() =>
+        callerFor(deps, fanatic).feed.list({ cursor, limit: 40 }),
+      );
+      expect(statements).toHaveLength(1);
+      seen.push(...result.items.map((item) => `${item.type}:${item.id}`));
+      cursor = result.nextCursor;
+    }
+    expect(seen).toEqual(oracle.map((row) => row.key));
   });
 });
 

@@ -1,10 +1,14 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { authRouter } from './routers/auth';
 import { healthRouter } from './routers/health';
+import { userRouter } from './routers/user';
 import { createCallerFactory, router } from './trpc';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
 export const appRouter = router({
   health: healthRouter,
+  auth: authRouter,
+  user: userRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

@@ -120,6 +120,27 @@ describe('question pages', () => {
     expect(page.acceptedAnswerId).toBe(second.id);
   });
 
+  it('shows reaction counters at once and each viewer only their own reaction', async () => {
+    const q = await as(author).question.create(question());
+    const answer = await as(author).answer.create({ questionId: q.id, body: 'An answer people will like.' });
+    await as(null).question.byId({ id: q.id });
+    await as(other).reaction.set({ targetType: 'question', targetId: q.id, value: 'like' });
+    await as(other).reaction.set({ targetType: 'answer', targetId: answer.id, value: 'dislike' });
+
+    const mine = await as(other).question.byId({ id: q.id });
+    expect(mine).toMatchObject({ likes: 1, score: 1, myReaction: 'like' });
+    expect(mine.answers[0]).toMatchObject({ dislikes: 1, myReaction: 'dislike' });
+    // The page was cached while `other` had reacted: nobody else sees their reaction as theirs.
+    const theirs = await as(moderator).question.byId({ id: q.id });
+    expect(theirs).toMatchObject({ likes: 1, myReaction: null });
+    const anonymous = await as(null).question.byId({ id: q.id });
+    expect(anonymous.myReaction).toBeNull();
+    expect(anonymous.answers[0]?.myReaction).toBeNull();
+
+    await as(other).reaction.set({ targetType: 'question', targetId: q.id, value: null });
+    expect(await as(other).question.byId({ id: q.id })).toMatchObject({ likes: 0, myReaction: null });
+  });
+
   it('counts one view per viewer, never the author, and shows it at once', async () => {
     const q = await as(author).question.create(question());
     expect((await as(other).question.byId({ id: q.id })).viewCount).toBe(1);
@@ -173,11 +194,102 @@ describe('first pages of lists', () => {
     expect(movedPage.items[0]).toMatchObject({ id: q.id, title: 'A retitled question on the first page' });
   });
 
+  it('reorders "top" and shows the new score at once after a reaction', async () => {
+    const q = await as(author).question.create(question());
+    await as(null).question.list({ sort: 'top', tag });
+    await as(other).reaction.set({ targetType: 'question', targetId: q.id, value: 'like' });
+    await as(moderator).reaction.set({ targetType: 'question', targetId: q.id, value: 'like' });
+    const top = await as(null).question.list({ sort: 'top', tag });
+    expect(top.items[0]).toMatchObject({ id: q.id, score: 2 });
+  });
+
   it('shows the accepted flag at once', async () => {
     const q = await as(author).question.create(question());
     const answer = await as(other).answer.create({ questionId: q.id, body: 'The answer to accept here.' });
     await firstPage('newest', true);
     await as(author).answer.accept({ answerId: answer.id });
     expect((await firstPage('newest', true)).items.find((i) => i.id === q.id)?.hasAcceptedAnswer).toBe(true);
+  });
+});
+
+describe('profiles', () => {
+  const profile = (user: SessionUser) => as(null).user.byUsername({ username: user.username });
+
+  it('serves a repeated profile read from the cache', async () => {
+    await profile(other); // learns the id of the name
+    await profile(other); // caches the profile
+    const before = { ...cacheStatsOf(deps.cache).profile };
+    await profile(other);
+    await profile(other);
+    expect(cacheStatsOf(deps.cache).profile.hits - before.hits).toBe(2);
+  });
+
+  it('shows profile edits at once, on the profile and next to every post', async () => {
+    const q = await as(other).question.create(question());
+    await profile(other);
+    await as(null).question.byId({ id: q.id });
+    await firstPage('newest', true);
+    await as(other).user.updateProfile({ displayName: 'Renamed Person', bio: 'A new bio' });
+    expect(await as(other).user.byUsername({ username: other.username })).toMatchObject({
+      displayName: 'Renamed Person',
+      bio: 'A new bio',
+    });
+    expect((await as(null).question.byId({ id: q.id })).author.displayName).toBe('Renamed Person');
+    expect((await firstPage('newest', true)).items.find((i) => i.id === q.id)?.author.displayName).toBe(
+      'Renamed Person',
+    );
+  });
+
+  it('shows follower and following counts at once after follow and unfollow', async () => {
+    await profile(author);
+    await profile(moderator);
+    await as(moderator).follow.follow({ userId: String(author.id) });
+    expect((await profile(author)).followers).toBe(1);
+    expect((await profile(moderator)).following).toBe(1);
+    await as(moderator).follow.unfollow({ userId: String(author.id) });
+    expect((await profile(author)).followers).toBe(0);
+    expect((await profile(moderator)).following).toBe(0);
+  });
+
+  it('shows new post counts and reputation at once', async () => {
+    const writer = await createTestUser(deps);
+    const before = await profile(writer);
+    const q = await as(writer).question.create(question());
+    const answer = await as(writer).answer.create({
+      questionId: q.id,
+      body: 'Answering my own question here.',
+    });
+    expect(await profile(writer)).toMatchObject({
+      questions: before.questions + 1,
+      answers: before.answers + 1,
+    });
+    await as(other).reaction.set({ targetType: 'answer', targetId: answer.id, value: 'like' });
+    expect((await profile(writer)).reputation).toBe(before.reputation + 10);
+    await as(other).reaction.set({ targetType: 'question', targetId: q.id, value: 'like' });
+    expect((await profile(writer)).reputation).toBe(before.reputation + 20);
+    await as(writer).question.delete({ id: q.id });
+    expect((await profile(writer)).questions).toBe(before.questions);
+  });
+
+  it("shows an accepted answer in its author's reputation, and its move to another answer", async () => {
+    const first = await createTestUser(deps);
+    const second = await createTestUser(deps);
+    const q = await as(author).question.create(question());
+    const a1 = await as(first).answer.create({ questionId: q.id, body: 'The first answer to accept.' });
+    const a2 = await as(second).answer.create({ questionId: q.id, body: 'The second answer to accept.' });
+    await as(author).answer.accept({ answerId: a1.id });
+    expect((await profile(first)).reputation).toBe(15);
+    await profile(second);
+    await as(author).answer.accept({ answerId: a2.id });
+    expect((await profile(first)).reputation).toBe(0);
+    expect((await profile(second)).reputation).toBe(15);
+  });
+
+  it('shows a role change at once', async () => {
+    const admin = await createTestUser(deps, { role: 'admin' });
+    const target = await createTestUser(deps);
+    expect((await profile(target)).role).toBe('user');
+    await as(admin).user.setRole({ userId: String(target.id), role: 'moderator' });
+    expect((await profile(target)).role).toBe('moderator');
   });
 });

@@ -6,6 +6,7 @@ import { cacheKeys, pageCacheEnabled, readThrough, readThroughTallied, VERSION_T
 import { can } from './policy';
 import { reactionsOf } from './posts';
 import { getQuestion, type ListQuestionsParams, listQuestions } from './question';
+import { profileByUsername } from './user';
 
 /** A viewer counts one view of a question per this window (StackOverflow-style unique views). */
 export const VIEW_WINDOW_SECONDS = 3600;
@@ -141,5 +142,31 @@ export async function listQuestionsCached(
       versions: [cacheKeys.listVersion(params.tag), cacheKeys.authors()],
     },
     () => listQuestions(deps, actor, params),
+  );
+}
+
+/** Usernames never change and accounts are never deleted: this process remembers name → id once seen. */
+const userIds = new Map<string, number>();
+const USER_IDS_MAX = 100_000;
+
+/**
+ * `user.byUsername` through the cache: one entry per user, keyed by the user's version, which every
+ * write that changes a profile bumps (profile edits, role and suspension changes, follows, posts and
+ * reactions that move counts or reputation). The first read of a name in this process goes to the
+ * database to learn its id (versions must be read before loading), later ones are served from the cache.
+ */
+export async function getProfile(deps: ApiDeps, username: string) {
+  const name = username.toLowerCase();
+  const id = userIds.get(name);
+  if (id === undefined || !pageCacheEnabled(deps)) {
+    const profile = await profileByUsername(deps, username);
+    if (userIds.size >= USER_IDS_MAX) userIds.clear();
+    userIds.set(name, Number(profile.id));
+    return profile;
+  }
+  return readThrough(
+    deps,
+    { area: 'profile', key: cacheKeys.profile(id), versions: [cacheKeys.userVersion(id)] },
+    () => profileByUsername(deps, username),
   );
 }

@@ -57,15 +57,22 @@ function statements(p: Params): Statement[] {
       params: ['postgres index'],
     },
     ...[SMALL_THREAD_QUESTION, BIG_THREAD_QUESTION].map((id) => ({
-      scenario: `reply.thread (question ${id})`,
-      text: `with recursive tree as (
-               select r.id from replies r
+      scenario: `reply.thread (question ${id}; loadThread, anonymous)`,
+      text: `with recursive tree (id, lvl, path) as (
+               select r.id, 1, array[r.id] from replies r
                where r.target_type = 'question' and r.target_id = $1 and r.parent_id is null
                union all
-               select c.id from replies c inner join tree p on c.parent_id = p.id)
-             select r.id, r.parent_id, r.depth, r.body, u.username
-             from tree inner join replies r on r.id = tree.id inner join users u on u.id = r.author_id
-             order by r.depth, r.id`,
+               select c.id, t.lvl + 1, t.path || c.id from tree t
+               cross join lateral (select k.id from replies k where k.parent_id = t.id offset 0) c
+               where t.lvl < 1000),
+             page as (select id, lvl, path, count(*) over () as total from tree order by path limit 10001)
+             select p.id, r.parent_id, r.depth, p.lvl, p.total, r.body, r.body_html, r.likes, r.dislikes, r.score,
+                    r.created_at, r.deleted_at, u.username, u.display_name, u.avatar_url, rx.value as my_reaction,
+                    case when p.lvl = 1000 then coalesce((select true from replies m where m.parent_id = p.id limit 1), false)
+                      else false end as more_replies
+             from page p join replies r on r.id = p.id join users u on u.id = r.author_id
+             left join reactions rx on rx.user_id = 0 and rx.target_type = 'reply' and rx.target_id = p.id
+             order by p.path`,
       params: [id],
     })),
     {
@@ -96,11 +103,28 @@ function statements(p: Params): Statement[] {
   }
   if (p.feedUserId) {
     list.push({
-      scenario: 'feed.list (follows 1,000)',
-      text: `select q.id, q.title, q.created_at from questions q
-             where q.author_id in (select followee_id from follows where follower_id = $1)
-               and q.deleted_at is null
-             order by q.created_at desc, q.id desc limit 21`,
+      scenario: 'feed.list (follows 1,000; loadFeed, first page)',
+      text: `with mine as (select followee_id from follows where follower_id = $1),
+             keys as (
+               (select 'question'::text as type, q.id, q.created_at from mine m
+                cross join lateral (select q.id, q.created_at from questions q
+                  where q.author_id = m.followee_id and q.deleted_at is null
+                  order by q.created_at desc, q.id desc limit 21) q)
+               union all
+               (select 'answer'::text as type, a.id, a.created_at from mine m
+                cross join lateral (select a.id, a.created_at from answers a join questions aq on aq.id = a.question_id
+                  where a.author_id = m.followee_id and a.deleted_at is null and aq.deleted_at is null
+                  order by a.created_at desc, a.id desc limit 21) a)
+               order by created_at desc, type desc, id desc limit 21)
+             select k.type, k.id, k.created_at, qq.id as question_id, qq.title,
+                    left(coalesce(q.body_html, a.body_html), 2000) as body_head, coalesce(q.score, a.score) as score,
+                    q.answer_count, u.id as author_id, u.username, u.display_name, u.avatar_url
+             from keys k
+             left join questions q on k.type = 'question' and q.id = k.id
+             left join answers a on k.type = 'answer' and a.id = k.id
+             join questions qq on qq.id = coalesce(q.id, a.question_id)
+             join users u on u.id = coalesce(q.author_id, a.author_id)
+             order by k.created_at desc, k.type desc, k.id desc`,
       params: [p.feedUserId],
     });
   }

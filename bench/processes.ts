@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CannonSpec, CannonTarget, LevelResult } from './cannon';
 
-/** A server process the bench started, and how to stop it. */
-export type RunningProcess = { url: string; child: ChildProcess; stop(): Promise<void> };
+/** A server process the bench started, its last stderr output, and how to stop it. */
+export type RunningProcess = { url: string; child: ChildProcess; stderr(): string; stop(): Promise<void> };
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -43,10 +43,19 @@ export async function startProcess(
     errors = (errors + chunk.toString()).slice(-4000);
   });
   const url = `http://127.0.0.1:${port}`;
+  const taken = await fetch(`${url}${healthPath}`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) {
+    child.kill('SIGTERM');
+    throw new Error(`port ${port} is already in use (a server left from an earlier run?)`);
+  }
   await waitForHealth(`${url}${healthPath}`, child, () => errors);
   return {
     url,
     child,
+    stderr: () => errors,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -33,7 +33,7 @@ const withCluster = args.includes('--cluster');
 const poolSize = Number(args.find((a) => a.startsWith('--pool='))?.slice('--pool='.length) ?? 10);
 const size = quick ? QUICK_SIZE : FULL_SIZE;
 const load: LoadOptions = quick
-  ? { levels: [1, 16, 64], duration: 1, warmup: 0.3, timeout: 30 }
+  ? { levels: [1, 16, 64], duration: 1, warmup: 0.2, timeout: 30 }
   : { levels: [1, 16, 64], duration: 8, warmup: 2, timeout: 60 };
 /** Heavy scenarios (whole 100k-reply threads) get longer runs so that enough requests complete. */
 const heavyLoad: LoadOptions = { ...load, duration: quick ? 2 : 15, warmup: quick ? 0 : 2 };
@@ -166,15 +166,21 @@ async function main() {
   };
   const servers: RunningProcess[] = [];
   try {
+    // Started together; each is recorded as soon as it is up, so that `finally` stops whatever started.
+    const start = async (script: string, port: number, env: Record<string, string>) => {
+      const server = await startProcess(script, port, env);
+      servers.push(server);
+      return server;
+    };
     const [main, uncached, bare] = await Promise.all([
-      startProcess('apps/server/src/main.ts', 3901, { ...serverEnv, CACHE_PAGES: 'on' }),
-      startProcess('apps/server/src/main.ts', 3902, { ...serverEnv, CACHE_PAGES: 'off' }),
-      startProcess('bench/baseline-server.ts', 3903, {
+      start('apps/server/src/main.ts', 3901, { ...serverEnv, CACHE_PAGES: 'on' }),
+      start('apps/server/src/main.ts', 3902, { ...serverEnv, CACHE_PAGES: 'off' }),
+      start('bench/baseline-server.ts', 3903, {
         DATABASE_URL: target.url,
+        REDIS_URL: redisUrl,
         DB_POOL_SIZE: String(poolSize),
       }),
     ]);
-    servers.push(main, uncached, bare);
     log(`servers up (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 
     // Bench accounts (registered through the API, so their passwords and sessions are real).
@@ -193,6 +199,7 @@ async function main() {
         tokens.push(out.token);
       } catch (error) {
         log(`  registration unavailable: ${String(error).slice(0, 160)}`);
+        if (main.child.exitCode !== null) log(`  main server exited: ${main.stderr().slice(-1500)}`);
         break;
       }
     }
@@ -203,19 +210,23 @@ async function main() {
       await db`insert into follows (follower_id, followee_id) select ${feedUser.id}, g from generate_series(1, 1000) g on conflict do nothing`;
     }
 
-    // The page-1000 cursor, by walking the keyset pages as a client would.
+    // The page-1000 cursor (20 per page), by walking the keyset pages as a client would — 100 rows at a
+    // time: the cursor after row 19,980 is the same whatever the page size that reached it.
     let cursor: string | null = null;
     let page1000: { at: string; id: number } | null = null;
     try {
-      for (let page = 1; page < 1000; page += 1) {
+      let walked = 0;
+      while (walked < 999 * 20) {
+        const limit = Math.min(100, 999 * 20 - walked);
         const data: { items: { id: string; createdAt: string }[]; nextCursor: string | null } = await call(
           main.url,
-          get('question.list', { sort: 'newest', limit: 20, ...(cursor ? { cursor } : {}) }),
+          get('question.list', { sort: 'newest', limit, ...(cursor ? { cursor } : {}) }),
         );
+        walked += data.items.length;
         cursor = data.nextCursor;
         const last = data.items.at(-1);
         if (last) page1000 = { at: last.createdAt, id: Number(last.id) };
-        if (!cursor) break;
+        if (!cursor || data.items.length === 0) break;
       }
     } catch (error) {
       log(`  question.list unavailable for the cursor walk: ${String(error).slice(0, 160)}`);
@@ -236,11 +247,18 @@ async function main() {
     ]);
     if (withCluster) {
       // Cluster mode: the same server, two workers sharing the port (see bench/cluster-server.ts).
-      const [clusterCached, clusterUncached] = await Promise.all([
-        startProcess('bench/cluster-server.ts', 3904, { ...serverEnv, CACHE_PAGES: 'on', WORKERS: '2' }),
-        startProcess('bench/cluster-server.ts', 3905, { ...serverEnv, CACHE_PAGES: 'off', WORKERS: '2' }),
-      ]);
-      servers.push(clusterCached, clusterUncached);
+      const clusterCached = await startProcess('bench/cluster-server.ts', 3904, {
+        ...serverEnv,
+        CACHE_PAGES: 'on',
+        WORKERS: '2',
+      });
+      servers.push(clusterCached);
+      const clusterUncached = await startProcess('bench/cluster-server.ts', 3905, {
+        ...serverEnv,
+        CACHE_PAGES: 'off',
+        WORKERS: '2',
+      });
+      servers.push(clusterUncached);
       for (const request of byId) await call(clusterCached.url, request).catch(() => undefined);
       await measure('question.byId cached, cluster of 2', clusterCached, byId);
       await measure('question.byId uncached, cluster of 2', clusterUncached, byId);

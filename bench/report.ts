@@ -9,7 +9,8 @@ import type { SeedSize } from './seed';
 export type Ratio = {
   name: string;
   target: string;
-  values: { connections: number; ratio: number | null }[];
+  /** `atLeast`: the slower side completed nothing in the window, so the ratio is a lower bound. */
+  values: { connections: number; ratio: number | null; atLeast: boolean }[];
   verdict: 'PASS' | 'FAIL' | 'N/A';
   summary: string;
 };
@@ -84,7 +85,9 @@ export function writeResults(report: Report): void {
     '| --- | --- | --- | --- | --- | --- |',
   );
   for (const r of report.ratios) {
-    const v = r.values.map((x) => (x.ratio === null ? 'n/a' : `${x.ratio.toFixed(2)}×`));
+    const v = r.values.map((x) =>
+      x.ratio === null ? 'n/a' : `${x.atLeast ? '≥ ' : ''}${x.ratio.toFixed(2)}×`,
+    );
     lines.push(`| ${r.name} | ${v.join(' | ')} | ${r.target} | **${r.verdict}** |`);
   }
   lines.push('', '## Scenarios', '');

@@ -22,13 +22,13 @@ export type SeedSize = {
 export const QUICK_SIZE: SeedSize = {
   users: 2_000,
   tags: 120,
-  questions: 25_000,
-  answers: 50_000,
-  bigThread: 10_000,
+  questions: 21_000,
+  answers: 30_000,
+  bigThread: 5_000,
   smallThread: 1_000,
   deepChains: 2,
-  replies: 40_000,
-  reactions: 100_000,
+  replies: 20_000,
+  reactions: 50_000,
   follows: 10_000,
 };
 

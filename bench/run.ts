@@ -447,6 +447,14 @@ function computeRatios(): Ratio[] {
         heavy: true,
       },
       {
+        name: `(b, same stack) bare CTE ${size.bigThread / 1000}k vs bare one query per level`,
+        over: `bare thread CTE ${size.bigThread / 1000}k (baseline b)`,
+        under: `bare thread per level ${size.bigThread / 1000}k (baseline b)`,
+        min: 10,
+        target: '≥ 10× at every measured level',
+        heavy: true,
+      },
+      {
         name: '(c) keyset vs OFFSET at page 1000 (both bare)',
         over: 'bare list page 1000 keyset (baseline c)',
         under: 'bare list page 1000 OFFSET (baseline c)',

@@ -36,7 +36,7 @@ if (!url) throw new Error('DATABASE_URL is required');
 const sql = postgres(url, {
   max: Number(process.env.DB_POOL_SIZE ?? 10),
   onnotice: () => {},
-  connection: { application_name: 'devflow-bench-baseline', jit: 'off' },
+  connection: { application_name: 'devflow-bench-baseline', jit: 'off', statement_timeout: 15_000 },
 });
 
 const cache = createCache({ redisUrl: process.env.REDIS_URL, prefix: 'bare:' });

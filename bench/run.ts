@@ -285,29 +285,6 @@ async function main() {
     );
     const thread = (id: number) => get('reply.thread', { targetType: 'question', targetId: String(id) });
     await measure('reply.thread 1k replies', main, [thread(SMALL_THREAD_QUESTION)]);
-    // (b): the big thread in one recursive query (tRPC and bare) against one query per level.
-    await measureTogether(
-      [
-        {
-          name: `reply.thread ${size.bigThread / 1000}k replies`,
-          server: main,
-          requests: [thread(BIG_THREAD_QUESTION)],
-        },
-        {
-          name: `bare thread CTE ${size.bigThread / 1000}k (baseline b)`,
-          server: bare,
-          requests: [{ method: 'GET', path: `/bare/thread-cte?type=question&id=${BIG_THREAD_QUESTION}` }],
-        },
-        {
-          name: `bare thread per level ${size.bigThread / 1000}k (baseline b)`,
-          server: bare,
-          requests: [
-            { method: 'GET', path: `/bare/thread-per-level?type=question&id=${BIG_THREAD_QUESTION}` },
-          ],
-        },
-      ],
-      heavyLoad,
-    );
     if (tokens.length > 0) {
       await measure('feed.list (follows 1,000)', main, [get('feed.list', {}, auth(0))]);
       const values = ['like', 'dislike', null];
@@ -345,6 +322,16 @@ async function main() {
       );
     }
 
+    const metrics = await fetch(`${main.url}/metrics`)
+      .then((r) => (r.ok ? r.text() : ''))
+      .catch(() => '');
+    const plans = await explainAll(db, {
+      hotId: HOT_IDS[0] ?? 101,
+      page1000,
+      feedUserId: feedUser?.id ?? null,
+    });
+    // Last: whole 100k-reply threads. Requests still queued when a window ends keep the database busy
+    // for a while, so nothing is measured after them.
     // One request at a time, no other load: the cost of each thread strategy on its own.
     const singles: { name: string; ms: number }[] = [];
     const timeOne = async (name: string, url: string) => {
@@ -377,14 +364,29 @@ async function main() {
     }
     for (const single of singles) log(`  single request: ${single.name}: ${single.ms.toFixed(0)} ms`);
 
-    const metrics = await fetch(`${main.url}/metrics`)
-      .then((r) => (r.ok ? r.text() : ''))
-      .catch(() => '');
-    const plans = await explainAll(db, {
-      hotId: HOT_IDS[0] ?? 101,
-      page1000,
-      feedUserId: feedUser?.id ?? null,
-    });
+    // (b): the big thread in one recursive query (tRPC and bare) against one query per level.
+    await measureTogether(
+      [
+        {
+          name: `reply.thread ${size.bigThread / 1000}k replies`,
+          server: main,
+          requests: [thread(BIG_THREAD_QUESTION)],
+        },
+        {
+          name: `bare thread CTE ${size.bigThread / 1000}k (baseline b)`,
+          server: bare,
+          requests: [{ method: 'GET', path: `/bare/thread-cte?type=question&id=${BIG_THREAD_QUESTION}` }],
+        },
+        {
+          name: `bare thread per level ${size.bigThread / 1000}k (baseline b)`,
+          server: bare,
+          requests: [
+            { method: 'GET', path: `/bare/thread-per-level?type=question&id=${BIG_THREAD_QUESTION}` },
+          ],
+        },
+      ],
+      heavyLoad,
+    );
     const ratios = computeRatios();
     log('\nratios (same run):');
     for (const r of ratios) log(`  ${r.verdict.padEnd(4)} ${r.name}: ${r.summary} (target ${r.target})`);

@@ -1,0 +1,246 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { MarkdownEditor } from '../components/MarkdownEditor';
+import { ReplyThread } from '../components/ReplyThread';
+import { SafeHtml } from '../components/SafeHtml';
+import { ErrorMessage, Loading } from '../components/Status';
+import { TagList } from '../components/TagList';
+import { TimeAgo } from '../components/TimeAgo';
+import { UserLink } from '../components/UserLink';
+import { VoteButtons } from '../components/VoteButtons';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { isModerator, type Me, useMe } from '../hooks/useMe';
+import { useQuestionReaction } from '../hooks/useReactions';
+import { plural } from '../lib/format';
+import { type RouterOutputs, useTRPC } from '../lib/trpc';
+
+type Question = RouterOutputs['question']['byId'];
+type Answer = Question['answers'][number];
+
+/** Accepted answer first, then by score, then oldest first. */
+export function sortAnswers(answers: readonly Answer[]): Answer[] {
+  return [...answers].sort(
+    (a, b) =>
+      Number(b.accepted) - Number(a.accepted) || b.score - a.score || a.createdAt.localeCompare(b.createdAt),
+  );
+}
+
+function canModify(me: Me, authorId: string): boolean {
+  return Boolean(me && (me.id === authorId || isModerator(me)));
+}
+
+/** One answer: votes, body, accept button for the question's author, edit/delete, replies. */
+function AnswerItem({ answer, question, me }: { answer: Answer; question: Question; me: Me }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [body, setBody] = useState(answer.body);
+  const react = useQuestionReaction(question.id);
+  const refresh = () => queryClient.invalidateQueries(trpc.question.byId.queryFilter({ id: question.id }));
+  const accept = useMutation(trpc.answer.accept.mutationOptions({ onSuccess: refresh }));
+  const update = useMutation(
+    trpc.answer.update.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        setEditing(false);
+      },
+    }),
+  );
+  const remove = useMutation(trpc.answer.delete.mutationOptions({ onSuccess: refresh }));
+  const isQuestionAuthor = me?.id === question.author.id;
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ id: answer.id, body });
+  };
+  return (
+    <article
+      className={answer.accepted ? 'card post post--accepted' : 'card post'}
+      aria-label={`Answer by ${answer.author.username}`}
+      data-testid="answer"
+    >
+      <VoteButtons
+        noun="answer"
+        counters={answer}
+        disabled={!me}
+        onReact={(value) => react.mutate({ targetType: 'answer', targetId: answer.id, value })}
+      />
+      <div>
+        {answer.accepted && <p className="accepted-badge">✓ Accepted answer</p>}
+        {editing ? (
+          <form onSubmit={save}>
+            <MarkdownEditor label="Edit your answer" value={body} onChange={setBody} minLength={1} />
+            <ErrorMessage error={update.error} />
+            <div className="row">
+              <button type="submit" className="btn btn--primary btn--small" disabled={update.isPending}>
+                Save
+              </button>
+              <button type="button" className="btn btn--small" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <SafeHtml html={answer.bodyHtml} />
+        )}
+        <ErrorMessage error={react.error ?? accept.error ?? remove.error} />
+        <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.5rem' }}>
+          <div className="row">
+            {isQuestionAuthor && !answer.accepted && (
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => accept.mutate({ answerId: answer.id })}
+                disabled={accept.isPending}
+              >
+                Accept this answer
+              </button>
+            )}
+            {canModify(me, answer.author.id) && !editing && (
+              <>
+                <button type="button" className="btn btn--link btn--small" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="btn btn--link btn--small btn--danger"
+                  disabled={remove.isPending}
+                  onClick={() => window.confirm('Delete this answer?') && remove.mutate({ id: answer.id })}
+                >
+                  Delete
+                </button>
+              </>
+            )}
+          </div>
+          <span className="meta">
+            answered <TimeAgo iso={answer.createdAt} /> by <UserLink user={answer.author} />
+          </span>
+        </div>
+        <ReplyThread targetType="answer" targetId={answer.id} />
+      </div>
+    </article>
+  );
+}
+
+/** The "Your answer" form at the bottom of a question. */
+function AnswerForm({ questionId }: { questionId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [body, setBody] = useState('');
+  const create = useMutation(
+    trpc.answer.create.mutationOptions({
+      onSuccess: async () => {
+        setBody('');
+        await queryClient.invalidateQueries(trpc.question.byId.queryFilter({ id: questionId }));
+      },
+    }),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ questionId, body });
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="your-answer">
+      <h2 id="your-answer">Your answer</h2>
+      <MarkdownEditor id="answer-body" label="Answer" hint="(markdown)" value={body} onChange={setBody} />
+      <ErrorMessage error={create.error} />
+      <button type="submit" className="btn btn--primary" disabled={create.isPending}>
+        {create.isPending ? 'Posting…' : 'Post your answer'}
+      </button>
+    </form>
+  );
+}
+
+/** The question itself: title, votes, body, tags, author, edit/delete. */
+function QuestionBody({ question, me }: { question: Question; me: Me }) {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const react = useQuestionReaction(question.id);
+  const remove = useMutation(
+    trpc.question.delete.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries(trpc.question.pathFilter());
+        navigate('/');
+      },
+    }),
+  );
+  return (
+    <article className="card post" aria-labelledby="question-title" data-testid="question">
+      <VoteButtons
+        noun="question"
+        counters={question}
+        disabled={!me}
+        onReact={(value) => react.mutate({ targetType: 'question', targetId: question.id, value })}
+      />
+      <div>
+        <SafeHtml html={question.bodyHtml} />
+        <ErrorMessage error={react.error ?? remove.error} />
+        <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.75rem' }}>
+          <div className="stack">
+            <TagList tags={question.tags} />
+            {canModify(me, question.author.id) && (
+              <div className="row">
+                <Link className="btn btn--link btn--small" to={`/questions/${question.id}/edit`}>
+                  Edit
+                </Link>
+                <button
+                  type="button"
+                  className="btn btn--link btn--small btn--danger"
+                  disabled={remove.isPending}
+                  onClick={() =>
+                    window.confirm('Delete this question?') && remove.mutate({ id: question.id })
+                  }
+                >
+                  Delete
+                </button>
+              </div>
+            )}
+          </div>
+          <span className="meta">
+            asked <TimeAgo iso={question.createdAt} /> by <UserLink user={question.author} />
+          </span>
+        </div>
+        <ReplyThread targetType="question" targetId={question.id} />
+      </div>
+    </article>
+  );
+}
+
+/** A question with its answers (accepted first), reply threads and the answer form. */
+export function QuestionPage() {
+  const { id = '' } = useParams();
+  const trpc = useTRPC();
+  const me = useMe().data ?? null;
+  const query = useQuery(trpc.question.byId.queryOptions({ id }));
+  useDocumentTitle(query.data?.title ?? 'Question');
+  if (query.isPending) return <Loading label="Loading the question…" />;
+  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  const question = query.data;
+  const answers = sortAnswers(question.answers);
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1 id="question-title">{question.title}</h1>
+        <Link to="/ask" className="btn btn--primary">
+          Ask a question
+        </Link>
+      </div>
+      <p className="meta">
+        <TimeAgo iso={question.createdAt} prefix="Asked" /> · {plural(question.viewCount, 'view')}
+      </p>
+      <QuestionBody question={question} me={me} />
+      <h2>{plural(answers.length, 'answer')}</h2>
+      {answers.map((answer) => (
+        <AnswerItem key={answer.id} answer={answer} question={question} me={me} />
+      ))}
+      {me ? (
+        <AnswerForm questionId={question.id} />
+      ) : (
+        <p className="card">
+          <Link to={`/signin?next=/questions/${question.id}`}>Sign in</Link> to answer this question.
+        </p>
+      )}
+    </div>
+  );
+}

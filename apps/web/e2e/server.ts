@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+/** The repository root. */
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The web app's folder (Vite root). */
+export const webRoot = join(repoRoot, 'apps/web');
+
+/** A running DevFlow server started as command 1 starts it. */
+export type RunningServer = {
+  /** e.g. http://127.0.0.1:41234 — also the server's PUBLIC_URL, so browser Origins match. */
+  url: string;
+  /** The mail outbox file (one JSON line per mail, with the OTP `code`). */
+  outbox: string;
+  /** Everything the server printed, for failure messages. */
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+/** A free TCP port on 127.0.0.1 (the server needs it up front: PUBLIC_URL must name the real port). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Builds `apps/web/dist` exactly like `pnpm --filter @devflow/web build` (same Vite config). */
+export async function buildWebApp(): Promise<void> {
+  await build({ root: webRoot, logLevel: 'warn', configFile: join(webRoot, 'vite.config.ts') });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`The server did not become healthy in 90 s:\n${output()}`);
+}
+
+/**
+ * Builds the web app, then runs the real server (`node --import tsx apps/server/src/main.ts`, what
+ * `pnpm start` runs) on a free port with a fresh embedded database in a temp dir.
+ */
+export async function startServer(): Promise<RunningServer> {
+  await buildWebApp();
+  const dataDir = await mkdtemp(join(tmpdir(), 'devflow-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const outbox = join(dataDir, 'outbox.jsonl');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    DATA_DIR: dataDir,
+    MAIL_OUTBOX: outbox,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+  };
+  // The browser suite always runs on the embedded defaults: its own throwaway database, never a shared one.
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+  });
+  const output = () => log.slice(-8000);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(url, child, output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, outbox, output, stop };
+}
+
+/** The OTP code of the newest mail sent to `email` (the server's outbox in place of SMTP). */
+export async function latestCode(outbox: string, email: string): Promise<string> {
+  const lines = (await readFile(outbox, 'utf8')).trim().split('\n');
+  for (const line of lines.reverse()) {
+    const mail: unknown = JSON.parse(line);
+    if (
+      mail &&
+      typeof mail === 'object' &&
+      'to' in mail &&
+      'code' in mail &&
+      mail.to === email &&
+      typeof mail.code === 'string'
+    ) {
+      return mail.code;
+    }
+  }
+  throw new Error(`No mail with a code for ${email} in ${outbox}`);
+}

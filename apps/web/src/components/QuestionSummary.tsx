@@ -14,7 +14,13 @@ export function QuestionSummary({ question }: { question: QuestionSummaryItem })
     <li className="question-item">
       <div className="question-item__stats">
         <span>{plural(question.score, 'vote')}</span>
-        <span className={question.answerCount > 0 ? 'answered' : undefined}>
+        <span
+          className={
+            question.hasAcceptedAnswer ? 'accepted' : question.answerCount > 0 ? 'answered' : undefined
+          }
+          title={question.hasAcceptedAnswer ? 'Has an accepted answer' : undefined}
+        >
+          {question.hasAcceptedAnswer && '✓ '}
           {plural(question.answerCount, 'answer')}
         </span>
         <span>{plural(question.viewCount, 'view')}</span>

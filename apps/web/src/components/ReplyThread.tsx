@@ -5,13 +5,14 @@ import { useReplyReaction } from '../hooks/useReactions';
 import { plural } from '../lib/format';
 import { countDescendants } from '../lib/tree';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../lib/trpc';
+import { SafeHtml } from './SafeHtml';
 import { ErrorMessage, Loading } from './Status';
 import { TimeAgo } from './TimeAgo';
 import { UserLink } from './UserLink';
 import { VoteButtons } from './VoteButtons';
 
 /** A node of `reply.thread`. */
-export type ReplyNode = RouterOutputs['reply']['thread'][number];
+export type ReplyNode = RouterOutputs['reply']['thread']['items'][number];
 type ThreadInput = RouterInputs['reply']['thread'];
 
 /** A small textarea form for writing or editing a reply. */
@@ -47,7 +48,7 @@ function ReplyForm({
         id={id}
         value={body}
         required
-        maxLength={5000}
+        maxLength={10_000}
         placeholder={label}
         // The form opens because the user asked for it: put the caret there.
         // biome-ignore lint/a11y/noAutofocus: opened on demand by the "Reply"/"Edit" button.
@@ -122,7 +123,7 @@ function ReplyItem({
           }
         />
       ) : (
-        <p className="reply__body">{node.body}</p>
+        <SafeHtml className="reply__body" html={node.bodyHtml} />
       )}
       <div className="row">
         {!node.deleted && (
@@ -195,6 +196,9 @@ function ReplyItem({
           }
         />
       )}
+      {node.moreReplies && node.children.length === 0 && (
+        <p className="muted small">Deeper replies are not shown here.</p>
+      )}
       {node.children.length > 0 && (
         <ul className="reply-list" id={childrenId} hidden={collapsed}>
           {node.children.map((child) => (
@@ -223,9 +227,9 @@ export function ReplyThread({ targetType, targetId }: ThreadInput) {
         <Loading label="Loading replies…" />
       ) : query.isError ? (
         <ErrorMessage error={query.error} retry={() => query.refetch()} />
-      ) : query.data.length > 0 ? (
+      ) : query.data.items.length > 0 ? (
         <ul className="reply-list">
-          {query.data.map((node) => (
+          {query.data.items.map((node) => (
             <ReplyItem key={node.id} node={node} thread={thread} me={me} mutations={mutations} />
           ))}
         </ul>

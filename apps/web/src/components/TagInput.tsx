@@ -1,4 +1,6 @@
-import { type KeyboardEvent, useId, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { type KeyboardEvent, useDeferredValue, useId, useState } from 'react';
+import { useTRPC } from '../lib/trpc';
 
 /** Tags a question may carry at most (CONTRACT.md). */
 export const MAX_TAGS = 5;
@@ -18,11 +20,20 @@ export type TagInputProps = { value: string[]; onChange: (tags: string[]) => voi
 
 /**
  * Tag chips with a text box: Enter, comma or space adds the typed tag, Backspace in an empty box removes
- * the last one, and each chip has a remove button. At most {@link MAX_TAGS}.
+ * the last one, and each chip has a remove button. Existing tags are suggested as you type (`tag.list`).
+ * At most {@link MAX_TAGS}.
  */
 export function TagInput({ value, onChange, label = 'Tags' }: TagInputProps) {
   const id = useId();
+  const trpc = useTRPC();
   const [draft, setDraft] = useState('');
+  const prefix = useDeferredValue(toSlug(draft));
+  const suggestions = useQuery(
+    trpc.tag.list.queryOptions(
+      { q: prefix, limit: 8 },
+      { enabled: prefix.length > 0, placeholderData: keepPreviousData },
+    ),
+  );
   const add = (text: string) => {
     const slug = toSlug(text);
     if (slug && !value.includes(slug) && value.length < MAX_TAGS) onChange([...value, slug]);
@@ -62,7 +73,18 @@ export function TagInput({ value, onChange, label = 'Tags' }: TagInputProps) {
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
           onBlur={() => draft && add(draft)}
+          list={`${id}-suggestions`}
+          autoComplete="off"
         />
+        <datalist id={`${id}-suggestions`}>
+          {(suggestions.data ?? [])
+            .filter((tag) => !value.includes(tag.slug))
+            .map((tag) => (
+              <option key={tag.slug} value={tag.slug}>
+                {tag.usageCount} questions
+              </option>
+            ))}
+        </datalist>
       </div>
     </div>
   );

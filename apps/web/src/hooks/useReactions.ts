@@ -89,7 +89,12 @@ export function useReplyReaction(thread: ThreadInput) {
       },
       onSuccess: (result, input) => {
         queryClient.setQueryData(key, (data) =>
-          data ? updateNode(data, input.targetId, (node) => ({ ...node, ...fromResult(result) })) : data,
+          data
+            ? {
+                ...data,
+                items: updateNode(data.items, input.targetId, (node) => ({ ...node, ...fromResult(result) })),
+              }
+            : data,
         );
       },
     }),

@@ -19,7 +19,7 @@ function FeedEntry({ item }: { item: FeedItem }) {
         <span>{item.type === 'question' ? 'asked' : 'answered'}</span>
         <TimeAgo iso={item.createdAt} />
       </div>
-      <Link to={`/questions/${item.questionId}`}>{item.questionTitle}</Link>
+      <Link to={`/questions/${item.questionId}`}>{item.title}</Link>
       {item.excerpt && <p className="question-item__excerpt">{item.excerpt}</p>}
     </li>
   );

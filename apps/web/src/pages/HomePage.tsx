@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { LoadMore } from '../components/LoadMore';
@@ -96,6 +96,38 @@ function TagFilter({ tag, onChange }: { tag: string | null; onChange: (tag: stri
   );
 }
 
+/** The most used tags, each a link that filters the list. */
+function PopularTags({ current }: { current: string | null }) {
+  const trpc = useTRPC();
+  const query = useQuery(trpc.tag.popular.queryOptions({ limit: 15 }));
+  return (
+    <aside className="card" aria-labelledby="popular-tags">
+      <h2 id="popular-tags">Popular tags</h2>
+      {query.isPending ? (
+        <Loading />
+      ) : query.isError ? (
+        <ErrorMessage error={query.error} retry={() => query.refetch()} />
+      ) : query.data.length === 0 ? (
+        <p className="muted small">No tags yet.</p>
+      ) : (
+        <ul className="tag-list">
+          {query.data.map((tag) => (
+            <li key={tag.slug}>
+              <Link
+                className="tag"
+                to={`/?tag=${encodeURIComponent(tag.slug)}`}
+                aria-current={tag.slug === current ? 'page' : undefined}
+              >
+                {tag.slug} <span className="muted">×{tag.usageCount}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+}
+
 /** Home: sort tabs, tag filter, search results when `?q=` is set, and "Load more". */
 export function HomePage() {
   const [params, setParams] = useSearchParams();
@@ -126,30 +158,35 @@ export function HomePage() {
           Ask a question
         </Link>
       </div>
-      {q ? (
-        <>
-          <p>
-            <Link to="/">← Back to all questions</Link>
-          </p>
-          <SearchList q={q} />
-        </>
-      ) : (
-        <>
-          <nav className="tabs" aria-label="Sort questions">
-            {SORTS.map((option) => (
-              <Link
-                key={option.value}
-                to={sortHref(option.value)}
-                aria-current={option.value === sort ? 'page' : undefined}
-              >
-                {option.label}
-              </Link>
-            ))}
-          </nav>
-          <TagFilter tag={tag} onChange={setTag} />
-          <BrowseList sort={sort} tag={tag} />
-        </>
-      )}
+      <div className="layout-2">
+        <div>
+          {q ? (
+            <>
+              <p>
+                <Link to="/">← Back to all questions</Link>
+              </p>
+              <SearchList q={q} />
+            </>
+          ) : (
+            <>
+              <nav className="tabs" aria-label="Sort questions">
+                {SORTS.map((option) => (
+                  <Link
+                    key={option.value}
+                    to={sortHref(option.value)}
+                    aria-current={option.value === sort ? 'page' : undefined}
+                  >
+                    {option.label}
+                  </Link>
+                ))}
+              </nav>
+              <TagFilter tag={tag} onChange={setTag} />
+              <BrowseList sort={sort} tag={tag} />
+            </>
+          )}
+        </div>
+        <PopularTags current={tag} />
+      </div>
     </>
   );
 }

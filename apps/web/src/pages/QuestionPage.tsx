@@ -37,8 +37,13 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
   const [editing, setEditing] = useState(false);
   const [body, setBody] = useState(answer.body);
   const react = useQuestionReaction(question.id);
-  const refresh = () => queryClient.invalidateQueries(trpc.question.byId.queryFilter({ id: question.id }));
-  const accept = useMutation(trpc.answer.accept.mutationOptions({ onSuccess: refresh }));
+  const detailKey = trpc.question.byId.queryKey({ id: question.id });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: detailKey });
+  // accept/unaccept answer with the whole question: put it straight into the cache.
+  const onAccepted = (next: Question) => queryClient.setQueryData(detailKey, next);
+  const accept = useMutation(trpc.answer.accept.mutationOptions({ onSuccess: onAccepted }));
+  const unaccept = useMutation(trpc.answer.unaccept.mutationOptions({ onSuccess: onAccepted }));
+  const restore = useMutation(trpc.answer.restore.mutationOptions({ onSuccess: refresh }));
   const update = useMutation(
     trpc.answer.update.mutationOptions({
       onSuccess: async () => {
@@ -55,7 +60,7 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
   };
   return (
     <article
-      className={answer.accepted ? 'card post post--accepted' : 'card post'}
+      className={`card post${answer.accepted ? ' post--accepted' : ''}${answer.deleted ? ' post--deleted' : ''}`}
       aria-label={`Answer by ${answer.author.username}`}
       data-testid="answer"
     >
@@ -67,9 +72,28 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
       />
       <div>
         {answer.accepted && <p className="accepted-badge">✓ Accepted answer</p>}
+        {answer.deleted && (
+          <p className="deleted-note row" style={{ justifyContent: 'space-between' }}>
+            This answer is deleted; only moderators see it.
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => restore.mutate({ id: answer.id })}
+              disabled={restore.isPending}
+            >
+              Restore
+            </button>
+          </p>
+        )}
         {editing ? (
           <form onSubmit={save}>
-            <MarkdownEditor label="Edit your answer" value={body} onChange={setBody} minLength={1} />
+            <MarkdownEditor
+              label="Edit your answer"
+              value={body}
+              onChange={setBody}
+              minLength={20}
+              maxLength={50_000}
+            />
             <ErrorMessage error={update.error} />
             <div className="row">
               <button type="submit" className="btn btn--primary btn--small" disabled={update.isPending}>
@@ -83,7 +107,9 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
         ) : (
           <SafeHtml html={answer.bodyHtml} />
         )}
-        <ErrorMessage error={react.error ?? accept.error ?? remove.error} />
+        <ErrorMessage
+          error={react.error ?? accept.error ?? unaccept.error ?? remove.error ?? restore.error}
+        />
         <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.5rem' }}>
           <div className="row">
             {isQuestionAuthor && !answer.accepted && (
@@ -116,7 +142,7 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
             answered <TimeAgo iso={answer.createdAt} /> by <UserLink user={answer.author} />
           </span>
         </div>
-        <ReplyThread targetType="answer" targetId={answer.id} />
+        {!answer.deleted && <ReplyThread targetType="answer" targetId={answer.id} />}
       </div>
     </article>
   );
@@ -142,7 +168,15 @@ function AnswerForm({ questionId }: { questionId: string }) {
   return (
     <form className="card" onSubmit={submit} aria-labelledby="your-answer">
       <h2 id="your-answer">Your answer</h2>
-      <MarkdownEditor id="answer-body" label="Answer" hint="(markdown)" value={body} onChange={setBody} />
+      <MarkdownEditor
+        id="answer-body"
+        label="Answer"
+        hint="(markdown, at least 20 characters)"
+        value={body}
+        onChange={setBody}
+        minLength={20}
+        maxLength={50_000}
+      />
       <ErrorMessage error={create.error} />
       <button type="submit" className="btn btn--primary" disabled={create.isPending}>
         {create.isPending ? 'Posting…' : 'Post your answer'}
@@ -165,8 +199,17 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
       },
     }),
   );
+  const restore = useMutation(
+    trpc.question.restore.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.question.pathFilter()),
+    }),
+  );
   return (
-    <article className="card post" aria-labelledby="question-title" data-testid="question">
+    <article
+      className={question.deleted ? 'card post post--deleted' : 'card post'}
+      aria-labelledby="question-title"
+      data-testid="question"
+    >
       <VoteButtons
         noun="question"
         counters={question}
@@ -174,12 +217,25 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
         onReact={(value) => react.mutate({ targetType: 'question', targetId: question.id, value })}
       />
       <div>
+        {question.deleted && (
+          <p className="deleted-note row" style={{ justifyContent: 'space-between' }}>
+            This question is deleted; only moderators see it.
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => restore.mutate({ id: question.id })}
+              disabled={restore.isPending}
+            >
+              Restore
+            </button>
+          </p>
+        )}
         <SafeHtml html={question.bodyHtml} />
-        <ErrorMessage error={react.error ?? remove.error} />
+        <ErrorMessage error={react.error ?? remove.error ?? restore.error} />
         <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.75rem' }}>
           <div className="stack">
             <TagList tags={question.tags} />
-            {canModify(me, question.author.id) && (
+            {canModify(me, question.author.id) && !question.deleted && (
               <div className="row">
                 <Link className="btn btn--link btn--small" to={`/questions/${question.id}/edit`}>
                   Edit
@@ -230,7 +286,7 @@ export function QuestionPage() {
         <TimeAgo iso={question.createdAt} prefix="Asked" /> · {plural(question.viewCount, 'view')}
       </p>
       <QuestionBody question={question} me={me} />
-      <h2>{plural(answers.length, 'answer')}</h2>
+      <h2>{plural(answers.filter((answer) => !answer.deleted).length, 'answer')}</h2>
       {answers.map((answer) => (
         <AnswerItem key={answer.id} answer={answer} question={question} me={me} />
       ))}

@@ -6,7 +6,7 @@ import { QuestionList } from '../components/QuestionSummary';
 import { SafeHtml } from '../components/SafeHtml';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { TimeAgo } from '../components/TimeAgo';
-import { Avatar } from '../components/UserLink';
+import { Avatar, UserLink } from '../components/UserLink';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { type Me, useMe } from '../hooks/useMe';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
@@ -188,6 +188,78 @@ function UserAnswers({ userId }: { userId: string }) {
   );
 }
 
+/** Who follows this user, or whom they follow (`follow.followers` / `follow.following`), page by page. */
+function FollowList({ userId, direction }: { userId: string; direction: 'followers' | 'following' }) {
+  const trpc = useTRPC();
+  const procedure = direction === 'followers' ? trpc.follow.followers : trpc.follow.following;
+  const query = useInfiniteQuery(
+    procedure.infiniteQueryOptions({ userId, limit: 20 }, { getNextPageParam: (page) => page.nextCursor }),
+  );
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  const items = query.data.pages.flatMap((page) => page.items);
+  if (items.length === 0)
+    return <Empty>{direction === 'followers' ? 'No followers yet.' : 'Not following anyone yet.'}</Empty>;
+  return (
+    <>
+      <ul className="plain-list card">
+        {items.map((user) => (
+          <li key={user.id} className="row" style={{ justifyContent: 'space-between' }}>
+            <UserLink user={user} />
+            <span className="meta">
+              <TimeAgo iso={user.followedAt} prefix="since" />
+            </span>
+          </li>
+        ))}
+      </ul>
+      <LoadMore {...query} />
+    </>
+  );
+}
+
+/** Questions, answers, followers and following of a profile, as tabs. */
+function ProfileTabs({ userId }: { userId: string }) {
+  const tabs = [
+    { key: 'activity', label: 'Questions & answers' },
+    { key: 'followers', label: 'Followers' },
+    { key: 'following', label: 'Following' },
+  ] as const;
+  const [tab, setTab] = useState<(typeof tabs)[number]['key']>('activity');
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label="Profile sections">
+        {tabs.map((option) => (
+          <button
+            key={option.key}
+            type="button"
+            role="tab"
+            aria-selected={tab === option.key}
+            onClick={() => setTab(option.key)}
+          >
+            {option.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        {tab === 'activity' ? (
+          <div className="grid-2">
+            <section aria-labelledby="their-questions">
+              <h2 id="their-questions">Questions</h2>
+              <UserQuestions userId={userId} />
+            </section>
+            <section aria-labelledby="their-answers">
+              <h2 id="their-answers">Answers</h2>
+              <UserAnswers userId={userId} />
+            </section>
+          </div>
+        ) : (
+          <FollowList userId={userId} direction={tab} />
+        )}
+      </div>
+    </>
+  );
+}
+
 /** Header card of a profile: avatar, names, bio, counters, follow or edit. */
 function ProfileCard({ profile, me }: { profile: Profile; me: Me }) {
   const [editing, setEditing] = useState(false);
@@ -260,16 +332,7 @@ export function UserPage() {
   return (
     <div className="stack">
       <ProfileCard profile={profile} me={me} />
-      <div className="grid-2">
-        <section aria-labelledby="their-questions">
-          <h2 id="their-questions">Questions</h2>
-          <UserQuestions userId={profile.id} />
-        </section>
-        <section aria-labelledby="their-answers">
-          <h2 id="their-answers">Answers</h2>
-          <UserAnswers userId={profile.id} />
-        </section>
-      </div>
+      <ProfileTabs key={profile.id} userId={profile.id} />
     </div>
   );
 }

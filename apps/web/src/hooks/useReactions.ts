@@ -76,10 +76,13 @@ export function useReplyReaction(thread: ThreadInput) {
         const previous = queryClient.getQueryData(key);
         queryClient.setQueryData(key, (data) =>
           data
-            ? updateNode(data, input.targetId, (node) => ({
-                ...node,
-                ...applyReaction(node, input.value ?? null),
-              }))
+            ? {
+                ...data,
+                items: updateNode(data.items, input.targetId, (node) => ({
+                  ...node,
+                  ...applyReaction(node, input.value ?? null),
+                })),
+              }
             : data,
         );
         return { previous };

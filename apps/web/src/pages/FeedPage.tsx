@@ -32,7 +32,8 @@ function FeedList() {
     trpc.feed.list.infiniteQueryOptions({ limit: 20 }, { getNextPageParam: (page) => page.nextCursor }),
   );
   if (query.isPending) return <Loading label="Loading your feed…" />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   if (items.length === 0) {
     return (
@@ -48,6 +49,7 @@ function FeedList() {
           <FeedEntry key={`${item.type}-${item.id}`} item={item} />
         ))}
       </ul>
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -33,12 +33,13 @@ function BrowseList({ sort, tag }: { sort: NonNullable<Sort>; tag: string | null
     ),
   );
   if (query.isPending) return <Loading label="Loading questions…" />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   return (
     <>
       <QuestionList items={items} empty={tag ? `No questions tagged “${tag}” yet.` : 'No questions yet.'} />
-      <ErrorMessage error={query.isFetchNextPageError ? query.error : null} />
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -54,11 +55,13 @@ function SearchList({ q }: { q: string }) {
     ),
   );
   if (query.isPending) return <Loading label="Searching…" />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   return (
     <>
       <QuestionList items={items} empty={`No questions match “${q}”.`} />
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

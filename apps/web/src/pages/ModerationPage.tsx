@@ -31,7 +31,8 @@ function DeletedQuestions() {
     }),
   );
   if (query.isPending) return <Loading />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   return (
     <>
@@ -60,6 +61,7 @@ function DeletedQuestions() {
           ))}
         </ul>
       )}
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -159,7 +161,8 @@ function UserTable({ me }: { me: NonNullable<Me> }) {
     trpc.user.list.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextCursor }),
   );
   if (query.isPending) return <Loading />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   return (
     <>
@@ -180,6 +183,7 @@ function UserTable({ me }: { me: NonNullable<Me> }) {
           </tbody>
         </table>
       </div>
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -51,7 +51,8 @@ function NotificationList() {
     }),
   );
   if (query.isPending) return <Loading label="Loading notifications…" />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   const unread = items.filter((item) => !item.read);
   return (
@@ -88,6 +89,7 @@ function NotificationList() {
           ))}
         </ul>
       )}
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -147,10 +147,12 @@ function UserQuestions({ userId }: { userId: string }) {
     ),
   );
   if (query.isPending) return <Loading />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   return (
     <>
       <QuestionList items={query.data.pages.flatMap((page) => page.items)} empty="No questions yet." />
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -166,7 +168,8 @@ function UserAnswers({ userId }: { userId: string }) {
     ),
   );
   if (query.isPending) return <Loading />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   if (items.length === 0) return <Empty>No answers yet.</Empty>;
   return (
@@ -183,6 +186,7 @@ function UserAnswers({ userId }: { userId: string }) {
           </li>
         ))}
       </ul>
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -196,7 +200,8 @@ function FollowList({ userId, direction }: { userId: string; direction: 'followe
     procedure.infiniteQueryOptions({ userId, limit: 20 }, { getNextPageParam: (page) => page.nextCursor }),
   );
   if (query.isPending) return <Loading />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
+  if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   if (items.length === 0)
     return <Empty>{direction === 'followers' ? 'No followers yet.' : 'Not following anyone yet.'}</Empty>;
@@ -212,6 +217,7 @@ function FollowList({ userId, direction }: { userId: string; direction: 'followe
           </li>
         ))}
       </ul>
+      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

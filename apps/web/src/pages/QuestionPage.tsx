@@ -185,6 +185,39 @@ function AnswerForm({ questionId }: { questionId: string }) {
   );
 }
 
+/** The edit history of a question (`question.revisions`), loaded when the disclosure opens. */
+function QuestionHistory({ questionId }: { questionId: string }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const query = useQuery(trpc.question.revisions.queryOptions({ id: questionId }, { enabled: open }));
+  return (
+    <details className="small" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>Edit history</summary>
+      {!open ? null : query.isPending ? (
+        <Loading />
+      ) : query.isError ? (
+        <ErrorMessage error={query.error} retry={() => query.refetch()} />
+      ) : query.data.length === 0 ? (
+        <p className="muted">Never edited.</p>
+      ) : (
+        <ol className="plain-list">
+          {query.data.map((revision) => (
+            <li key={revision.id}>
+              <div className="meta">
+                <UserLink user={revision.editor} /> <TimeAgo iso={revision.createdAt} />
+              </div>
+              {revision.title && <strong>{revision.title}</strong>}
+              <pre className="prose" style={{ whiteSpace: 'pre-wrap', margin: '0.25rem 0' }}>
+                {revision.body}
+              </pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}
+
 /** The question itself: title, votes, body, tags, author, edit/delete. */
 function QuestionBody({ question, me }: { question: Question; me: Me }) {
   const trpc = useTRPC();
@@ -257,6 +290,7 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
             asked <TimeAgo iso={question.createdAt} /> by <UserLink user={question.author} />
           </span>
         </div>
+        {question.updatedAt !== question.createdAt && <QuestionHistory questionId={question.id} />}
         <ReplyThread targetType="question" targetId={question.id} />
       </div>
     </article>

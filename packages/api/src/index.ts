@@ -12,4 +12,11 @@ export { RateLimitedError } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { checkHealth, type Health } from './services/health';
+export {
+  getQuestion,
+  listQuestions,
+  loadQuestionDetail,
+  type QuestionView,
+  searchQuestions,
+} from './services/question';
 export { INTERNAL_ERROR_MESSAGE } from './trpc';

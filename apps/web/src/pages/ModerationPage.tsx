@@ -1,5 +1,5 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useDeferredValue, useState } from 'react';
 import { Link } from 'react-router';
 import { LoadMore } from '../components/LoadMore';
 import { RequireUser } from '../components/RequireUser';
@@ -154,18 +154,43 @@ function UserRow({ user, me }: { user: ListedUser; me: NonNullable<Me> }) {
   );
 }
 
-/** Every user, with their role and suspension. */
+/** Every user (or those matching the search), with their role and suspension. */
 function UserTable({ me }: { me: NonNullable<Me> }) {
   const trpc = useTRPC();
+  const [search, setSearch] = useState('');
+  const q = useDeferredValue(search.trim());
   const query = useInfiniteQuery(
-    trpc.user.list.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextCursor }),
+    trpc.user.list.infiniteQueryOptions(
+      { limit: 50, ...(q ? { q } : {}) },
+      { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData },
+    ),
   );
-  if (query.isPending) return <Loading />;
+  const searchBox = (
+    <div className="field" style={{ maxWidth: '22rem' }}>
+      <label htmlFor="user-search">Find users</label>
+      <input
+        id="user-search"
+        type="search"
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
+      />
+    </div>
+  );
+  if (query.isPending) {
+    return (
+      <>
+        {searchBox}
+        <Loading />
+      </>
+    );
+  }
   // Without data the failure is the whole story; with data (a later page failed) it shows under the list.
   if (!query.data) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
   const items = query.data.pages.flatMap((page) => page.items);
   return (
     <>
+      {searchBox}
+      {items.length === 0 && <Empty>No users match “{q}”.</Empty>}
       <div className="card table-scroll">
         <table className="data">
           <thead>

@@ -35,12 +35,16 @@ export function SignUpPage() {
       </div>
       <div className="field">
         <label htmlFor="username">
-          Username <span className="hint">(letters, digits, - and _)</span>
+          Username <span className="hint">(3 to 32 lower-case letters, digits, - and _)</span>
         </label>
         <input
           id="username"
           autoComplete="username"
           required
+          minLength={3}
+          maxLength={32}
+          pattern="[a-z0-9_\-]+"
+          title="lower-case letters, digits, - and _"
           value={username}
           onChange={(event) => setUsername(event.target.value)}
         />

@@ -92,7 +92,8 @@ function EditProfileForm({ profile, onDone }: { profile: Profile; onDone: () => 
   );
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ displayName: displayName.trim(), bio, avatarUrl: avatarUrl.trim() || undefined });
+    // An empty field clears it.
+    update.mutate({ displayName: displayName.trim() || null, bio, avatarUrl: avatarUrl.trim() || null });
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="edit-profile">
@@ -101,7 +102,7 @@ function EditProfileForm({ profile, onDone }: { profile: Profile; onDone: () => 
         <label htmlFor="display-name">Display name</label>
         <input
           id="display-name"
-          maxLength={60}
+          maxLength={80}
           value={displayName}
           onChange={(e) => setDisplayName(e.target.value)}
         />

@@ -106,8 +106,18 @@ describe('DevFlow in the browser', () => {
     await a.getByRole('link', { name: title }).waitFor();
   });
 
-  it('lets a second user answer', async () => {
+  it('lets a second user ask and answer', async () => {
     await signUp(b, bob);
+    await b.goto('/ask');
+    await b.getByLabel('Title').fill('Keyset or offset pagination for a feed?');
+    await b
+      .getByRole('textbox', { name: /^Body/ })
+      .fill('Offset pages skip rows when new posts arrive. Is a keyset cursor the fix?');
+    await b.getByLabel('Tags').fill('postgresql');
+    await b.getByLabel('Tags').press('Enter');
+    await b.getByRole('button', { name: 'Post your question' }).click();
+    await b.getByRole('heading', { level: 1, name: 'Keyset or offset pagination for a feed?' }).waitFor();
+
     await b.goto(questionUrl);
     await b
       .getByRole('textbox', { name: /^Answer/ })

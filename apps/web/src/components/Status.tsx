@@ -1,4 +1,4 @@
-import { errorMessage } from '../lib/errors';
+import { errorMessage, errorStatus } from '../lib/errors';
 
 /** A polite loading line for screen readers and sighted users alike. */
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -9,13 +9,18 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-/** Shows the server's message for a failed query or mutation; renders nothing without an error. */
+/**
+ * Shows the server's message for a failed query or mutation; renders nothing without an error. "Try
+ * again" is offered only when trying again can help (network or server trouble, not a 4xx answer).
+ */
 export function ErrorMessage({ error, retry }: { error: unknown; retry?: () => void }) {
   if (!error) return null;
+  const status = errorStatus(error);
+  const retryable = status === null || status >= 500 || status === 429;
   return (
     <div className="alert" role="alert">
       {errorMessage(error)}
-      {retry && (
+      {retry && retryable && (
         <>
           {' '}
           <button type="button" className="btn btn--link" onClick={retry}>

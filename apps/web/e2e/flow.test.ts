@@ -236,4 +236,25 @@ describe('DevFlow in the browser', () => {
     await a.goto('/feed');
     await a.getByRole('heading', { name: 'Sign in required' }).waitFor();
   });
+
+  step('resets a forgotten password with the mailed code and signs in with the new one', async () => {
+    await a.goto('/signin');
+    await a.getByRole('link', { name: 'Forgot your password?' }).click();
+    await a.getByLabel('Email').fill(alice.email);
+    await a.getByRole('button', { name: 'Email me a code' }).click();
+    await a.getByText('a 6-digit code is on its way').waitFor();
+    await a.getByLabel('Code from the email').fill(await latestCode(server.outbox, alice.email));
+    await a.getByLabel('New password').fill('a brand new passphrase');
+    await a.getByRole('button', { name: 'Change password' }).click();
+    await a.getByRole('heading', { name: 'Password changed' }).waitFor();
+
+    await a.goto('/signin');
+    await a.getByLabel('Email or username').fill(alice.username);
+    await a.getByLabel('Password').fill(alice.password);
+    await a.getByRole('button', { name: 'Sign in' }).click();
+    await a.getByRole('alert').waitFor();
+    await a.getByLabel('Password').fill('a brand new passphrase');
+    await a.getByRole('button', { name: 'Sign in' }).click();
+    await a.getByTestId('me-link').filter({ hasText: alice.username }).waitFor();
+  });
 });

@@ -12,4 +12,6 @@ export { RateLimitedError } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { checkHealth, type Health } from './services/health';
+export * from './services/oauth';
+export * from './services/oauth-providers';
 export { INTERNAL_ERROR_MESSAGE } from './trpc';

@@ -1,10 +1,12 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { healthRouter } from './routers/health';
+import { oauthRouter } from './routers/oauth';
 import { createCallerFactory, router } from './trpc';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
 export const appRouter = router({
   health: healthRouter,
+  oauth: oauthRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

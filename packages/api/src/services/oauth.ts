@@ -1,4 +1,4 @@
-import { type Executor, PgErrorCode, pgErrorCode, type Transaction, users } from '@devflow/db';
+import { type Executor, PgErrorCode, pgErrorCode, type Transaction } from '@devflow/db';
 import {
   claimUnverifiedAccount,
   deleteOAuthAccounts,
@@ -13,11 +13,11 @@ import {
   userHasPassword,
 } from '@devflow/db/queries/oauth';
 import { TRPCError } from '@trpc/server';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
+import { insertUser } from './account';
 import {
   createAuthorizationRequest,
   fetchProviderIdentity,
@@ -28,6 +28,7 @@ import {
   type ProviderIdentity,
   providerConfig,
 } from './oauth-providers';
+import { invalidateUserSessions } from './session';
 
 /** Seconds a started sign-in may take before its `state` expires (also the state cookie's Max-Age). */
 export const OAUTH_FLOW_TTL_SECONDS = 10 * 60;
@@ -206,11 +207,11 @@ export async function signInWithIdentity(
   deps: ApiDeps,
   identity: ProviderIdentity,
 ): Promise<{ userId: number; created: boolean; linkedByEmail: boolean }> {
-  return inTransactionRetryingConflicts(deps, async (tx) => {
+  const outcome = await inTransactionRetryingConflicts(deps, async (tx) => {
     const existing = await findOAuthAccount(tx, identity);
     if (existing) {
       if (existing.email !== identity.email) await updateOAuthAccountEmail(tx, identity, identity.email);
-      return { userId: existing.userId, created: false, linkedByEmail: false };
+      return { userId: existing.userId, created: false, linkedByEmail: false, claimed: false };
     }
     if (identity.email !== null && identity.emailVerified) {
       const owner = await findUserByEmail(tx, identity.email);
@@ -219,13 +220,16 @@ export async function signInWithIdentity(
         // verifying it must not keep a way in (account pre-hijacking).
         if (!owner.emailVerified) await claimUnverifiedAccount(tx, owner.id);
         await insertOAuthAccount(tx, { ...identityKey(identity), userId: owner.id, email: identity.email });
-        return { userId: owner.id, created: false, linkedByEmail: true };
+        return { userId: owner.id, created: false, linkedByEmail: true, claimed: !owner.emailVerified };
       }
     }
     const userId = await createAccountFor(tx, identity);
     await insertOAuthAccount(tx, { ...identityKey(identity), userId, email: identity.email });
-    return { userId, created: true, linkedByEmail: false };
+    return { userId, created: true, linkedByEmail: false, claimed: false };
   });
+  // A claimed account's earlier sessions (and their cached validations) end before the new one starts.
+  if (outcome.claimed) await invalidateUserSessions(deps, outcome.userId);
+  return { userId: outcome.userId, created: outcome.created, linkedByEmail: outcome.linkedByEmail };
 }
 
 function identityKey(identity: ProviderIdentity) {
@@ -286,25 +290,20 @@ async function freeEmailFor(tx: Transaction, identity: ProviderIdentity): Promis
   return placeholder.replace('@', `-${Math.random().toString(36).slice(2, 8)}@`);
 }
 
-/** Creates the account of a first sign-in; the provider's email is kept when nobody else has it. */
+/**
+ * Creates the account of a first sign-in (the first account of an empty database becomes admin, as
+ * with registration); the provider's email is kept when nobody else has it.
+ */
 async function createAccountFor(tx: Transaction, identity: ProviderIdentity): Promise<number> {
   const email = await freeEmailFor(tx, identity);
-  const username = await uniqueUsername(tx, usernameBase(identity));
-  const avatarUrl = identity.avatarUrl?.startsWith('https://') ? identity.avatarUrl : null;
-  const [{ count } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(users);
-  const [row] = await tx
-    .insert(users)
-    .values({
-      email,
-      username,
-      passwordHash: null,
-      emailVerified: email === identity.email && identity.emailVerified,
-      displayName: identity.name?.slice(0, 100) ?? null,
-      avatarUrl,
-      role: count === 0 ? 'admin' : 'user',
-    })
-    .returning({ id: users.id });
-  if (!row) throw new Error('insert into users returned no row');
+  const row = await insertUser(tx, {
+    email,
+    username: await uniqueUsername(tx, usernameBase(identity)),
+    passwordHash: null,
+    emailVerified: email === identity.email && identity.emailVerified,
+    displayName: identity.name?.trim().slice(0, 100) || null,
+    avatarUrl: identity.avatarUrl?.startsWith('https://') ? identity.avatarUrl : null,
+  });
   return row.id;
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { oauthAccounts, sessions, users } from '../schema';
+import { oauthAccounts, users } from '../schema';
 
 /** A provider name as stored in `oauth_accounts.provider`. */
 export type OAuthProviderName = (typeof oauthAccounts.$inferSelect)['provider'];
@@ -103,13 +103,13 @@ export async function emailTaken(db: Executor, email: string): Promise<boolean> 
 }
 
 /**
- * Marks the user's email verified and drops any password and session: the email's proven owner is
- * taking over an account someone may have registered with their address before (pre-hijacking).
+ * Marks the user's email verified and drops any password: the email's proven owner is taking over an
+ * account someone may have registered with their address before (pre-hijacking). The caller also
+ * ends the account's sessions.
  */
 export async function claimUnverifiedAccount(db: Executor, userId: number) {
   await db
     .update(users)
     .set({ emailVerified: true, passwordHash: null, updatedAt: new Date() })
     .where(eq(users.id, userId));
-  await db.delete(sessions).where(eq(sessions.userId, userId));
 }

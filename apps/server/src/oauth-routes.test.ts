@@ -44,12 +44,10 @@ function clientOf(browser: TestBrowser) {
   });
 }
 
-/** The signed-in user as the server sees this browser (through its session cookie), or null. */
+/** Who `auth.me` says this browser is signed in as (through its session cookie), or null. */
 async function whoAmI(browser: TestBrowser): Promise<{ id: number; email: string } | null> {
-  const token = browser.cookies.get('devflow_session');
-  if (!token) return null;
-  const valid = await validateSessionToken(server.deps, token);
-  return valid ? { id: valid.user.id, email: valid.user.email } : null;
+  const me = await clientOf(browser).auth.me.query();
+  return me ? { id: Number(me.id), email: me.email } : null;
 }
 
 /** Step 1: DevFlow redirects to the provider. */

@@ -1,11 +1,15 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { authRouter } from './routers/auth';
 import { healthRouter } from './routers/health';
 import { oauthRouter } from './routers/oauth';
+import { userRouter } from './routers/user';
 import { createCallerFactory, router } from './trpc';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
 export const appRouter = router({
   health: healthRouter,
+  auth: authRouter,
+  user: userRouter,
   oauth: oauthRouter,
 });
 

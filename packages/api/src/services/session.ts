@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Database, sessions } from '@devflow/db';
+import type { Cache } from '@devflow/cache';
+import { type Database, type Executor, sessions } from '@devflow/db';
 import { eq } from 'drizzle-orm';
 import { Cookie, Lucia, TimeSpan } from 'lucia';
 import type { ApiConfig } from '../config';
@@ -166,9 +167,12 @@ export async function invalidateSession(
   await deps.cache.del(cacheKey(sessionId)).catch(() => undefined);
 }
 
-/** Ends every session of a user (sign-out everywhere, password reset) and forgets them in the cache. */
+/**
+ * Ends every session of a user (sign-out everywhere, password reset) and forgets them in the cache.
+ * `deps.db` may be an open transaction, so the sessions end together with the change that ends them.
+ */
 export async function invalidateUserSessions(
-  deps: Pick<ApiDeps, 'db' | 'cache'>,
+  deps: { db: Executor; cache: Cache },
   userId: number,
 ): Promise<void> {
   const ended = await deps.db
@@ -186,7 +190,7 @@ export async function invalidateUserSessions(
  * after a role change, suspension or profile change (the sessions themselves stay valid).
  */
 export async function refreshUserSessions(
-  deps: Pick<ApiDeps, 'db' | 'cache'>,
+  deps: { db: Executor; cache: Cache },
   userId: number,
 ): Promise<void> {
   const rows = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));

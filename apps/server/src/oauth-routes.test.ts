@@ -1,10 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AppRouter, createSession, findUserById, insertUser, validateSessionToken } from '@devflow/api';
 import { createTestUser } from '@devflow/api/testing';
 import { users } from '@devflow/db';
 import { listOAuthAccounts } from '@devflow/db/queries/oauth';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OAUTH_STATE_COOKIE } from './oauth-routes';
+import { createLogger } from './logger';
+import { OAUTH_STATE_COOKIE, oauthRoutes } from './oauth-routes';
 import { locationOf, parseSetCookie, TestBrowser } from './testing/browser';
 import { type MockOAuthProvider, startMockOAuthProvider } from './testing/mock-oauth-provider';
 import { startTestServer, type TestServer } from './testing/server';
@@ -140,6 +144,13 @@ describe('signing in with GitHub', () => {
     expect(await userCount()).toBe(before);
     expect((await whoAmI(second))?.id).toBe((await whoAmI(first))?.id);
     expect(second.cookies.get('devflow_session')).not.toBe(first.cookies.get('devflow_session'));
+
+    // Signing in again in the same browser replaces its session rather than adding one.
+    const oldToken = first.cookies.get('devflow_session') ?? '';
+    await signIn(first, 'github');
+    expect(first.cookies.get('devflow_session')).not.toBe(oldToken);
+    expect(await validateSessionToken(server.deps, oldToken)).toBeNull();
+    expect(await whoAmI(first)).not.toBeNull();
   });
 
   it('links to an existing account whose email GitHub reports as verified', async () => {
@@ -355,6 +366,18 @@ describe('refusals end on the error page, never in a stack trace', () => {
     const unknown = await (await fetch(`${server.url}/auth/error?reason=<script>`)).text();
     expect(unknown).toContain('Something went wrong on our side');
     expect(unknown).not.toContain('<script>');
+  });
+
+  it('lets the built web app render /auth/error', async () => {
+    const webDir = mkdtempSync(join(tmpdir(), 'devflow-web-'));
+    writeFileSync(
+      join(webDir, 'index.html'),
+      '<!doctype html><title>DevFlow SPA</title><div id="root"></div>',
+    );
+    const routes = oauthRoutes({ deps: server.deps, log: createLogger('silent'), trustProxy: 0, webDir });
+    const page = await routes.request('/error?reason=invalid_state');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('DevFlow SPA');
   });
 
   it('answers 404 for a provider DevFlow does not know', async () => {

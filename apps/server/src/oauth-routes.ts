@@ -5,6 +5,7 @@ import {
   beginOAuth,
   completeOAuth,
   createSession,
+  invalidateSession,
   isOAuthProvider,
   type OAuthErrorReason,
   OAuthFlowError,
@@ -92,11 +93,11 @@ export function oauthRoutes(options: OAuthRoutesOptions) {
     return c.redirect(`/auth/error?reason=${reason}`, 302);
   };
 
-  const signedInUserId = async (c: Context<Env>): Promise<number | null> => {
+  const currentSession = async (c: Context<Env>) => {
     const found = readSessionToken(c.req.raw.headers);
     if (!found) return null;
     const valid = await validateSessionToken(deps, found.token);
-    return valid?.user.id ?? null;
+    return valid ? { userId: valid.user.id, sessionId: valid.session.id } : null;
   };
 
   routes.get('/oauth/:provider', async (c) => {
@@ -105,7 +106,7 @@ export function oauthRoutes(options: OAuthRoutesOptions) {
     c.header('cache-control', 'no-store');
     try {
       const linking = c.req.query('link') === '1' || c.req.query('link') === 'true';
-      const linkUserId = linking ? await signedInUserId(c) : null;
+      const linkUserId = linking ? ((await currentSession(c))?.userId ?? null) : null;
       if (linking && linkUserId === null) {
         throw new OAuthFlowError('sign_in_required', 'linking needs a signed-in user');
       }
@@ -141,13 +142,14 @@ export function oauthRoutes(options: OAuthRoutesOptions) {
       maxAge: 0,
     });
     try {
+      const current = await currentSession(c);
       const outcome = await completeOAuth(deps, {
         provider,
         code: c.req.query('code') ?? null,
         state: c.req.query('state') ?? null,
         error: c.req.query('error') ?? null,
         cookieState,
-        currentUserId: await signedInUserId(c),
+        currentUserId: current?.userId ?? null,
       });
       if (outcome.kind === 'signed_in') {
         const { token, expiresAt } = await createSession(deps, {
@@ -156,6 +158,8 @@ export function oauthRoutes(options: OAuthRoutesOptions) {
           userAgent: c.req.header('user-agent') ?? null,
         });
         c.header('set-cookie', serializeSessionCookie(deps.config, token, expiresAt), { append: true });
+        // The browser's previous session (maybe another account's) ends: one browser, one session.
+        if (current) await invalidateSession(deps, current.sessionId);
         log.info(
           { requestId: c.get('requestId'), provider, userId: outcome.userId, created: outcome.created },
           'oauth sign-in',

@@ -7,6 +7,7 @@ import {
   createSession,
   invalidateSession,
   isOAuthProvider,
+  OAUTH_FLOW_TTL_SECONDS,
   type OAuthErrorReason,
   OAuthFlowError,
   type OAuthProvider,
@@ -27,7 +28,7 @@ import type { ServerLogger } from './logger';
 export const OAUTH_STATE_COOKIE = 'devflow_oauth_state';
 
 /** Seconds the state cookie lives: as long as the server keeps the flow (`OAUTH_FLOW_TTL_SECONDS`). */
-const STATE_COOKIE_MAX_AGE = 10 * 60;
+const STATE_COOKIE_MAX_AGE = OAUTH_FLOW_TTL_SECONDS;
 
 /** What a person reads on `/auth/error` for each reason (the web app shows its own page when built). */
 export const OAUTH_ERROR_MESSAGES: Record<OAuthErrorReason, string> = {

@@ -218,6 +218,23 @@ describe('oauth procedures', () => {
     expect(await listOAuthAccounts(deps.db, userId)).toHaveLength(1);
   });
 
+  it('lets only one of two simultaneous unlinks through when together they would remove every way in', async () => {
+    const { userId } = await signInWithIdentity(deps, githubIdentity());
+    await insertOAuthAccount(deps.db, {
+      provider: 'google',
+      providerUserId: `race-${userId}`,
+      userId,
+      email: null,
+    });
+    const caller = callerFor(deps, await sessionUser(userId));
+    const outcomes = await Promise.all([
+      codeOf(caller.oauth.unlink({ provider: 'github' })),
+      codeOf(caller.oauth.unlink({ provider: 'google' })),
+    ]);
+    expect(outcomes.sort()).toEqual(['BAD_REQUEST', 'OK']);
+    expect(await listOAuthAccounts(deps.db, userId)).toHaveLength(1);
+  });
+
   it('answers NOT_FOUND for a provider that is not linked and BAD_REQUEST for an unknown one', async () => {
     const { userId } = await signInWithIdentity(deps, githubIdentity());
     const caller = callerFor(deps, await sessionUser(userId));

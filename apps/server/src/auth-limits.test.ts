@@ -10,15 +10,20 @@ import { startTestServer, type TestServer } from './testing/server';
 const PASSWORD = 'correct horse battery staple';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Small windows so every limit trips within a few calls and resets within a couple of seconds. */
+/**
+ * Small limits so each trips within a few calls; short windows (long enough for those calls on a busy
+ * machine) so the IP, registration and write limits can be seen to reset.
+ */
+const WINDOW_SECONDS = 4;
 const rateLimits = {
   ...defaultApiConfig().rateLimits,
   loginAccountIp: { points: 3, durationSeconds: 60 },
-  loginIp: { points: 5, durationSeconds: 2 },
-  register: { points: 3, durationSeconds: 2 },
+  loginIp: { points: 6, durationSeconds: WINDOW_SECONDS },
+  register: { points: 3, durationSeconds: WINDOW_SECONDS },
   otpRequest: { points: 2, durationSeconds: 60 },
-  writes: { points: 3, durationSeconds: 2 },
+  writes: { points: 3, durationSeconds: WINDOW_SECONDS },
 };
+const waitForNextWindow = () => sleep(WINDOW_SECONDS * 1000 + 100);
 
 describe('rate limits', () => {
   let server: TestServer;
@@ -56,7 +61,7 @@ describe('rate limits', () => {
     expect(
       (await failure(anonymous().auth.login.mutate({ login: 'reg3', password: PASSWORD }))).data?.code,
     ).toBe('UNAUTHORIZED');
-    await sleep(2100);
+    await waitForNextWindow();
     const later = await anonymous().auth.register.mutate({
       email: 'reg3@example.com',
       username: 'reg3',
@@ -66,12 +71,11 @@ describe('rate limits', () => {
   });
 
   it('limits failed sign-ins per account and IP; a success clears the count', async () => {
-    await sleep(2100); // a fresh per-IP window (5 per 2 s) so only the account+IP limit is in play
+    // Five failures in all: under the per-IP limit (6), so only the account+IP limit (3) is in play.
     const client = anonymous();
     for (let i = 0; i < 2; i++)
       await failure(client.auth.login.mutate({ login: 'reg0', password: 'wrong password' }));
     await client.auth.login.mutate({ login: 'reg0', password: PASSWORD });
-    await sleep(2100);
     for (let i = 0; i < 3; i++) {
       expect(
         (await failure(client.auth.login.mutate({ login: 'reg0', password: 'wrong password' }))).data?.code,
@@ -80,20 +84,19 @@ describe('rate limits', () => {
     // Three failures in a row now: even the right password waits.
     await expectLimited(client.auth.login.mutate({ login: 'REG0', password: PASSWORD }), client);
     // Other accounts from the same IP are not affected by this account's limit.
-    await sleep(2100);
     expect((await anonymous().auth.login.mutate({ login: 'reg1', password: PASSWORD })).user.username).toBe(
       'reg1',
     );
   });
 
   it('limits failed sign-ins per IP across accounts, until the window passes', async () => {
-    await sleep(2100);
-    for (let i = 0; i < 5; i++) {
+    await waitForNextWindow();
+    for (let i = 0; i < 6; i++) {
       await failure(anonymous().auth.login.mutate({ login: `someone${i}`, password: 'wrong password' }));
     }
     const client = anonymous();
     await expectLimited(client.auth.login.mutate({ login: 'reg2', password: PASSWORD }), client);
-    await sleep(2100);
+    await waitForNextWindow();
     expect((await anonymous().auth.login.mutate({ login: 'reg2', password: PASSWORD })).user.username).toBe(
       'reg2',
     );
@@ -132,7 +135,7 @@ describe('rate limits', () => {
     await testClient(server.url, { token: otherSession.token }).user.updateProfile.mutate({
       displayName: 'Fine',
     });
-    await sleep(2100);
+    await waitForNextWindow();
     expect((await client.user.updateProfile.mutate({ displayName: 'Later' })).displayName).toBe('Later');
   });
 });

@@ -82,6 +82,7 @@ describe('return paths', () => {
     ['/\\evil.example/', '/'],
     ['/\t/evil.example/', '/'],
     ['javascript:alert(1)', '/'],
+    ['/auth/oauth/github', '/'],
   ])('turns %j into %j', (value, expected) => {
     expect(safeReturnTo(value, publicUrl)).toBe(expected);
   });

@@ -48,8 +48,8 @@ export function oauthRedirectUri(config: Pick<ApiConfig, 'publicUrl'>, provider:
 
 /**
  * Where to send the browser after sign-in: `value` when it is a same-origin relative path (`/x?y#z`),
- * otherwise `/`. Absolute URLs, protocol-relative `//host` and backslash tricks are refused, so the
- * flow can never be used as an open redirect.
+ * otherwise `/`. Absolute URLs, protocol-relative `//host`, backslash tricks and the `/auth/` routes
+ * are refused, so the flow can never be used as an open redirect or sent round in a loop.
  */
 export function safeReturnTo(value: string | null | undefined, publicUrl: string): string {
   if (!value || value.length > 1000 || !value.startsWith('/') || value.startsWith('//')) return '/';
@@ -57,7 +57,8 @@ export function safeReturnTo(value: string | null | undefined, publicUrl: string
   try {
     const base = new URL(publicUrl);
     const target = new URL(value, base);
-    if (target.origin !== base.origin) return '/';
+    // Never back into the sign-in routes themselves: that would start another flow.
+    if (target.origin !== base.origin || target.pathname.startsWith('/auth/')) return '/';
     return `${target.pathname}${target.search}${target.hash}`;
   } catch {
     return '/';

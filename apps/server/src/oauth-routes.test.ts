@@ -18,7 +18,15 @@ let server: TestServer;
 
 beforeAll(async () => {
   mock = await startMockOAuthProvider();
-  server = await startTestServer({ oauth: { github: mock.github, google: mock.google, timeoutMs: 1000 } });
+  server = await startTestServer({
+    // Every test here starts its sign-ins from 127.0.0.1: lift the per-IP start limit above the file's total.
+    oauth: {
+      github: mock.github,
+      google: mock.google,
+      timeoutMs: 1000,
+      startLimit: { points: 1000, durationSeconds: 600 },
+    },
+  });
 });
 
 afterAll(async () => {

@@ -43,6 +43,8 @@ export const OAUTH_ERROR_MESSAGES: Record<OAuthErrorReason, string> = {
   sign_in_required: 'Sign in to DevFlow first, then link the provider from your settings.',
   identity_in_use: 'That account is already linked to another DevFlow user.',
   provider_already_linked: 'Your DevFlow account is already linked to a different account of this provider.',
+  too_many_attempts:
+    'Too many sign-ins were started from your network. Please wait a few minutes and try again.',
   server_error: 'Something went wrong on our side. Please try again.',
 };
 
@@ -115,6 +117,7 @@ export function oauthRoutes(options: OAuthRoutesOptions) {
         provider,
         returnTo: c.req.query('returnTo') ?? null,
         linkUserId,
+        ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
       });
       setCookie(c, OAUTH_STATE_COOKIE, state, {
         path: '/auth/oauth',

@@ -54,7 +54,15 @@ export type OAuthConfig = {
   google: GoogleOAuthConfig | null;
   /** Milliseconds any single call to a provider (token, user, JWKS) may take. */
   timeoutMs: number;
+  /**
+   * Sign-ins one IP may start per window; each start holds server-side state for ten minutes, so this
+   * bounds what a flood of starts can store. Defaults to 60 per 10 minutes.
+   */
+  startLimit?: { points: number; durationSeconds: number };
 };
+
+/** The default `startLimit`. */
+export const OAUTH_START_LIMIT = { points: 60, durationSeconds: 10 * 60 } as const;
 
 /** GitHub's production endpoints. */
 export const GITHUB_ENDPOINTS = {
@@ -94,6 +102,8 @@ export type OAuthErrorReason =
   | 'identity_in_use'
   /** The account already has a different identity of this provider linked. */
   | 'provider_already_linked'
+  /** Too many sign-ins were started from this network in a short time. */
+  | 'too_many_attempts'
   /** Something unexpected failed on our side. */
   | 'server_error';
 

@@ -159,6 +159,20 @@ describe('the callback', () => {
     expect(await refusal(completeOAuth(deps, { ...input, state, cookieState: state }))).toBe('invalid_state');
   });
 
+  it('limits how many sign-ins one IP may start', async () => {
+    deps.config.oauth = { ...deps.config.oauth, startLimit: { points: 3, durationSeconds: 60 } };
+    try {
+      for (let i = 0; i < 3; i++)
+        expect(await refusal(beginOAuth(deps, { provider: 'github', ip: '203.0.113.9' }))).toBe('accepted');
+      expect(await refusal(beginOAuth(deps, { provider: 'github', ip: '203.0.113.9' }))).toBe(
+        'too_many_attempts',
+      );
+      expect(await refusal(beginOAuth(deps, { provider: 'github', ip: '203.0.113.10' }))).toBe('accepted');
+    } finally {
+      deps.config.oauth = { ...deps.config.oauth, startLimit: undefined };
+    }
+  });
+
   it('refuses to start a provider that is not configured', async () => {
     expect(await codeOf(beginOAuth(deps, { provider: 'google' }))).toBe('NOT_FOUND');
   });

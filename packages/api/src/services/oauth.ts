@@ -22,6 +22,7 @@ import {
   createAuthorizationRequest,
   fetchProviderIdentity,
   OAUTH_PROVIDERS,
+  OAUTH_START_LIMIT,
   OAuthFlowError,
   type OAuthProvider,
   PROVIDER_LABELS,
@@ -86,12 +87,15 @@ export type BeginOAuthInput = {
   returnTo?: string | null;
   /** The signed-in user linking this provider, or null for a sign-in. */
   linkUserId?: number | null;
+  /** The client's IP, for the per-IP limit on started sign-ins. */
+  ip?: string;
 };
 
 /**
  * Starts a sign-in (or a link): creates `state`, PKCE verifier and nonce, keeps them server-side for
  * `OAUTH_FLOW_TTL_SECONDS` under the state, and returns the provider URL plus the state the browser
- * must carry back in its cookie. The verifier and nonce never leave the server.
+ * must carry back in its cookie. The verifier and nonce never leave the server. Each IP may start
+ * `startLimit` sign-ins per window (`too_many_attempts` beyond it).
  */
 export async function beginOAuth(
   deps: ApiDeps,
@@ -102,6 +106,11 @@ export async function beginOAuth(
       code: 'NOT_FOUND',
       message: `${PROVIDER_LABELS[input.provider]} sign-in is not enabled.`,
     });
+  }
+  const limit = deps.config.oauth.startLimit ?? OAUTH_START_LIMIT;
+  const started = await deps.cache.incr(`oauth:starts:${input.ip ?? 'unknown'}`, limit.durationSeconds);
+  if (started > limit.points) {
+    throw new OAuthFlowError('too_many_attempts', 'too many sign-ins started from this IP');
   }
   const request = createAuthorizationRequest(
     deps.config.oauth,

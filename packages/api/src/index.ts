@@ -11,6 +11,7 @@ export { type ApiDeps, type Logger, silentLogger } from './deps';
 export { RateLimitedError } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
+export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from './schemas/reply';
 export {
   conflictFrom,
   findUserById,
@@ -25,6 +26,13 @@ export {
 export { checkHealth, type Health } from './services/health';
 export * from './services/oauth';
 export * from './services/oauth-providers';
+export {
+  getQuestion,
+  listQuestions,
+  loadQuestionDetail,
+  type QuestionView,
+  searchQuestions,
+} from './services/question';
 export {
   blankSessionCookie,
   createSession,

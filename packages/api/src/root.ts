@@ -16,9 +16,6 @@ import { createCallerFactory, router } from './trpc';
 /** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
 export const appRouter = router({
   health: healthRouter,
-  auth: authRouter,
-  user: userRouter,
-  oauth: oauthRouter,
   question: questionRouter,
   answer: answerRouter,
   tag: tagRouter,
@@ -27,6 +24,9 @@ export const appRouter = router({
   follow: followRouter,
   feed: feedRouter,
   notification: notificationRouter,
+  auth: authRouter,
+  user: userRouter,
+  oauth: oauthRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

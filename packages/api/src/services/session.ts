@@ -3,6 +3,7 @@ import type { Cache } from '@devflow/cache';
 import { type Database, type Executor, sessions } from '@devflow/db';
 import { eq } from 'drizzle-orm';
 import { Cookie, Lucia, TimeSpan } from 'lucia';
+import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
@@ -81,10 +82,20 @@ export async function createSession(
   return { token, expiresAt: session.expiresAt };
 }
 
-type CachedSession = {
-  user: Omit<SessionUser, 'suspendedUntil'> & { suspendedUntil: string | null };
-  session: { id: string; expiresAt: string; signedInAt: string };
-};
+/** What the cache keeps for a validated session (JSON; dates as ISO strings). */
+const cachedSessionSchema = z.object({
+  user: z.object({
+    id: z.number(),
+    username: z.string(),
+    email: z.string(),
+    role: z.enum(['user', 'moderator', 'admin']),
+    emailVerified: z.boolean(),
+    suspendedUntil: z.string().nullable(),
+  }),
+  session: z.object({ id: z.string(), expiresAt: z.string(), signedInAt: z.string() }),
+});
+
+type CachedSession = z.infer<typeof cachedSessionSchema>;
 
 /**
  * Resolves a token to its user and session, or null when it is unknown, expired, or past the absolute
@@ -140,22 +151,23 @@ export async function validateSessionToken(
 }
 
 function parseCached(text: string): Omit<ValidSession, 'refreshed'> | null {
+  let raw: unknown;
   try {
-    const entry = JSON.parse(text) as CachedSession;
-    return {
-      user: {
-        ...entry.user,
-        suspendedUntil: entry.user.suspendedUntil ? new Date(entry.user.suspendedUntil) : null,
-      },
-      session: {
-        id: entry.session.id,
-        expiresAt: new Date(entry.session.expiresAt),
-        signedInAt: new Date(entry.session.signedInAt),
-      },
-    };
+    raw = JSON.parse(text);
   } catch {
     return null;
   }
+  const parsed = cachedSessionSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const { user, session } = parsed.data;
+  return {
+    user: { ...user, suspendedUntil: user.suspendedUntil ? new Date(user.suspendedUntil) : null },
+    session: {
+      id: session.id,
+      expiresAt: new Date(session.expiresAt),
+      signedInAt: new Date(session.signedInAt),
+    },
+  };
 }
 
 /** Ends one session (sign-out) by its id and forgets it in the cache. */

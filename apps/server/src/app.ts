@@ -10,6 +10,7 @@ import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
+import { oauthRoutes } from './oauth-routes';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -98,6 +99,8 @@ export function createApp(options: AppOptions) {
       },
     }),
   );
+
+  app.route('/auth', oauthRoutes({ deps, log, trustProxy, webDir }));
 
   mountWebApp(app, webDir);
   return app;

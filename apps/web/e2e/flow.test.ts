@@ -184,7 +184,7 @@ describe('DevFlow in the browser', () => {
     const answer = a.getByTestId('answer');
     const like = answer.getByRole('button', { name: /^Like this answer/ });
     await like.click();
-    expect(await like.getAttribute('aria-pressed')).toBe('true');
+    await like.and(a.locator('[aria-pressed="true"]')).waitFor();
     await answer.getByTestId('score').first().filter({ hasText: '1' }).waitFor();
     await a.waitForLoadState('networkidle');
     await a.reload();
@@ -244,7 +244,7 @@ describe('DevFlow in the browser', () => {
     await a.getByRole('button', { name: 'Email me a code' }).click();
     await a.getByText('a 6-digit code is on its way').waitFor();
     await a.getByLabel('Code from the email').fill(await latestCode(server.outbox, alice.email));
-    await a.getByLabel('New password').fill('a brand new passphrase');
+    await a.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
     await a.getByRole('button', { name: 'Change password' }).click();
     await a.getByRole('heading', { name: 'Password changed' }).waitFor();
 

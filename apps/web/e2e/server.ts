@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createEmptyPostgresDatabase } from '@devflow/db/testing';
 import { build } from 'vite';
 
 /** The repository root. */
@@ -58,7 +59,10 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 
 /**
  * Builds the web app, then runs the real server (`node --import tsx apps/server/src/main.ts`, what
- * `pnpm start` runs) on a free port with a fresh embedded database in a temp dir.
+ * `pnpm start` runs) on a free port with a fresh database: embedded PGlite in a temp dir, or — when
+ * `DATABASE_URL` is set — a private PostgreSQL database created for this run and dropped after it.
+ * The cache stays in memory: a shared Redis would carry rate-limit counters (registrations per IP)
+ * from one run to the next.
  */
 export async function startServer(): Promise<RunningServer> {
   await buildWebApp();
@@ -66,6 +70,7 @@ export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const outbox = join(dataDir, 'outbox.jsonl');
+  const postgres = await createEmptyPostgresDatabase();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -76,8 +81,8 @@ export async function startServer(): Promise<RunningServer> {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
   };
-  // The browser suite always runs on the embedded defaults: its own throwaway database, never a shared one.
-  delete env.DATABASE_URL;
+  if (postgres) env.DATABASE_URL = postgres.url;
+  else delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: repoRoot,
@@ -101,6 +106,7 @@ export async function startServer(): Promise<RunningServer> {
       clearTimeout(timer);
     }
     await rm(dataDir, { recursive: true, force: true });
+    await postgres?.drop();
   };
   try {
     await waitForHealth(url, child, output);

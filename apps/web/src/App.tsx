@@ -7,6 +7,7 @@ import { HomePage } from './pages/HomePage';
 import { ModerationPage } from './pages/ModerationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { NotificationsPage } from './pages/NotificationsPage';
+import { OAuthErrorPage } from './pages/OAuthErrorPage';
 import { QuestionPage } from './pages/QuestionPage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SignInPage } from './pages/SignInPage';
@@ -31,6 +32,7 @@ export function App() {
         <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="moderation" element={<ModerationPage />} />
+        <Route path="auth/error" element={<OAuthErrorPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
+import { OAuthButtons } from '../components/OAuthButtons';
 import { ErrorMessage } from '../components/Status';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useSignedIn } from '../hooks/useSignedIn';
@@ -49,6 +50,7 @@ export function SignInPage() {
         </button>
         <Link to="/reset-password">Forgot your password?</Link>
       </div>
+      <OAuthButtons />
       <p className="muted small">
         New here? <Link to="/signup">Create an account</Link>.
       </p>

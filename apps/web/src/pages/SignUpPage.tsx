@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
+import { OAuthButtons } from '../components/OAuthButtons';
 import { ErrorMessage } from '../components/Status';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useSignedIn } from '../hooks/useSignedIn';
@@ -67,6 +68,7 @@ export function SignUpPage() {
       <button type="submit" className="btn btn--primary" disabled={mutation.isPending}>
         {mutation.isPending ? 'Creating account…' : 'Sign up'}
       </button>
+      <OAuthButtons />
       <p className="muted small">
         Already have an account? <Link to="/signin">Sign in</Link>.
       </p>

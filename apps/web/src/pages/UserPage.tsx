@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { LoadMore } from '../components/LoadMore';
 import { QuestionList } from '../components/QuestionSummary';
 import { SafeHtml } from '../components/SafeHtml';
+import { SignInMethods } from '../components/SignInMethods';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { TimeAgo } from '../components/TimeAgo';
 import { Avatar, UserLink } from '../components/UserLink';
@@ -339,6 +340,7 @@ export function UserPage() {
   return (
     <div className="stack">
       <ProfileCard profile={profile} me={me} />
+      {me?.id === profile.id && <SignInMethods returnTo={`/users/${encodeURIComponent(profile.username)}`} />}
       <ProfileTabs key={profile.id} userId={profile.id} />
     </div>
   );

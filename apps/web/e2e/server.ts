@@ -110,6 +110,11 @@ export async function startServer(): Promise<RunningServer> {
   };
   try {
     await waitForHealth(url, child, output);
+    const health: unknown = await (await fetch(`${url}/healthz`)).json();
+    const expected = postgres ? 'postgres' : 'pglite';
+    if (!health || typeof health !== 'object' || !('db' in health) || health.db !== expected) {
+      throw new Error(`The server runs on ${JSON.stringify(health)}, expected db "${expected}".`);
+    }
   } catch (error) {
     await stop();
     throw error;
@@ -117,21 +122,37 @@ export async function startServer(): Promise<RunningServer> {
   return { url, outbox, output, stop };
 }
 
-/** The OTP code of the newest mail sent to `email` (the server's outbox in place of SMTP). */
-export async function latestCode(outbox: string, email: string): Promise<string> {
-  const lines = (await readFile(outbox, 'utf8')).trim().split('\n');
-  for (const line of lines.reverse()) {
-    const mail: unknown = JSON.parse(line);
-    if (
-      mail &&
-      typeof mail === 'object' &&
-      'to' in mail &&
-      'code' in mail &&
-      mail.to === email &&
-      typeof mail.code === 'string'
-    ) {
-      return mail.code;
-    }
+async function readMails(outbox: string): Promise<unknown[]> {
+  try {
+    const text = await readFile(outbox, 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line): unknown => JSON.parse(line));
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
+    throw error;
   }
-  throw new Error(`No mail with a code for ${email} in ${outbox}`);
+}
+
+/** How many mails the outbox holds now (pass it to {@link waitForCode} before triggering a mail). */
+export async function mailCount(outbox: string): Promise<number> {
+  return (await readMails(outbox)).length;
+}
+
+/**
+ * The OTP code of the first mail to `email` after the first `after` mails of the outbox, waiting for it
+ * (the server may send mail after it answers, so both answers take the same time).
+ */
+export async function waitForCode(outbox: string, email: string, after: number): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    for (const mail of (await readMails(outbox)).slice(after)) {
+      if (mail && typeof mail === 'object' && 'to' in mail && 'code' in mail && mail.to === email) {
+        if (typeof mail.code === 'string') return mail.code;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`No new mail with a code for ${email} in ${outbox} after 10 s`);
 }

@@ -50,8 +50,13 @@ function typecheckWeb(dir: string): Promise<{ code: number | null; output: strin
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
+    child.once('close', (code) => {
+      process.off('exit', killOnExit);
+      resolve({ code, output });
+    });
   });
 }
 
@@ -70,7 +75,7 @@ describe('the web app is typed by the API', () => {
     const result = await typecheckWeb(dir);
     expect(result.output).toBe('');
     expect(result.code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it(`fails the web typecheck when the API renames the "${FIELD}" output field`, async () => {
     const path = join(dir, SCHEMA_FILE);
@@ -87,5 +92,5 @@ describe('the web app is typed by the API', () => {
         'm',
       ),
     );
-  }, 120_000);
+  }, 300_000);
 });

@@ -68,8 +68,8 @@ describe('DevFlow in the browser', () => {
     bobContext = await browser.newContext(options);
     a = await aliceContext.newPage();
     b = await bobContext.newPage();
-    a.setDefaultTimeout(15_000);
-    b.setDefaultTimeout(15_000);
+    a.setDefaultTimeout(30_000);
+    b.setDefaultTimeout(30_000);
   });
 
   afterAll(async () => {

@@ -43,7 +43,7 @@ export async function buildWebApp(): Promise<void> {
 }
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${output()}`);
     try {
@@ -54,7 +54,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`The server did not become healthy in 90 s:\n${output()}`);
+  throw new Error(`The server did not become healthy in 150 s:\n${output()}`);
 }
 
 /**
@@ -97,7 +97,11 @@ export async function startServer(): Promise<RunningServer> {
     log += chunk.toString();
   });
   const output = () => log.slice(-8000);
+  // If the test process ends without `stop()` (a timed-out hook, a crash), the server goes with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

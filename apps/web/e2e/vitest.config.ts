@@ -12,8 +12,8 @@ export default defineConfig({
   test: {
     reporters: reporters(),
     include: ['apps/web/e2e/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     fileParallelism: false,
     maxWorkers: 1,

@@ -124,7 +124,7 @@ export function toDevflowError(error: unknown): DevflowError {
   if (isConnectionFailure(error)) {
     return new DevflowError({
       code: 'NETWORK_ERROR',
-      message: `Could not reach the DevFlow server (${rootMessage(error)}).`,
+      message: `Could not reach the DevFlow server: ${rootMessage(error)}`,
       cause: error,
     });
   }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account';
 import { registerPostCommands } from './commands/posts';
 import { registerSocialCommands } from './commands/social';
+import { cliEnv } from './env';
 import { CliError, describeFailure, EXIT, type ExitCode } from './exit-codes';
 import { print } from './output';
 import { DEFAULT_URL, type GlobalOptions, openSession, type Session } from './session';
@@ -39,7 +40,7 @@ export function buildProgram(extensions: readonly Extension[] = []): {
         EXIT.usage,
       );
     }
-    last = await openSession(options, process.env);
+    last = await openSession(options, cliEnv);
     return last;
   };
 

@@ -6,6 +6,7 @@ import {
   type FileTokenStore,
   type StoredCredentials,
 } from '@devflow/client';
+import type { CliEnv } from './env';
 import { signedOut } from './exit-codes';
 
 /** Server used when neither `--url` nor `DEVFLOW_URL` nor a saved sign-in names one. */
@@ -34,8 +35,13 @@ function normalizeUrl(url: string): string {
  * Resolves the server (`--url`, else `DEVFLOW_URL`, else the server of the saved sign-in, else
  * localhost:3000) and loads the saved token, which is only ever sent to the server that issued it.
  */
-export async function openSession(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<Session> {
-  const store = createFileTokenStore(defaultCredentialsPath(env));
+export async function openSession(options: GlobalOptions, env: CliEnv): Promise<Session> {
+  const store = createFileTokenStore(
+    defaultCredentialsPath({
+      DEVFLOW_CONFIG_DIR: env.DEVFLOW_CONFIG_DIR,
+      XDG_CONFIG_HOME: env.XDG_CONFIG_HOME,
+    }),
+  );
   const saved = await store.load();
   const url = normalizeUrl(options.url ?? env.DEVFLOW_URL ?? saved?.url ?? DEFAULT_URL);
   const credentials = saved && normalizeUrl(saved.url) === url ? saved : null;

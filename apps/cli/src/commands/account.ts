@@ -1,5 +1,6 @@
 import { login, toDevflowError } from '@devflow/client';
 import type { Command } from 'commander';
+import { cliEnv } from '../env';
 import { CliError, EXIT, usage } from '../exit-codes';
 import { promptPassword, readStdin } from '../input';
 import { print } from '../output';
@@ -9,7 +10,7 @@ type Open = (command: Command) => Promise<Session>;
 
 async function readPassword(options: { password?: string; passwordStdin?: boolean }): Promise<string> {
   if (options.password !== undefined) return options.password;
-  if (process.env.DEVFLOW_PASSWORD) return process.env.DEVFLOW_PASSWORD;
+  if (cliEnv.DEVFLOW_PASSWORD) return cliEnv.DEVFLOW_PASSWORD;
   if (options.passwordStdin || !process.stdin.isTTY) {
     const [line = ''] = (await readStdin()).split(/\r?\n/);
     if (!line) throw usage('No password on stdin.');

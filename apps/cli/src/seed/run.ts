@@ -2,6 +2,7 @@ import { createDb } from '@devflow/db';
 import { SEED_PASSWORD, type SeedProgress, type SeedSize, seed } from '@devflow/db/seed';
 import { hash } from '@node-rs/argon2';
 import { SingleBar } from 'cli-progress';
+import { cliEnv } from '../env';
 import { print } from '../output';
 
 /** argon2id at OWASP's minimum (m=19 MiB, t=2, p=1); hashed once and shared by every seeded user. */
@@ -18,10 +19,10 @@ export type SeedCommandOptions = { size: SeedSize; databaseUrl?: string; dataDir
  */
 export async function runSeed(options: SeedCommandOptions): Promise<void> {
   const { json } = options;
-  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const databaseUrl = options.databaseUrl ?? cliEnv.DATABASE_URL;
   const handle = await createDb({
     databaseUrl: databaseUrl || undefined,
-    dataDir: options.dataDir ?? process.env.DATA_DIR ?? '.data',
+    dataDir: options.dataDir ?? cliEnv.DATA_DIR ?? '.data',
     statementTimeoutMs: 0,
   });
   const bar = new SingleBar({

@@ -13,4 +13,11 @@ export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_C
 export { createOpenApiDocument, type OpenApiDocumentOptions, procedureDocs, REST_PREFIX } from './openapi';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { checkHealth, type Health } from './services/health';
+export {
+  getQuestion,
+  listQuestions,
+  loadQuestionDetail,
+  type QuestionView,
+  searchQuestions,
+} from './services/question';
 export { INTERNAL_ERROR_MESSAGE } from './trpc';

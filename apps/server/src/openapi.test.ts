@@ -1,4 +1,5 @@
 import type { AppRouter } from '@devflow/api';
+import { createTestAnswer, createTestQuestion, createTestUser } from '@devflow/api/testing';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,50 @@ describe('REST mirror, OpenAPI document and API reference', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBeTruthy();
     expect(await response.json()).toEqual(viaTrpc);
+  });
+
+  it('answers GET /api/question/byId and /api/question/list with the same data as tRPC', async () => {
+    const author = await createTestUser(server.deps);
+    const question = await createTestQuestion(server.deps, author, { title: 'REST mirror of a question' });
+    await createTestAnswer(server.deps, author, question);
+    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
+    const id = String(question.id);
+
+    const [viaTrpc, restResponse] = await Promise.all([
+      client.question.byId.query({ id }),
+      fetch(`${server.url}/api/question/byId?id=${id}`),
+    ]);
+    expect(restResponse.status).toBe(200);
+    const viaRest = await restResponse.json();
+    // The view counter may move between the two reads; everything else is identical.
+    expect({ ...viaRest, viewCount: 0 }).toEqual({ ...viaTrpc, viewCount: 0 });
+    expect(viaRest.answers).toHaveLength(1);
+
+    const list = await fetch(`${server.url}/api/question/list?sort=newest&limit=5`);
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual(await client.question.list.query({ sort: 'newest', limit: 5 }));
+  });
+
+  it('answers REST errors with the tRPC code and HTTP status', async () => {
+    const missing = await fetch(`${server.url}/api/question/byId?id=999999999`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+
+    const invalid = await fetch(`${server.url}/api/question/list?limit=1000`);
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ code: 'BAD_REQUEST' });
+
+    const anonymousWrite = await fetch(`${server.url}/api/question/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Anonymous question title',
+        body: 'A body that is long enough.',
+        tags: ['rest'],
+      }),
+    });
+    expect(anonymousWrite.status).toBe(401);
+    expect(await anonymousWrite.json()).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
   it('answers an unknown REST path with a JSON 404', async () => {

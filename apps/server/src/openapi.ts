@@ -66,7 +66,7 @@ export function mountOpenApi<E extends { Variables: Record<string, unknown> }>(
     // Set-Cookie and other headers the procedure wrote on its context.
     for (const [name, value] of resHeaders) response.headers.append(name, value);
     // Through `c` so the middleware headers (request id, security headers) apply as on every route.
-    return c.newResponse(response.body, { status: response.status, headers: response.headers });
+    return c.newResponse(response.body, response);
   });
 
   let script: string | null = null;

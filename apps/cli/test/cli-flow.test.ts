@@ -110,8 +110,8 @@ describe('devflow CLI: the whole flow against a running server', () => {
       '  └─ bob',
       '  └─ alice',
     ]);
-    expect(show.stdout).toContain('\n       Second top-level reply\n');
-    expect(show.stdout).toContain('\n       Thanks, that works!\n');
+    expect(show.stdout).toContain('\n     Second top-level reply\n');
+    expect(show.stdout).toContain('\n     Thanks, that works!\n');
     expect(show.stdout).toContain(`A${answerId}  score 0 (▲0 ▼0) · by bob`);
   });
 

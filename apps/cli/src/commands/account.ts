@@ -38,7 +38,12 @@ export function registerAccountCommands(program: Command, open: Open): void {
           session.client,
           { login: name, password },
           { store: session.store, url: session.url },
-        );
+        ).catch((error: unknown) => {
+          // Wrong credentials are an API answer (exit 1), not a missing session (exit 4).
+          const failure = toDevflowError(error);
+          if (failure.code !== 'UNAUTHORIZED') throw failure;
+          throw new CliError(`UNAUTHORIZED: ${failure.message}`, EXIT.apiError);
+        });
         print(
           session.json,
           { url: session.url, user: result.user },

@@ -67,7 +67,7 @@ describe('devflow CLI: the whole flow against a running server', () => {
       'answer',
       `Q${questionId}`,
       '--body',
-      'Use ├─ for middle children and └─ for the last one.',
+      'Draw a tee for middle children and an elbow for the last one.',
     ]);
     expect(answer.code).toBe(0);
     answerId = new RegExp(`^Answered Q${questionId} with A(\\d+)\\.\\n$`).exec(answer.stdout)?.[1] ?? '';

@@ -5,6 +5,8 @@
 // declarations; only the router's server-side context (`Context`: database, cache, config) and its
 // OpenAPI meta type point at server packages. Those two are replaced by `object` (a client never sees
 // them), the declarations are copied to `dist/api/`, and `dist/index.d.mts` imports them from there.
+// A few named output types (recursive ones, such as a reply tree node) stay zod-inferred, which is why
+// zod is a dependency of the package.
 // (tsdown's own `dts.resolve` could not inline the workspace sources: its generator drops the router
 // exports, so this step stays explicit.)
 import { execFileSync } from 'node:child_process';

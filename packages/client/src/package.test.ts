@@ -85,6 +85,7 @@ describe('@devflow/client as a published package', () => {
     );
     symlinkSync(installed('@trpc/client'), join(modules, '@trpc', 'client'));
     symlinkSync(installed('@trpc/server'), join(modules, '@trpc', 'server'));
+    symlinkSync(installed('zod'), join(modules, 'zod'));
     symlinkSync(
       realpathSync(join(packageDir, '..', '..', 'node_modules', '@types', 'node')),
       join(modules, '@types', 'node'),

@@ -59,7 +59,7 @@ export function drawTree<T>(
 function replyLines(reply: ReplyNode): string[] {
   const head = `${reply.deleted ? '[deleted]' : reply.author.username} · #${reply.id} · ${counters(reply)} · ${formatDate(reply.createdAt)}`;
   const body = reply.deleted ? [] : bodyLines(reply.body);
-  const more = reply.moreReplies ? [`… deeper replies: devflow show <question> --root ${reply.id}`] : [];
+  const more = reply.moreReplies ? ['… deeper replies not shown (raise --depth)'] : [];
   return [head, ...body, ...more];
 }
 

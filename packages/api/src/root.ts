@@ -1,7 +1,12 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { answerRouter } from './routers/answer';
+import { feedRouter } from './routers/feed';
+import { followRouter } from './routers/follow';
 import { healthRouter } from './routers/health';
+import { notificationRouter } from './routers/notification';
 import { questionRouter } from './routers/question';
+import { reactionRouter } from './routers/reaction';
+import { replyRouter } from './routers/reply';
 import { tagRouter } from './routers/tag';
 import { createCallerFactory, router } from './trpc';
 
@@ -11,6 +16,11 @@ export const appRouter = router({
   question: questionRouter,
   answer: answerRouter,
   tag: tagRouter,
+  reply: replyRouter,
+  reaction: reactionRouter,
+  follow: followRouter,
+  feed: feedRouter,
+  notification: notificationRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

@@ -1,6 +1,6 @@
 import { createTestCache } from '@devflow/cache/testing';
 import { answers, questions, users } from '@devflow/db';
-import { createTestDb } from '@devflow/db/testing';
+import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig } from './config';
 import { createContextInner, type SessionUser } from './context';
@@ -14,8 +14,11 @@ export type TestDeps = ApiDeps & { close(): Promise<void> };
  * Opens a fresh database and cache namespace for one test file (PGlite + memory by default, PostgreSQL +
  * Redis when `DATABASE_URL` / `REDIS_URL` are set). Call `close()` in `afterAll`.
  */
-export async function createTestDeps(config: Partial<ApiConfig> = {}): Promise<TestDeps> {
-  const dbHandle = await createTestDb();
+export async function createTestDeps(
+  config: Partial<ApiConfig> = {},
+  dbOptions: TestDbOptions = {},
+): Promise<TestDeps> {
+  const dbHandle = await createTestDb(dbOptions);
   const cache = createTestCache();
   return {
     db: dbHandle.db,

@@ -65,7 +65,8 @@ describe('REST mirror: the same sessions and CSRF rules as tRPC', () => {
     const before = (
       (await (await fetch(`${server.url}/api/question/list?limit=100`)).json()) as { items: unknown[] }
     ).items.length;
-    for (const headers of [{ cookie, origin: 'https://evil.example' }, { cookie }]) {
+    const attempts: Record<string, string>[] = [{ cookie, origin: 'https://evil.example' }, { cookie }];
+    for (const headers of attempts) {
       const refused = await post('/question/create', question, headers);
       expect(refused.status).toBe(403);
       expect(await refused.json()).toMatchObject({ code: 'FORBIDDEN' });

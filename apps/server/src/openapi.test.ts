@@ -81,7 +81,7 @@ describe('REST mirror, OpenAPI document and API reference', () => {
       fetch(`${server.url}/api/question/byId?id=${id}`),
     ]);
     expect(restResponse.status).toBe(200);
-    const viaRest = await restResponse.json();
+    const viaRest = (await restResponse.json()) as typeof viaTrpc;
     // The view counter may move between the two reads; everything else is identical.
     expect({ ...viaRest, viewCount: 0 }).toEqual({ ...viaTrpc, viewCount: 0 });
     expect(viaRest.answers).toHaveLength(1);

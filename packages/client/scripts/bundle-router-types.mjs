@@ -48,6 +48,11 @@ for (const file of files(target)) {
   writeFileSync(file, text);
 }
 
+// tsc wrote extensionless relative imports (`import("./errors")`, `import(".")`): valid for CommonJS
+// declarations, unresolvable for ESM ones under NodeNext. Marking the folder CommonJS keeps every type
+// resolvable whatever moduleResolution the consumer uses (the folder holds declarations only).
+writeFileSync(join(target, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+
 const entry = join(dist, 'index.d.mts');
 const routerPath = `./${relative(dist, join(target, 'root.js'))}`;
 const text = readFileSync(entry, 'utf8');

@@ -48,13 +48,19 @@ export async function main(): Promise<string> {
   // @ts-expect-error procedures that do not exist are compile errors
   client.health.nope.query();
   const input: RouterInputs['health']['check'] = undefined;
+  const thread: RouterOutputs['reply']['thread'] = await client.reply.thread.query({ targetType: 'question', targetId: '1' });
+  const firstBody: string = thread.items[0]?.body ?? '';
+  // @ts-expect-error reply trees are typed down to their children (a recursive, zod-inferred type)
+  const children: string = thread.items[0]?.children ?? [];
+  // @ts-expect-error inputs are checked: targetType is 'question' | 'answer'
+  await client.reply.thread.query({ targetType: 'user', targetId: '1' });
   try {
     await login('http://127.0.0.1:3000', { login: 'ada', password: 'secret' });
   } catch (error) {
     const failure: DevflowError = toDevflowError(error);
     if (isDevflowError(failure)) return \`\${failure.code} \${failure.httpStatus ?? ''}\`;
   }
-  return \`\${engine} \${String(wrong)} \${String(input)}\`;
+  return \`\${engine} \${String(wrong)} \${String(input)} \${firstBody} \${String(children)}\`;
 }
 `;
 

@@ -13,6 +13,17 @@ export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_C
 export { createOpenApiDocument, type OpenApiDocumentOptions, procedureDocs, REST_PREFIX } from './openapi';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from './schemas/reply';
+export {
+  conflictFrom,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  type NewUser,
+  type PublicUser,
+  toPublicUser,
+  toSessionUser,
+  type UserRow,
+} from './services/account';
 export { checkHealth, type Health } from './services/health';
 export {
   getQuestion,
@@ -21,4 +32,15 @@ export {
   type QuestionView,
   searchQuestions,
 } from './services/question';
+export {
+  blankSessionCookie,
+  createSession,
+  invalidateSession,
+  invalidateUserSessions,
+  refreshUserSessions,
+  serializeSessionCookie,
+  sessionIdOf,
+  type ValidSession,
+  validateSessionToken,
+} from './services/session';
 export { INTERNAL_ERROR_MESSAGE } from './trpc';

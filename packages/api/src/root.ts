@@ -1,5 +1,6 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { answerRouter } from './routers/answer';
+import { authRouter } from './routers/auth';
 import { feedRouter } from './routers/feed';
 import { followRouter } from './routers/follow';
 import { healthRouter } from './routers/health';
@@ -8,6 +9,7 @@ import { questionRouter } from './routers/question';
 import { reactionRouter } from './routers/reaction';
 import { replyRouter } from './routers/reply';
 import { tagRouter } from './routers/tag';
+import { userRouter } from './routers/user';
 import { createCallerFactory, router } from './trpc';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
@@ -21,6 +23,8 @@ export const appRouter = router({
   follow: followRouter,
   feed: feedRouter,
   notification: notificationRouter,
+  auth: authRouter,
+  user: userRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

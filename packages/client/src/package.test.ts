@@ -20,7 +20,13 @@ const pnpm = ['-y', 'pnpm@12.20.0'];
 
 /** Runs a command and returns its output; on failure the error carries stdout and stderr. */
 function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // pnpm is already the pinned version: do not let it try to fetch itself again (that lookup can fail).
+    env: { ...process.env, npm_config_manage_package_manager_versions: 'false' },
+  });
 }
 
 /** Folder of an installed package, found from this package (the consumer gets the same versions). */

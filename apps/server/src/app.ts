@@ -10,6 +10,7 @@ import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
+import { oauthRoutes } from './oauth-routes';
 import { mountOpenApi } from './openapi';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions) {
   );
 
   mountOpenApi(app, { deps, log, createContext, retryAfter });
+  app.route('/auth', oauthRoutes({ deps, log, trustProxy, webDir }));
 
   mountWebApp(app, webDir);
   return app;

@@ -25,6 +25,8 @@ export {
   type UserRow,
 } from './services/account';
 export { checkHealth, type Health } from './services/health';
+export * from './services/oauth';
+export * from './services/oauth-providers';
 export {
   getQuestion,
   listQuestions,

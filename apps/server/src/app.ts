@@ -11,12 +11,14 @@ import {
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
-import { Hono } from 'hono';
+import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
+import { oauthRoutes } from './oauth-routes';
+import { mountOpenApi } from './openapi';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -36,9 +38,16 @@ export type AppOptions = {
 
 type Env = { Variables: RequestIdVariables };
 
+/** The `Retry-After` seconds of the first rate-limited error, or null. */
+function retryAfter(errors: readonly { cause?: unknown }[]): number | null {
+  const limited = errors.find((error) => error.cause instanceof RateLimitedError);
+  return limited?.cause instanceof RateLimitedError ? limited.cause.retryAfterSeconds : null;
+}
+
 /**
- * The whole HTTP surface on one Hono app: `/healthz`, `/trpc/*` and the web app. No business logic
- * lives here; it only adapts HTTP to the API package.
+ * The whole HTTP surface on one Hono app: `/healthz`, `/trpc/*`, the REST mirror `/api/*` with
+ * `/openapi.json` and `/docs`, and the web app. No business logic lives here; it only adapts HTTP to the
+ * API package.
  */
 export function createApp(options: AppOptions) {
   const { deps, log, trustProxy, webDir } = options;
@@ -79,6 +88,15 @@ export function createApp(options: AppOptions) {
 
   // Cache hit/miss/error counters (Prometheus text); counts only, nothing about users or content.
   app.get('/metrics', (c) => c.text(cacheMetricsText(deps.cache)));
+  // One context factory for /trpc and /api: the same session, CSRF and rate-limit rules on both.
+  const createContext = (c: HonoContext<Env>, resHeaders: Headers) =>
+    createHttpContext({
+      deps,
+      headers: c.req.raw.headers,
+      ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
+      requestId: c.get('requestId'),
+      resHeaders,
+    });
 
   app.use(
     '/trpc/*',
@@ -86,28 +104,21 @@ export function createApp(options: AppOptions) {
       router: appRouter,
       endpoint: '/trpc',
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: (opts, c) =>
-        createHttpContext({
-          deps,
-          headers: opts.req.headers,
-          ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
-          requestId: c.get('requestId'),
-          resHeaders: opts.resHeaders,
-        }),
+      createContext: (opts, c) => createContext(c, opts.resHeaders),
       onError: ({ error, path, type }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           log.error({ err: error.cause ?? error, path, type }, 'procedure failed');
         }
       },
       responseMeta: ({ errors }) => {
-        const limited = errors.find((error) => error.cause instanceof RateLimitedError);
-        if (limited?.cause instanceof RateLimitedError) {
-          return { headers: new Headers({ 'retry-after': String(limited.cause.retryAfterSeconds) }) };
-        }
-        return {};
+        const seconds = retryAfter(errors);
+        return seconds === null ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
       },
     }),
   );
+
+  mountOpenApi(app, { deps, log, createContext, retryAfter });
+  app.route('/auth', oauthRoutes({ deps, log, trustProxy, webDir }));
 
   mountWebApp(app, webDir);
   return app;

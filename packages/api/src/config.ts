@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OAUTH_DISABLED, type OAuthConfig } from './services/oauth-providers';
 
 const window = z.object({
   points: z.number().int().positive(),
@@ -33,6 +34,8 @@ export type ApiConfig = {
   nodeEnv: 'development' | 'production' | 'test';
   /** Cache public pages (question pages, first list pages, profiles); default on (`CACHE_PAGES`). */
   pageCache?: boolean;
+  /** OAuth sign-in providers (GitHub, Google); each is off when null. */
+  oauth: OAuthConfig;
 };
 
 /** An `ApiConfig` with the contract's defaults, for tests and scripts; `overrides` win. */
@@ -44,6 +47,7 @@ export function defaultApiConfig(overrides: Partial<ApiConfig> = {}): ApiConfig 
     mailOutbox: '.data/outbox.jsonl',
     smtpUrl: undefined,
     nodeEnv: 'test',
+    oauth: OAUTH_DISABLED,
     ...overrides,
   };
 }

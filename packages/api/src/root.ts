@@ -5,6 +5,7 @@ import { feedRouter } from './routers/feed';
 import { followRouter } from './routers/follow';
 import { healthRouter } from './routers/health';
 import { notificationRouter } from './routers/notification';
+import { oauthRouter } from './routers/oauth';
 import { questionRouter } from './routers/question';
 import { reactionRouter } from './routers/reaction';
 import { replyRouter } from './routers/reply';
@@ -25,6 +26,7 @@ export const appRouter = router({
   notification: notificationRouter,
   auth: authRouter,
   user: userRouter,
+  oauth: oauthRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

@@ -1,15 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ApiDeps, appRouter, checkHealth, createHttpContext, RateLimitedError } from '@devflow/api';
+import {
+  type ApiDeps,
+  appRouter,
+  checkHealth,
+  createHttpContext,
+  isServiceUnavailable,
+  RateLimitedError,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from '@devflow/api';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
+import { securityHeaders } from './security-headers';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,7 +61,7 @@ export function createApp(options: AppOptions) {
       'request',
     );
   });
-  app.use(secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'strict-origin-when-cross-origin' }));
+  app.use(securityHeaders());
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -85,7 +93,9 @@ export function createApp(options: AppOptions) {
           resHeaders: opts.resHeaders,
         }),
       onError: ({ error, path, type }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
+        if (isServiceUnavailable(error)) {
+          log.warn({ err: error.cause ?? error, path, type }, 'database unavailable');
+        } else if (error.code === 'INTERNAL_SERVER_ERROR') {
           log.error({ err: error.cause ?? error, path, type }, 'procedure failed');
         }
       },
@@ -93,6 +103,9 @@ export function createApp(options: AppOptions) {
         const limited = errors.find((error) => error.cause instanceof RateLimitedError);
         if (limited?.cause instanceof RateLimitedError) {
           return { headers: new Headers({ 'retry-after': String(limited.cause.retryAfterSeconds) }) };
+        }
+        if (errors.some(isServiceUnavailable)) {
+          return { headers: new Headers({ 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }) };
         }
         return {};
       },

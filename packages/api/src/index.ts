@@ -12,4 +12,9 @@ export { RateLimitedError } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { checkHealth, type Health } from './services/health';
-export { INTERNAL_ERROR_MESSAGE } from './trpc';
+export {
+  INTERNAL_ERROR_MESSAGE,
+  isServiceUnavailable,
+  UNAVAILABLE_MESSAGE,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from './trpc';

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@devflow/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
@@ -6,6 +7,12 @@ import { describeIssues, RateLimitedError, validationIssues } from './errors';
 /** The message every unexpected failure shows: internals (stack, SQL) never reach a client. */
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
 
+/** What a client sees while the database is unreachable (503, retryable). */
+export const UNAVAILABLE_MESSAGE = 'DevFlow is temporarily unavailable. Please retry in a few seconds.';
+
+/** Seconds a client should wait before retrying during a database outage (`Retry-After`). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 const t = initTRPC
   .context<Context>()
   .meta<OpenApiMeta>()
@@ -13,18 +20,27 @@ const t = initTRPC
     // Plain JSON on the wire: the CLI, curl and other languages read it without superjson.
     errorFormatter({ shape, error, ctx }) {
       const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
-      const internal = error.code === 'INTERNAL_SERVER_ERROR';
-      const retryAfter = error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : undefined;
+      // A database outage met outside a procedure (e.g. while reading the session) is still a 503.
+      const unavailable = isServiceUnavailable(error);
+      const internal = error.code === 'INTERNAL_SERVER_ERROR' && !unavailable;
+      const retryAfter =
+        error.cause instanceof RateLimitedError
+          ? error.cause.retryAfterSeconds
+          : unavailable
+            ? UNAVAILABLE_RETRY_AFTER_SECONDS
+            : undefined;
       return {
         code: shape.code,
         message: internal
           ? INTERNAL_ERROR_MESSAGE
-          : issues
-            ? `Invalid input: ${describeIssues(issues)}`
-            : shape.message,
+          : unavailable
+            ? UNAVAILABLE_MESSAGE
+            : issues
+              ? `Invalid input: ${describeIssues(issues)}`
+              : shape.message,
         data: {
-          code: shape.data.code,
-          httpStatus: shape.data.httpStatus,
+          code: unavailable ? 'SERVICE_UNAVAILABLE' : shape.data.code,
+          httpStatus: unavailable ? 503 : shape.data.httpStatus,
           path: shape.data.path,
           issues,
           retryAfter,
@@ -33,6 +49,14 @@ const t = initTRPC
       };
     },
   });
+
+/** True when `error` is (or was caused by) a database outage: answered with 503 and `Retry-After`. */
+export function isServiceUnavailable(error: TRPCError): boolean {
+  return (
+    error.code === 'SERVICE_UNAVAILABLE' ||
+    (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause))
+  );
+}
 
 /** Builds a router; routers are merged only in `root.ts`. */
 export const router = t.router;
@@ -43,8 +67,28 @@ export const createCallerFactory = t.createCallerFactory;
 /** Middleware builder for procedure-specific guards (rate limits, ownership). */
 export const middleware = t.middleware;
 
+/**
+ * Turns "the database is unreachable" (refused connection, admin shutdown, dropped socket) into
+ * SERVICE_UNAVAILABLE — HTTP 503 with `Retry-After` — instead of a 500: the request may simply be retried.
+ */
+const databaseOutage = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (
+    !result.ok &&
+    result.error.code === 'INTERNAL_SERVER_ERROR' &&
+    isDatabaseUnavailable(result.error.cause)
+  ) {
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: UNAVAILABLE_MESSAGE,
+      cause: result.error.cause,
+    });
+  }
+  return result;
+});
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(databaseOutage);
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

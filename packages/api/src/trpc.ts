@@ -23,6 +23,8 @@ const t = initTRPC
       // A database outage met outside a procedure (e.g. while reading the session) is still a 503.
       const unavailable = isServiceUnavailable(error);
       const internal = error.code === 'INTERNAL_SERVER_ERROR' && !unavailable;
+      // Malformed JSON is bad input like any other: clients handle one code (CONTRACT.md, Errors).
+      const malformed = error.code === 'PARSE_ERROR';
       const retryAfter =
         error.cause instanceof RateLimitedError
           ? error.cause.retryAfterSeconds
@@ -35,11 +37,13 @@ const t = initTRPC
           ? INTERNAL_ERROR_MESSAGE
           : unavailable
             ? UNAVAILABLE_MESSAGE
-            : issues
-              ? `Invalid input: ${describeIssues(issues)}`
-              : shape.message,
+            : malformed
+              ? 'Malformed request: the input is not valid JSON.'
+              : issues
+                ? `Invalid input: ${describeIssues(issues)}`
+                : shape.message,
         data: {
-          code: unavailable ? 'SERVICE_UNAVAILABLE' : shape.data.code,
+          code: unavailable ? 'SERVICE_UNAVAILABLE' : malformed ? 'BAD_REQUEST' : shape.data.code,
           httpStatus: unavailable ? 503 : shape.data.httpStatus,
           path: shape.data.path,
           issues,
@@ -67,28 +71,8 @@ export const createCallerFactory = t.createCallerFactory;
 /** Middleware builder for procedure-specific guards (rate limits, ownership). */
 export const middleware = t.middleware;
 
-/**
- * Turns "the database is unreachable" (refused connection, admin shutdown, dropped socket) into
- * SERVICE_UNAVAILABLE — HTTP 503 with `Retry-After` — instead of a 500: the request may simply be retried.
- */
-const databaseOutage = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (
-    !result.ok &&
-    result.error.code === 'INTERNAL_SERVER_ERROR' &&
-    isDatabaseUnavailable(result.error.cause)
-  ) {
-    throw new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: UNAVAILABLE_MESSAGE,
-      cause: result.error.cause,
-    });
-  }
-  return result;
-});
-
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(databaseOutage);
+export const publicProcedure = t.procedure;
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

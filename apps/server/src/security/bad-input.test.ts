@@ -1,0 +1,247 @@
+import { defaultApiConfig, type SessionUser } from '@devflow/api';
+import { callerFor, createTestAnswer, createTestQuestion, createTestUser } from '@devflow/api/testing';
+import { TRPCError } from '@trpc/server';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DbFingerprint, dbFingerprint } from '../testing/fingerprint';
+import { HOSTILE_STRINGS, hostileInput, nested } from '../testing/hostile';
+import {
+  CLIENT_ERROR_CODES,
+  callHttp,
+  errorCodeOf,
+  type HttpAnswer,
+  listProcedures,
+  procedureAt,
+} from '../testing/procedures';
+import { startTestServer, type TestServer } from '../testing/server';
+
+/** Generous limits: this suite is about input handling, not rate limiting (tested elsewhere). */
+const unlimited = { points: 1_000_000, durationSeconds: 60 };
+const config = {
+  rateLimits: {
+    ...defaultApiConfig().rateLimits,
+    writes: unlimited,
+    register: unlimited,
+    loginIp: unlimited,
+    loginAccountIp: unlimited,
+    otpRequest: unlimited,
+  },
+};
+
+/** Runs per procedure and identity: bounded so the whole file stays well under a minute. */
+const RUNS = 12;
+
+/** Internals that must never reach a client in an error message. */
+const LEAK =
+  /(\bat \S+ \(|\.ts:\d+|node_modules|password_hash|relation "|syntax error at|PostgresError|drizzle)/i;
+
+const procedures = listProcedures();
+
+function expectCleanHttpError(answer: HttpAnswer, where: string) {
+  const code = errorCodeOf(answer);
+  expect(answer.status, `${where}: HTTP ${answer.status} ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+  expect(answer.status, where).toBeGreaterThanOrEqual(400);
+  expect(CLIENT_ERROR_CODES, `${where}: ${answer.text.slice(0, 300)}`).toContain(code);
+  expect(answer.text).not.toMatch(LEAK);
+}
+
+function expectCleanThrown(error: unknown, where: string) {
+  expect(error, where).toBeInstanceOf(TRPCError);
+  if (!(error instanceof TRPCError)) return;
+  expect(CLIENT_ERROR_CODES, `${where}: ${error.code} ${error.message}`).toContain(error.code);
+  expect(error.message).not.toMatch(LEAK);
+}
+
+describe('hostile input at every procedure (anonymous over HTTP, signed in through the caller)', () => {
+  let server: TestServer;
+  let user: SessionUser;
+  let ids: string[];
+  let last: DbFingerprint;
+
+  beforeAll(async () => {
+    server = await startTestServer(config);
+    user = await createTestUser(server.deps);
+    const other = await createTestUser(server.deps);
+    const question = await createTestQuestion(server.deps, other);
+    const answer = await createTestAnswer(server.deps, user, question);
+    ids = [String(user.id), String(other.id), String(question.id), String(answer.id)];
+    last = await dbFingerprint(server.deps.db);
+  });
+  afterAll(() => server?.stop());
+
+  /** Checks that a failed call changed nothing, and moves the baseline past a successful one. */
+  async function checkDatabase(failed: boolean, where: string) {
+    const now = await dbFingerprint(server.deps.db);
+    if (failed) expect(now, `${where} failed but changed the database`).toEqual(last);
+    last = now;
+  }
+
+  it('sees the whole router', () => {
+    expect(procedures.length).toBeGreaterThan(0);
+    expect(procedures.map((p) => p.path)).toContain('health.check');
+  });
+
+  for (const procedure of procedures) {
+    it(`${procedure.path}: random and hostile input gets a clean error and changes nothing`, async () => {
+      await fc.assert(
+        fc.asyncProperty(hostileInput(procedure.inputKeys, ids), fc.boolean(), async (input, anonymous) => {
+          const where = `${procedure.path} as ${anonymous ? 'anonymous (HTTP)' : 'user (caller)'} with ${safeJson(input)}`;
+          let failed: boolean;
+          if (anonymous) {
+            const answer = await callHttp(server.url, procedure, input);
+            failed = answer.status !== 200;
+            if (failed) expectCleanHttpError(answer, where);
+          } else {
+            const call = procedureAt(callerFor(server.deps, user), procedure.path);
+            const outcome = await call(input).then(
+              () => null,
+              (error: unknown) => error ?? new Error('rejected with nothing'),
+            );
+            failed = outcome !== null;
+            if (failed) expectCleanThrown(outcome, where);
+          }
+          await checkDatabase(failed, where);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it('answers malformed JSON with BAD_REQUEST on every mutation and query, changing nothing', async () => {
+    const bodies = [
+      '{',
+      '{"a":',
+      'nul',
+      '[1,2',
+      '{"id": 1,}',
+      '\u0000',
+      '{"x":"\\ud800"',
+      "{'single': 1}",
+      '{"a":1}{"b":2}',
+    ];
+    for (const procedure of procedures) {
+      for (const rawBody of bodies) {
+        const answer = await callHttp(server.url, procedure, undefined, { rawBody });
+        const where = `${procedure.path} with ${JSON.stringify(rawBody)}`;
+        if (procedure.inputKeys === null && answer.status === 200) continue; // takes no input: ignores it
+        expectCleanHttpError(answer, where);
+        if (procedure.inputKeys !== null) expect(errorCodeOf(answer), where).toBe('BAD_REQUEST');
+      }
+    }
+    await checkDatabase(true, 'malformed JSON');
+  });
+
+  it('survives deeply nested JSON (as deep as fits in 1 MiB) without a crash', async () => {
+    const deepBody = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
+    const deepObject = `${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}`;
+    for (const procedure of procedures) {
+      for (const rawBody of procedure.type === 'mutation'
+        ? [deepBody, deepObject]
+        : [JSON.stringify(nested(1500)), JSON.stringify(nested(1000, 'object'))]) {
+        const answer = await callHttp(server.url, procedure, undefined, { rawBody });
+        const where = `${procedure.path} with ${rawBody.length} bytes of nesting`;
+        if (answer.status === 200) {
+          expect(procedure.inputKeys, `${where} accepted nested junk`).toBeNull();
+          continue;
+        }
+        expectCleanHttpError(answer, where);
+      }
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    await checkDatabase(true, 'deep nesting');
+  });
+
+  it('refuses huge strings in every field with BAD_REQUEST, not a crash or a stored megabyte', async () => {
+    const huge = 'x'.repeat(900_000);
+    for (const procedure of procedures) {
+      if (!procedure.inputKeys || procedure.inputKeys.length === 0) continue;
+      const input = Object.fromEntries(procedure.inputKeys.map((key) => [key, huge]));
+      const call = procedureAt(callerFor(server.deps, user), procedure.path);
+      const error = await call(input).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expectCleanThrown(error, `${procedure.path} with 900 kB strings`);
+      if (procedure.type === 'mutation') {
+        const answer = await callHttp(server.url, procedure, input);
+        expectCleanHttpError(answer, `${procedure.path} with 900 kB strings over HTTP`);
+      }
+    }
+    await checkDatabase(true, 'huge strings');
+  });
+
+  it('answers every hostile string as a whole input without a 500', async () => {
+    for (const procedure of procedures) {
+      for (const input of HOSTILE_STRINGS) {
+        const answer = await callHttp(server.url, procedure, input);
+        if (answer.status === 200 && procedure.inputKeys === null) continue;
+        expectCleanHttpError(answer, `${procedure.path} with ${JSON.stringify(input)}`);
+      }
+    }
+    await checkDatabase(true, 'hostile strings');
+  });
+});
+
+describe('request size limit', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.stop());
+
+  const big = JSON.stringify({ padding: 'x'.repeat(1024 * 1024 + 1) });
+
+  for (const path of ['/trpc/health.check', '/trpc/auth.login', '/api/auth/login', '/api/question/create']) {
+    it(`refuses a body over 1 MiB at ${path} with 413`, async () => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: big,
+      });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    });
+  }
+
+  it('refuses an over-long body sent in chunks without a Content-Length, at /trpc and /api', async () => {
+    for (const path of ['/trpc/auth.login', '/api/auth/login']) {
+      const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= 20) {
+            controller.close();
+            return;
+          }
+          sent += 1;
+          controller.enqueue(chunk);
+        },
+      });
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      });
+      expect(response.status).toBe(413);
+    }
+  });
+
+  it('still accepts a body just under the limit (and answers it as a normal call)', async () => {
+    const response = await fetch(`${server.url}/trpc/health.check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ padding: 'x'.repeat(1000 * 1000) }),
+    });
+    expect(response.status).not.toBe(413);
+    expect(response.status).toBeLessThan(500);
+  });
+});
+
+function safeJson(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 200);
+  } catch {
+    return String(value);
+  }
+}

@@ -24,7 +24,8 @@ const t = initTRPC
       const unavailable = isServiceUnavailable(error);
       const internal = error.code === 'INTERNAL_SERVER_ERROR' && !unavailable;
       // Malformed JSON is bad input like any other: clients handle one code (CONTRACT.md, Errors).
-      const malformed = error.code === 'PARSE_ERROR';
+      const malformed =
+        error.code === 'PARSE_ERROR' || (error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError);
       const retryAfter =
         error.cause instanceof RateLimitedError
           ? error.cause.retryAfterSeconds

@@ -13,6 +13,13 @@ export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_C
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { checkHealth, type Health } from './services/health';
 export {
+  getQuestion,
+  listQuestions,
+  loadQuestionDetail,
+  type QuestionView,
+  searchQuestions,
+} from './services/question';
+export {
   INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,
   UNAVAILABLE_MESSAGE,

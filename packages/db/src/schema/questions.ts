@@ -16,6 +16,9 @@ import { users } from './users';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
+// Post timestamps keep milliseconds (precision 3), exactly what a JavaScript Date holds: a keyset cursor
+// built from a row's createdAt then compares equal to that row, so no page repeats or skips a row.
+
 /** Tags are slugs created on first use; `usageCount` counts live questions carrying them. */
 export const tags = pgTable(
   'tags',
@@ -23,7 +26,7 @@ export const tags = pgTable(
     id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     slug: text().notNull(),
     usageCount: integer().notNull().default(0),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('tags_slug_idx').on(t.slug),
@@ -53,10 +56,10 @@ export const questions = pgTable(
     acceptedAnswerId: bigint({ mode: 'number' }).references((): AnyPgColumn => answers.id, {
       onDelete: 'set null',
     }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    lastActivityAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    deletedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    lastActivityAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    deletedAt: timestamp({ withTimezone: true, precision: 3 }),
     searchVector: tsvector().generatedAlwaysAs(
       (): SQL =>
         sql`setweight(to_tsvector('english', coalesce(${questions.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${questions.body}, '')), 'B')`,
@@ -107,9 +110,9 @@ export const answers = pgTable(
     likes: integer().notNull().default(0),
     dislikes: integer().notNull().default(0),
     score: integer().notNull().default(0),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    deletedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    deletedAt: timestamp({ withTimezone: true, precision: 3 }),
   },
   (t) => [
     index('answers_question_idx').on(t.questionId, t.score.desc().nullsFirst(), t.id),
@@ -130,7 +133,7 @@ export const revisions = pgTable(
     title: text(),
     body: text().notNull(),
     tags: text().array(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('revisions_target_idx').on(t.targetType, t.targetId, t.id.desc().nullsFirst())],
 );

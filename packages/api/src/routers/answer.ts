@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import {
+  acceptAnswerInput,
+  answerIdInput,
+  answersByUserInput,
+  createAnswerInput,
+  updateAnswerInput,
+  userAnswerItem,
+} from '../schemas/answer';
+import { okOutput, pageOutput } from '../schemas/common';
+import { answerOutput, questionDetailOutput, revisionOutput } from '../schemas/question';
+import {
+  acceptAnswer,
+  answerRevisions,
+  answersByUser,
+  createAnswer,
+  deleteAnswer,
+  restoreAnswer,
+  unacceptAnswer,
+  updateAnswer,
+} from '../services/answer';
+import { publicProcedure, router, writerProcedure } from '../trpc';
+
+/** Answers: posting, editing with revisions, accepting, soft delete, a user's answers. */
+export const answerRouter = router({
+  /** Answers a live question; notifies the question's author. */
+  create: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/answer/create',
+        tags: ['answer'],
+        summary: 'Answer a question',
+        protect: true,
+      },
+    })
+    .input(createAnswerInput)
+    .output(answerOutput)
+    .mutation(({ ctx, input }) => createAnswer(ctx.deps, ctx.user, input)),
+
+  /** Edits an answer (author or moderator); saves a revision when the body changed. */
+  update: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/answer/update',
+        tags: ['answer'],
+        summary: 'Edit an answer',
+        protect: true,
+      },
+    })
+    .input(updateAnswerInput)
+    .output(answerOutput)
+    .mutation(({ ctx, input }) => updateAnswer(ctx.deps, ctx.user, input)),
+
+  /** Soft-deletes an answer (author or moderator). */
+  delete: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/answer/delete',
+        tags: ['answer'],
+        summary: 'Delete an answer',
+        protect: true,
+      },
+    })
+    .input(answerIdInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => deleteAnswer(ctx.deps, ctx.user, input.id)),
+
+  /** Restores a soft-deleted answer (moderators). */
+  restore: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/answer/restore',
+        tags: ['answer'],
+        summary: 'Restore an answer',
+        protect: true,
+      },
+    })
+    .input(answerIdInput)
+    .output(answerOutput)
+    .mutation(({ ctx, input }) => restoreAnswer(ctx.deps, ctx.user, input.id)),
+
+  /** Marks the answer accepted (question author only), moving the acceptance from any other answer. */
+  accept: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/answer/accept',
+        tags: ['answer'],
+        summary: 'Accept an answer',
+        protect: true,
+      },
+    })
+    .input(acceptAnswerInput)
+    .output(questionDetailOutput)
+    .mutation(({ ctx, input }) => acceptAnswer(ctx.deps, ctx.user, input.answerId)),
+
+  /** Withdraws the acceptance of this answer (question author only). */
+  unaccept: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/answer/unaccept',
+        tags: ['answer'],
+        summary: 'Unaccept an answer',
+        protect: true,
+      },
+    })
+    .input(acceptAnswerInput)
+    .output(questionDetailOutput)
+    .mutation(({ ctx, input }) => unacceptAnswer(ctx.deps, ctx.user, input.answerId)),
+
+  /** Every version of an answer, newest first, with its editor. */
+  revisions: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/answer/revisions',
+        tags: ['answer'],
+        summary: 'Edit history of an answer',
+      },
+    })
+    .input(answerIdInput)
+    .output(z.array(revisionOutput))
+    .query(({ ctx, input }) => answerRevisions(ctx.deps, ctx.user, input.id)),
+
+  /** A user's answers with their question's title, newest first (profile page). */
+  byUser: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/answer/byUser', tags: ['answer'], summary: "A user's answers" },
+    })
+    .input(answersByUserInput)
+    .output(pageOutput(userAnswerItem))
+    .query(({ ctx, input }) => answersByUser(ctx.deps, input)),
+});

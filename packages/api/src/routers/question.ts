@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { okOutput, pageOutput } from '../schemas/common';
+import {
+  createQuestionInput,
+  listQuestionsInput,
+  questionDetailOutput,
+  questionIdInput,
+  questionOutput,
+  questionSummary,
+  revisionOutput,
+  searchQuestionsInput,
+  updateQuestionInput,
+} from '../schemas/question';
+import {
+  createQuestion,
+  deleteQuestion,
+  getQuestion,
+  listQuestions,
+  questionRevisions,
+  restoreQuestion,
+  searchQuestions,
+  updateQuestion,
+} from '../services/question';
+import { publicProcedure, router, writerProcedure } from '../trpc';
+
+/** Questions: posting, reading, listing, full-text search, editing with revisions, soft delete. */
+export const questionRouter = router({
+  /** Posts a question with 1..5 tags (created on first use); its first revision is saved. */
+  create: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/question/create',
+        tags: ['question'],
+        summary: 'Ask a question',
+        protect: true,
+      },
+    })
+    .input(createQuestionInput)
+    .output(questionOutput)
+    .mutation(({ ctx, input }) => createQuestion(ctx.deps, ctx.user, input)),
+
+  /** A question with its answers (accepted first, then score, then oldest); counts a view. */
+  byId: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/question/byId', tags: ['question'], summary: 'Read a question' },
+    })
+    .input(questionIdInput)
+    .output(questionDetailOutput)
+    .query(({ ctx, input }) => getQuestion(ctx.deps, ctx.user, input.id)),
+
+  /** Questions sorted newest / top / unanswered / active, filtered by tag or author, keyset-paginated. */
+  list: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/question/list', tags: ['question'], summary: 'List questions' },
+    })
+    .input(listQuestionsInput)
+    .output(pageOutput(questionSummary))
+    .query(({ ctx, input }) => listQuestions(ctx.deps, ctx.user, input)),
+
+  /**
+   * Full-text search over titles and bodies, ranked (title matches first), keyset-paginated. Any text is
+   * safe; an empty or blank `q` is BAD_REQUEST, text without searchable words an empty page.
+   */
+  search: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/question/search', tags: ['question'], summary: 'Search questions' },
+    })
+    .input(searchQuestionsInput)
+    .output(pageOutput(questionSummary))
+    .query(({ ctx, input }) => searchQuestions(ctx.deps, input)),
+
+  /** Edits title, body and/or tags (author or moderator); saves a revision when something changed. */
+  update: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/question/update',
+        tags: ['question'],
+        summary: 'Edit a question',
+        protect: true,
+      },
+    })
+    .input(updateQuestionInput)
+    .output(questionOutput)
+    .mutation(({ ctx, input }) => updateQuestion(ctx.deps, ctx.user, input)),
+
+  /** Every version of a question, newest first, with its editor. */
+  revisions: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/question/revisions',
+        tags: ['question'],
+        summary: 'Edit history of a question',
+      },
+    })
+    .input(questionIdInput)
+    .output(z.array(revisionOutput))
+    .query(({ ctx, input }) => questionRevisions(ctx.deps, ctx.user, input.id)),
+
+  /** Soft-deletes a question (author or moderator). */
+  delete: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/question/delete',
+        tags: ['question'],
+        summary: 'Delete a question',
+        protect: true,
+      },
+    })
+    .input(questionIdInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => deleteQuestion(ctx.deps, ctx.user, input.id)),
+
+  /** Restores a soft-deleted question (moderators). */
+  restore: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/question/restore',
+        tags: ['question'],
+        summary: 'Restore a question',
+        protect: true,
+      },
+    })
+    .input(questionIdInput)
+    .output(questionOutput)
+    .mutation(({ ctx, input }) => restoreQuestion(ctx.deps, ctx.user, input.id)),
+});

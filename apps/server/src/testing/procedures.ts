@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { appRouter } from '@devflow/api';
 import { z } from 'zod';
 
@@ -107,6 +108,59 @@ export async function callHttp(
     json = null;
   }
   return { status: response.status, headers: response.headers, text, json };
+}
+
+/**
+ * POSTs raw bytes with node:http and resolves with the answer as soon as it arrives, even when the
+ * server answers (e.g. UNAUTHORIZED) before reading the whole body and closes the connection — the
+ * way a server should treat a body it does not need.
+ */
+export function postRaw(
+  baseUrl: string,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(
+      `${baseUrl}${path}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        answered = true;
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        res.on('end', () => {
+          let json: unknown = null;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = null;
+          }
+          const responseHeaders = new Headers();
+          for (const [key, value] of Object.entries(res.headers)) {
+            if (typeof value === 'string') responseHeaders.set(key, value);
+          }
+          resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json });
+        });
+      },
+    );
+    req.on('error', (error) => {
+      // A write cut short after the server already answered is not a failure of the server.
+      if (!answered) reject(error);
+    });
+    req.end(body);
+  });
 }
 
 /** The `error.data.code` of a tRPC error answer, or null for a success. */

@@ -72,16 +72,19 @@ describe('injection and XSS through the API', () => {
     for (const fragment of [...SQL_FRAGMENTS, 'zebras', "zebras' or 1=1 --"]) {
       const search = await call(server.url, 'question.search', 'query', { q: fragment });
       expect(search.status, `${fragment}: ${search.message}`).toBeLessThan(500);
-      const text = JSON.stringify(search.data);
-      expect(text).not.toContain(`"id":"${deletedId}"`);
-      expect(text).not.toMatch(/password|argon2|@example\.com/);
+      const items = field(search.data, 'items');
+      const ids = Array.isArray(items) ? items.map((item) => field(item, 'id')) : [];
+      expect(ids, `${fragment} finds the deleted question`).not.toContain(deletedId);
+      // Titles may quote "password_hash" (they were written so); emails and hashes never appear.
+      expect(JSON.stringify(search.data)).not.toMatch(/\$argon2|@example\.com/);
       const list = await call(server.url, 'question.list', 'query', { sort: 'newest', tag: fragment });
       expect(list.status, `tag ${fragment}: ${list.message}`).toBeLessThan(500);
       const profile = await call(server.url, 'user.byUsername', 'query', { username: fragment });
       expect([400, 404]).toContain(profile.status);
     }
-    // "or 1=1" does not widen a search: a query matching nothing returns nothing.
-    const none = await call(server.url, 'question.search', 'query', { q: "xylophone' or 1=1 --" });
+    // A tautology does not widen a search: its words match nothing here, so nothing comes back
+    // (`or` is a documented web-search operator; 'a' is a stop word).
+    const none = await call(server.url, 'question.search', 'query', { q: "xylophone' or 'a'='a' --" });
     expect(field(none.data, 'items')).toEqual([]);
     expect(await dbFingerprint(server.deps.db)).toEqual(before);
     const [users] = await queryRows<{ n: number }>(server.deps.db, sql`select count(*)::int as n from users`);

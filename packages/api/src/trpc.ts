@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
 import { describeIssues, RateLimitedError, validationIssues } from './errors';
+import { assertStorableText } from './input-guard';
 
 /** The message every unexpected failure shows: internals (stack, SQL) never reach a client. */
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
@@ -72,8 +73,17 @@ export const createCallerFactory = t.createCallerFactory;
 /** Middleware builder for procedure-specific guards (rate limits, ownership). */
 export const middleware = t.middleware;
 
+/**
+ * Every procedure first refuses text that cannot be stored as written — NUL characters (PostgreSQL
+ * rejects them, which would otherwise surface as a 500) and unpaired surrogates (silently replaced).
+ */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  assertStorableText(await getRawInput());
+  return next();
+});
+
 /** Anyone, signed in or not. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(storableInput);
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

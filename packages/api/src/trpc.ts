@@ -78,7 +78,9 @@ export const middleware = t.middleware;
  * rejects them, which would otherwise surface as a 500) and unpaired surrogates (silently replaced).
  */
 const storableInput = t.middleware(async ({ getRawInput, next }) => {
-  assertStorableText(await getRawInput());
+  // Unreadable input (e.g. malformed JSON) is left to the input parser, which reports it as BAD_REQUEST;
+  // procedures without input never read it.
+  assertStorableText(await getRawInput().catch(() => undefined));
   return next();
 });
 

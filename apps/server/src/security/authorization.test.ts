@@ -10,8 +10,9 @@ import {
   createTestUser,
   type TestDeps,
 } from '@devflow/api/testing';
-import { replies } from '@devflow/db';
+import { answers, questions, replies } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProcedures, procedureAt } from '../testing/procedures';
 
@@ -228,6 +229,13 @@ const MATRIX: Row[] = [
     setup: async (fx) => ({ id: String((await questionBy(fx, fx.users.author)).id) }),
   },
   {
+    path: 'question.restore',
+    expect: moderatorOnly,
+    setup: async (fx) => ({
+      id: String((await createTestQuestion(fx.deps, fx.users.author, { deletedAt: new Date() })).id),
+    }),
+  },
+  {
     path: 'answer.create',
     expect: writer,
     setup: async (fx) => ({ questionId: String((await questionBy(fx, fx.users.other)).id), body }),
@@ -254,6 +262,28 @@ const MATRIX: Row[] = [
     setup: async (fx) => {
       const answer = await createTestAnswer(fx.deps, fx.users.other, await questionBy(fx, fx.users.author));
       return { answerId: String(answer.id) };
+    },
+  },
+  {
+    path: 'answer.unaccept',
+    expect: questionAuthorOnly,
+    setup: async (fx) => {
+      const question = await questionBy(fx, fx.users.author);
+      const answer = await createTestAnswer(fx.deps, fx.users.other, question);
+      await fx.deps.db
+        .update(questions)
+        .set({ acceptedAnswerId: answer.id })
+        .where(eq(questions.id, question.id));
+      return { answerId: String(answer.id) };
+    },
+  },
+  {
+    path: 'answer.restore',
+    expect: moderatorOnly,
+    setup: async (fx) => {
+      const answer = await createTestAnswer(fx.deps, fx.users.author, await questionBy(fx, fx.users.other));
+      await fx.deps.db.update(answers).set({ deletedAt: new Date() }).where(eq(answers.id, answer.id));
+      return { id: String(answer.id) };
     },
   },
   {

@@ -134,9 +134,9 @@ describe('hostile input at every procedure (anonymous over HTTP, signed in throu
     await checkDatabase(true, 'malformed JSON');
   });
 
-  it('survives deeply nested JSON (as deep as fits in 1 MiB) without a crash', async () => {
-    const deepBody = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
-    const deepObject = `${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}`;
+  it('survives deeply nested JSON (100,000 levels) without a crash', async () => {
+    const deepBody = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const deepObject = `${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}`;
     for (const procedure of procedures) {
       for (const rawBody of procedure.type === 'mutation'
         ? [deepBody, deepObject]

@@ -97,6 +97,13 @@ export async function callHttp(
   if (procedure.type === 'query') {
     const query = encoded === undefined ? '' : `?input=${encodeURIComponent(encoded)}`;
     response = await fetch(`${baseUrl}/trpc/${procedure.path}${query}`, { headers });
+  } else if (encoded === undefined) {
+    // No input: sent the way tRPC's own (batching) client sends it, as a batch of one without input.
+    response = await fetch(`${baseUrl}/trpc/${procedure.path}?batch=1`, {
+      method: 'POST',
+      headers,
+      body: '{}',
+    });
   } else {
     response = await fetch(`${baseUrl}/trpc/${procedure.path}`, { method: 'POST', headers, body: encoded });
   }
@@ -107,6 +114,7 @@ export async function callHttp(
   } catch {
     json = null;
   }
+  if (Array.isArray(json) && encoded === undefined && procedure.type === 'mutation') json = json[0] ?? null;
   return { status: response.status, headers: response.headers, text, json };
 }
 

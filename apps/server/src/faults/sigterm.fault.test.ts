@@ -9,7 +9,9 @@ import { type ChildServer, spawnServer } from '../testing/child-server';
 import { field, postQuestion, register, type SignedUp } from '../testing/flows';
 import { type PrivateService, startPrivatePostgres } from '../testing/private-services';
 
-type Outcome = { kind: 'response'; status: number; body: string } | { kind: 'error'; code: string };
+type Outcome =
+  | { kind: 'response'; status: number; body: string; at: number }
+  | { kind: 'error'; code: string; at: number };
 
 /** One POST on its own connection (no keep-alive), so each request is either accepted or refused. */
 function post(url: string, path: string, body: unknown, token: string): Promise<Outcome> {
@@ -32,13 +34,17 @@ function post(url: string, path: string, body: unknown, token: string): Promise<
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString();
         });
-        res.on('end', () => resolve({ kind: 'response', status: res.statusCode ?? 0, body: text }));
+        res.on('end', () =>
+          resolve({ kind: 'response', status: res.statusCode ?? 0, body: text, at: Date.now() }),
+        );
         res.on('error', (error: NodeJS.ErrnoException) =>
-          resolve({ kind: 'error', code: error.code ?? 'ERR' }),
+          resolve({ kind: 'error', code: error.code ?? 'ERR', at: Date.now() }),
         );
       },
     );
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'error', code: error.code ?? 'ERR' }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ kind: 'error', code: error.code ?? 'ERR', at: Date.now() }),
+    );
     req.end(payload);
   });
 }
@@ -57,14 +63,14 @@ describe('SIGTERM under load (real server process on private PostgreSQL)', () =>
     server = await spawnServer({
       DATABASE_URL: pg.url,
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       RATE_LIMITS: JSON.stringify({ writes: { points: 100_000, durationSeconds: 60 } }),
     });
     users = [];
     for (let i = 0; i < 8; i++) users.push(await register(server.url, `sigterm_${i}`));
-    const first = users[0];
-    if (!first) throw new Error('no users');
-    questionId = await postQuestion(server.url, first.token, 'Which writes survive a shutdown?');
+    // The question's author is not among the writers: nobody reacts to their own post.
+    const author = await register(server.url, 'sigterm_author');
+    questionId = await postQuestion(server.url, author.token, 'Which writes survive a shutdown?');
     db = await createDb({ databaseUrl: pg.url, poolSize: 2 });
   });
   afterAll(async () => {
@@ -105,7 +111,9 @@ describe('SIGTERM under load (real server process on private PostgreSQL)', () =>
       }
     };
     for (let round = 0; round < 12; round++) fire(round, 'before');
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    // Signal as soon as the first answer is back: the rest of the burst is still in flight.
+    await Promise.race(sent.map((s) => s.outcome));
+    const killedAt = Date.now();
     server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 400));
     for (let round = 12; round < 15; round++) fire(round, 'after');
@@ -138,6 +146,8 @@ describe('SIGTERM under load (real server process on private PostgreSQL)', () =>
         expect(outcome.kind, 'new connections after SIGTERM are refused').toBe('error');
     }
     expect(answered).toBeGreaterThan(0);
+    const finishedAfterSignal = outcomes.filter((o) => o.kind === 'response' && o.at > killedAt).length;
+    expect(finishedAfterSignal, 'requests in flight at SIGTERM were still answered').toBeGreaterThan(0);
 
     // Every counter equals what it counts: a mutation is applied whole or not at all.
     const [question] = await queryRows<{

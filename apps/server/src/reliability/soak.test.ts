@@ -10,7 +10,7 @@ const CLIENTS = 64;
 const LOAD_MS = process.env.DATABASE_URL ? 20_000 : 15_000;
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
-type Target = { type: 'question' | 'answer' | 'reply'; id: string };
+type Target = { type: 'question' | 'answer' | 'reply'; id: string; authorId: string };
 type Ack = { kind: 'answer' | 'reply'; id: string; body: string };
 
 /** A small deterministic PRNG per client, so a failing run can be reasoned about. */
@@ -49,10 +49,8 @@ describe(`soak: ${CLIENTS} concurrent clients writing answers, replies and react
     for (let i = 0; i < 6; i++) {
       const author = users[i];
       if (!author) throw new Error('no author');
-      targets.push({
-        type: 'question',
-        id: await postQuestion(server.url, author.token, `Soak question number ${i} here`),
-      });
+      const id = await postQuestion(server.url, author.token, `Soak question number ${i} here`);
+      targets.push({ type: 'question', id, authorId: author.id });
     }
   }, 120_000);
   afterAll(() => server?.stop());
@@ -81,7 +79,7 @@ describe(`soak: ${CLIENTS} concurrent clients writing answers, replies and react
         else {
           const id = String(field(result.data, 'id'));
           acks.push({ kind: 'answer', id, body });
-          targets.push({ type: 'answer', id });
+          targets.push({ type: 'answer', id, authorId: user.id });
         }
       } else if (action < 6) {
         const parent = targets.filter((t) => t.type !== 'reply')[
@@ -102,11 +100,12 @@ describe(`soak: ${CLIENTS} concurrent clients writing answers, replies and react
         else {
           const id = String(field(result.data, 'id'));
           acks.push({ kind: 'reply', id, body });
-          targets.push({ type: 'reply', id });
+          targets.push({ type: 'reply', id, authorId: user.id });
         }
       } else {
         const target = targets[pick(targets.length)];
-        if (!target) continue;
+        // Reacting to your own post is refused by design; clients only react to others' posts.
+        if (!target || target.authorId === user.id) continue;
         const choice = pick(3);
         const value = choice === 0 ? 'like' : choice === 1 ? 'dislike' : null;
         const result = await call(

@@ -311,9 +311,10 @@ const MATRIX: Row[] = [
   {
     path: 'reaction.set',
     expect: writer,
+    // A post by someone outside the matrix: reacting to your own post is refused on its own grounds.
     setup: async (fx) => ({
       targetType: 'question',
-      targetId: String((await questionBy(fx, fx.users.other)).id),
+      targetId: String((await questionBy(fx, await createTestUser(fx.deps))).id),
       value: 'like',
     }),
   },

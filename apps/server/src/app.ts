@@ -17,6 +17,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
+import { oauthRoutes } from './oauth-routes';
 import { securityHeaders } from './security-headers';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
@@ -111,6 +112,8 @@ export function createApp(options: AppOptions) {
       },
     }),
   );
+
+  app.route('/auth', oauthRoutes({ deps, log, trustProxy, webDir }));
 
   mountWebApp(app, webDir);
   return app;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv } from './env';
+import { ConfigError, loadEnv, oauthConfig } from './env';
 
 describe('configuration', () => {
   it('starts on embedded defaults with an empty environment', () => {
@@ -63,5 +63,42 @@ describe('configuration', () => {
     } catch (error) {
       expect(String(error)).not.toContain('hunter2');
     }
+  });
+
+  it('turns OAuth on per provider, with the real endpoints unless overridden', () => {
+    expect(oauthConfig(loadEnv({}))).toMatchObject({ github: null, google: null, timeoutMs: 10_000 });
+    const config = oauthConfig(
+      loadEnv({
+        GITHUB_CLIENT_ID: 'gh-id',
+        GITHUB_CLIENT_SECRET: 'gh-secret',
+        GOOGLE_CLIENT_ID: 'g-id',
+        GOOGLE_CLIENT_SECRET: 'g-secret',
+        GOOGLE_TOKEN_URL: 'http://127.0.0.1:9999/token',
+        GOOGLE_ISSUER: 'http://127.0.0.1:9999',
+        OAUTH_TIMEOUT_MS: '2500',
+      }),
+    );
+    expect(config.github).toEqual({
+      clientId: 'gh-id',
+      clientSecret: 'gh-secret',
+      authorizeUrl: 'https://github.com/login/oauth/authorize',
+      tokenUrl: 'https://github.com/login/oauth/access_token',
+      apiUrl: 'https://api.github.com',
+    });
+    expect(config.google).toMatchObject({
+      tokenUrl: 'http://127.0.0.1:9999/token',
+      jwksUrl: 'https://www.googleapis.com/oauth2/v3/certs',
+      issuers: ['http://127.0.0.1:9999'],
+    });
+    expect(config.timeoutMs).toBe(2500);
+  });
+
+  it('names an unpaired OAuth secret and a malformed provider endpoint', () => {
+    expect(() => loadEnv({ GOOGLE_CLIENT_SECRET: 'lonely' })).toThrow(
+      /GOOGLE_CLIENT_ID: must be set together with GOOGLE_CLIENT_SECRET/,
+    );
+    expect(() => loadEnv({ GITHUB_TOKEN_URL: 'ftp://github.example' })).toThrow(
+      /GITHUB_TOKEN_URL: must be a URL/,
+    );
   });
 });

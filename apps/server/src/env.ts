@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { rateLimitsSchema } from '@devflow/api';
+import { GITHUB_ENDPOINTS, GOOGLE_ENDPOINTS, type OAuthConfig, rateLimitsSchema } from '@devflow/api';
 import { z } from 'zod';
 
 const optionalText = z
@@ -22,6 +22,10 @@ const urlWithProtocols = (protocols: string[], example: string) =>
       },
       { message: `must be a URL like ${example}` },
     );
+
+const optionalHttpUrl = optionalText.pipe(
+  urlWithProtocols(['http:', 'https:'], 'https://provider.example.com/path').optional(),
+);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -58,6 +62,15 @@ const envSchema = z.object({
   GITHUB_CLIENT_SECRET: optionalText,
   GOOGLE_CLIENT_ID: optionalText,
   GOOGLE_CLIENT_SECRET: optionalText,
+  // Provider endpoints: the real ones unless a test or a proxy points them elsewhere.
+  GITHUB_AUTHORIZE_URL: optionalHttpUrl,
+  GITHUB_TOKEN_URL: optionalHttpUrl,
+  GITHUB_API_URL: optionalHttpUrl,
+  GOOGLE_AUTHORIZE_URL: optionalHttpUrl,
+  GOOGLE_TOKEN_URL: optionalHttpUrl,
+  GOOGLE_JWKS_URL: optionalHttpUrl,
+  GOOGLE_ISSUER: optionalText,
+  OAUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 /** The server's validated configuration. */
@@ -117,5 +130,36 @@ export function loadEnv(source: Record<string, string | undefined>): ServerEnv {
     ...env,
     publicUrl: (env.PUBLIC_URL ?? `http://${displayHost}:${env.PORT}`).replace(/\/$/, ''),
     mailOutbox: resolve(env.MAIL_OUTBOX ?? `${env.DATA_DIR}/outbox.jsonl`),
+  };
+}
+
+/**
+ * The OAuth providers the environment turns on: a provider is on when its client id and secret are
+ * both set (`loadEnv` refuses one without the other); endpoints default to the provider's own.
+ */
+export function oauthConfig(env: ServerEnv): OAuthConfig {
+  return {
+    github:
+      env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
+        ? {
+            clientId: env.GITHUB_CLIENT_ID,
+            clientSecret: env.GITHUB_CLIENT_SECRET,
+            authorizeUrl: env.GITHUB_AUTHORIZE_URL ?? GITHUB_ENDPOINTS.authorizeUrl,
+            tokenUrl: env.GITHUB_TOKEN_URL ?? GITHUB_ENDPOINTS.tokenUrl,
+            apiUrl: env.GITHUB_API_URL ?? GITHUB_ENDPOINTS.apiUrl,
+          }
+        : null,
+    google:
+      env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+        ? {
+            clientId: env.GOOGLE_CLIENT_ID,
+            clientSecret: env.GOOGLE_CLIENT_SECRET,
+            authorizeUrl: env.GOOGLE_AUTHORIZE_URL ?? GOOGLE_ENDPOINTS.authorizeUrl,
+            tokenUrl: env.GOOGLE_TOKEN_URL ?? GOOGLE_ENDPOINTS.tokenUrl,
+            jwksUrl: env.GOOGLE_JWKS_URL ?? GOOGLE_ENDPOINTS.jwksUrl,
+            issuers: env.GOOGLE_ISSUER ? [env.GOOGLE_ISSUER] : [...GOOGLE_ENDPOINTS.issuers],
+          }
+        : null,
+    timeoutMs: env.OAUTH_TIMEOUT_MS,
   };
 }

@@ -3,7 +3,7 @@ import type { ApiConfig, ApiDeps } from '@devflow/api';
 import { createCache } from '@devflow/cache';
 import { createDb } from '@devflow/db';
 import { createApp } from './app';
-import { ConfigError, loadEnv, type ServerEnv } from './env';
+import { ConfigError, loadEnv, oauthConfig, type ServerEnv } from './env';
 import { startHttpServer } from './http-server';
 import { createLogger } from './logger';
 
@@ -18,6 +18,7 @@ function apiConfig(env: ServerEnv): ApiConfig {
     mailOutbox: env.mailOutbox,
     smtpUrl: env.SMTP_URL,
     nodeEnv: env.NODE_ENV,
+    oauth: oauthConfig(env),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OAUTH_DISABLED, type OAuthConfig } from './services/oauth-providers';
 
 const window = z.object({
   points: z.number().int().positive(),
@@ -31,6 +32,8 @@ export type ApiConfig = {
   mailOutbox: string;
   smtpUrl: string | undefined;
   nodeEnv: 'development' | 'production' | 'test';
+  /** OAuth sign-in providers (GitHub, Google); each is off when null. */
+  oauth: OAuthConfig;
 };
 
 /** An `ApiConfig` with the contract's defaults, for tests and scripts; `overrides` win. */
@@ -42,6 +45,7 @@ export function defaultApiConfig(overrides: Partial<ApiConfig> = {}): ApiConfig 
     mailOutbox: '.data/outbox.jsonl',
     smtpUrl: undefined,
     nodeEnv: 'test',
+    oauth: OAUTH_DISABLED,
     ...overrides,
   };
 }

@@ -1,9 +1,14 @@
 import type { Context, TokenSource } from './context';
 import { createContextInner } from './context';
 import type { ApiDeps } from './deps';
+import {
+  blankSessionCookie,
+  SESSION_COOKIE,
+  serializeSessionCookie,
+  validateSessionToken,
+} from './services/session';
 
-/** The name of the session cookie (CONTRACT.md). */
-export const SESSION_COOKIE = 'devflow_session';
+export { SESSION_COOKIE };
 
 /** Reads the session token from `Authorization: Bearer …` or the session cookie. */
 export function readSessionToken(headers: Headers): { token: string; source: TokenSource } | null {
@@ -35,14 +40,27 @@ export type HttpContextOptions = {
 };
 
 /**
- * The context of a procedure called over HTTP: reads the request, then delegates to
- * `createContextInner`. No database work happens here when the request carries no token.
+ * The context of a procedure called over HTTP: reads the request, resolves its session token to a
+ * user, then delegates to `createContextInner`. No database or cache work happens when the request
+ * carries no token. A session that slid gets its cookie again (new Max-Age); a dead cookie is cleared.
  */
 export async function createHttpContext(options: HttpContextOptions): Promise<Context> {
+  const { deps, resHeaders } = options;
   const found = readSessionToken(options.headers);
+  const valid = found ? await validateSessionToken(deps, found.token) : null;
+  if (found?.source === 'cookie') {
+    if (!valid) resHeaders.append('set-cookie', blankSessionCookie(deps.config));
+    else if (valid.refreshed) {
+      resHeaders.append(
+        'set-cookie',
+        serializeSessionCookie(deps.config, found.token, valid.session.expiresAt),
+      );
+    }
+  }
   return createContextInner({
-    deps: options.deps,
-    user: null,
+    deps,
+    user: valid?.user ?? null,
+    session: valid ? { id: valid.session.id, expiresAt: valid.session.expiresAt } : null,
     tokenSource: found?.source ?? null,
     req: {
       ip: options.ip,

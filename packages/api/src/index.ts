@@ -11,7 +11,21 @@ export { type ApiDeps, type Logger, silentLogger } from './deps';
 export { RateLimitedError } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
+export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from './schemas/reply';
+export {
+  conflictFrom,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  type NewUser,
+  type PublicUser,
+  toPublicUser,
+  toSessionUser,
+  type UserRow,
+} from './services/account';
 export { checkHealth, type Health } from './services/health';
+export * from './services/oauth';
+export * from './services/oauth-providers';
 export {
   getQuestion,
   listQuestions,
@@ -19,6 +33,17 @@ export {
   type QuestionView,
   searchQuestions,
 } from './services/question';
+export {
+  blankSessionCookie,
+  createSession,
+  invalidateSession,
+  invalidateUserSessions,
+  refreshUserSessions,
+  serializeSessionCookie,
+  sessionIdOf,
+  type ValidSession,
+  validateSessionToken,
+} from './services/session';
 export {
   INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,

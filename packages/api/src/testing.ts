@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestCache } from '@devflow/cache/testing';
 import { answers, questions, users } from '@devflow/db';
-import { createTestDb } from '@devflow/db/testing';
+import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig } from './config';
 import { createContextInner, type SessionUser } from './context';
@@ -12,16 +15,23 @@ export type TestDeps = ApiDeps & { close(): Promise<void> };
 
 /**
  * Opens a fresh database and cache namespace for one test file (PGlite + memory by default, PostgreSQL +
- * Redis when `DATABASE_URL` / `REDIS_URL` are set). Call `close()` in `afterAll`.
+ * Redis when `DATABASE_URL` / `REDIS_URL` are set), with its own mail outbox file under the system temp
+ * directory unless `config.mailOutbox` names one. Call `close()` in `afterAll`.
  */
-export async function createTestDeps(config: Partial<ApiConfig> = {}): Promise<TestDeps> {
-  const dbHandle = await createTestDb();
+export async function createTestDeps(
+  config: Partial<ApiConfig> = {},
+  dbOptions: TestDbOptions = {},
+): Promise<TestDeps> {
+  const dbHandle = await createTestDb(dbOptions);
   const cache = createTestCache();
   return {
     db: dbHandle.db,
     dbHandle,
     cache,
-    config: defaultApiConfig(config),
+    config: defaultApiConfig({
+      mailOutbox: join(tmpdir(), `devflow-outbox-${randomBytes(6).toString('hex')}.jsonl`),
+      ...config,
+    }),
     log: silentLogger,
     close: async () => {
       await Promise.all([dbHandle.close(), cache.close()]);

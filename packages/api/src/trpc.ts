@@ -4,6 +4,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
 import { describeIssues, RateLimitedError, validationIssues } from './errors';
 import { assertStorableText } from './input-guard';
+import { consume } from './services/rate-limit';
 
 /** The message every unexpected failure shows: internals (stack, SQL) never reach a client. */
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
@@ -84,8 +85,34 @@ const storableInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-/** Anyone, signed in or not. */
-export const publicProcedure = t.procedure.use(storableInput);
+/** The origin (scheme://host:port) of a URL, or null when it is not one. */
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Anyone, signed in or not. Mutations that arrive with the session cookie must come from DevFlow's own
+ * origin (CSRF): a browser sends the cookie to cross-site requests too, but it always sends `Origin`
+ * with them and a foreign page cannot forge it. Bearer tokens are never sent implicitly, so they pass.
+ */
+export const publicProcedure = t.procedure
+  .use(({ ctx, type, next }) => {
+    if (type === 'mutation' && ctx.tokenSource === 'cookie') {
+      const expected = originOf(ctx.deps.config.publicUrl);
+      if (ctx.req.origin === null || ctx.req.origin !== expected) {
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,
+        });
+      }
+    }
+    return next();
+  })
+  .use(storableInput);
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
@@ -98,14 +125,18 @@ export function isSuspended(user: { suspendedUntil: Date | null }, now = new Dat
   return user.suspendedUntil !== null && user.suspendedUntil > now;
 }
 
-/** Signed-in users who may write: suspended users can read but not write. */
-export const writerProcedure = protectedProcedure.use(({ ctx, next }) => {
+/**
+ * Signed-in users who may write: suspended users can read but not write, and each user gets
+ * `rateLimits.writes` writes per window (TOO_MANY_REQUESTS with retry-after beyond it).
+ */
+export const writerProcedure = protectedProcedure.use(async ({ ctx, next }) => {
   if (isSuspended(ctx.user)) {
     throw new TRPCError({
       code: 'FORBIDDEN',
       message: `Your account is suspended until ${ctx.user.suspendedUntil?.toISOString()}; you can read but not post.`,
     });
   }
+  await consume(ctx.deps, 'writes', String(ctx.user.id));
   return next({ ctx });
 });
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type Logger as DrizzleLogger, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -37,6 +37,8 @@ export type DbConfig = {
   statementTimeoutMs?: number | undefined;
   /** Load a PGlite data dir dumped by `dumpDataDir` (tests start from a migrated template). */
   pgliteSnapshot?: Blob | File | undefined;
+  /** Sees every SQL statement Drizzle sends (tests count statements per request with it). */
+  logger?: DrizzleLogger | undefined;
 };
 
 /** An open database with its lifecycle: migrate, check, close. */
@@ -86,7 +88,7 @@ async function openPglite(config: DbConfig): Promise<DbHandle> {
   const client = await PGlite.create(inMemory ? undefined : `${dir}/pglite`, {
     loadDataDir: config.pgliteSnapshot,
   });
-  const db = drizzlePglite({ client, schema, casing: 'snake_case' });
+  const db = drizzlePglite({ client, schema, casing: 'snake_case', logger: config.logger ?? false });
   let closed = false;
   return {
     db,
@@ -125,7 +127,7 @@ async function openPostgres(url: string, config: DbConfig): Promise<DbHandle> {
     },
   } satisfies postgres.Options<Record<string, never>>;
   const client = postgres(url, options);
-  const db = drizzlePostgres({ client, schema, casing: 'snake_case' });
+  const db = drizzlePostgres({ client, schema, casing: 'snake_case', logger: config.logger ?? false });
   return {
     db,
     kind: 'postgres',

@@ -1,3 +1,7 @@
 export * from './client';
 export * from './errors';
+export * from './queries/feed';
+export * from './queries/follow';
+export * from './queries/reply';
+export * from './queries/rows';
 export * from './schema';

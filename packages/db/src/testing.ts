@@ -1,17 +1,58 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createDb, type DbHandle } from './client';
+
+/**
+ * Counts the SQL statements Drizzle sends (every builder query and every `db.execute`), so a test can
+ * assert how many round trips a request costs — e.g. "the whole thread in one query". Pass it to
+ * `createTestDb({ logger })`; transaction BEGIN/COMMIT issued by the drivers are not counted.
+ */
+export class QueryCounter implements Logger {
+  /** Statements seen since the last `reset()`, in order. */
+  statements: string[] = [];
+
+  /** Called by Drizzle for every statement. */
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+
+  /** How many statements were sent since the last `reset()`. */
+  get count(): number {
+    return this.statements.length;
+  }
+
+  /** Forgets what was counted so far. */
+  reset(): void {
+    this.statements = [];
+  }
+
+  /** Runs `fn` and returns its result with the statements it sent. */
+  async measure<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    this.reset();
+    const result = await fn();
+    const statements = this.statements;
+    this.reset();
+    return { result, statements };
+  }
+}
+
+/** Options of `createTestDb`. */
+export type TestDbOptions = {
+  /** Sees every statement (see `QueryCounter`). */
+  logger?: Logger | undefined;
+};
 
 /**
  * Test databases. With `DATABASE_URL` set (CI's second pass) every call creates a private database on
  * that server, named `devflow_t_<random>`, migrates it and drops it on `close()`; otherwise an
  * in-memory PGlite. Either way a test file never sees another file's rows or another run's.
  */
-export async function createTestDb(): Promise<DbHandle> {
+export async function createTestDb(options: TestDbOptions = {}): Promise<DbHandle> {
   // Tests are a runtime of their own: this is where they learn which backend the run targets.
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const handle = await createDb({ dataDir: 'memory' });
+    const handle = await createDb({ dataDir: 'memory', logger: options.logger });
     await handle.migrate();
     return handle;
   }
@@ -24,7 +65,7 @@ export async function createTestDb(): Promise<DbHandle> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const handle = await createDb({ databaseUrl: url.toString(), poolSize: 4 });
+  const handle = await createDb({ databaseUrl: url.toString(), poolSize: 4, logger: options.logger });
   await handle.migrate();
   return {
     ...handle,

@@ -264,6 +264,16 @@ describe('answer.accept', () => {
     await callerFor(deps, fresh).answer.delete({ id: a.id });
     expect(await reputationOf(deps.db, fresh.id)).toBe(0);
   });
+
+  it('gives no bonus for accepting your own answer', async () => {
+    const q = await ask();
+    const own = await reply(asker, q.id);
+    const before = await reputationOf(deps.db, asker.id);
+    await callerFor(deps, asker).answer.accept({ answerId: own.id });
+    const detail = await callerFor(deps, null).question.byId({ id: q.id });
+    expect(detail.acceptedAnswerId).toBe(own.id);
+    expect(await reputationOf(deps.db, asker.id)).toBe(before);
+  });
 });
 
 describe('answer.delete and answer.restore', () => {

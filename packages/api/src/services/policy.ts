@@ -10,7 +10,8 @@ export type Action =
   | 'post.viewDeleted'
   | 'answer.accept'
   | 'user.suspend'
-  | 'user.setRole';
+  | 'user.setRole'
+  | 'user.list';
 
 /** What the action is done to: a post's author, a question's author (accept), or a target user. */
 export type Resource = {
@@ -27,7 +28,8 @@ export type Resource = {
  */
 export function can(actor: SessionUser | null, action: Action, resource: Resource = {}): boolean {
   if (!actor) return false;
-  if (action === 'post.viewDeleted') return hasRole(actor.role, 'moderator');
+  // Reading moderation views is not writing: suspended moderators keep it.
+  if (action === 'post.viewDeleted' || action === 'user.list') return hasRole(actor.role, 'moderator');
   if (isSuspended(actor)) return false;
   switch (action) {
     case 'post.edit':
@@ -57,6 +59,7 @@ const refusals: Record<Action, string> = {
   'answer.accept': 'Only the author of the question can accept an answer.',
   'user.suspend': 'You cannot suspend or unsuspend this user.',
   'user.setRole': 'Only admins can change roles, and not their own.',
+  'user.list': 'Only moderators can list accounts.',
 };
 
 /** Throws FORBIDDEN with a sentence the user can act on unless `can(...)` allows the action. */

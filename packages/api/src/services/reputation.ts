@@ -15,7 +15,8 @@ export function reputationFrom(counts: { likes: number; dislikes: number; accept
 
 /**
  * A user's reputation, computed from the live counters of their non-deleted questions and answers and
- * their answers accepted on non-deleted questions. Reads `questions_author_idx` and `answers_author_idx`.
+ * their answers accepted on other people's non-deleted questions (accepting your own answer earns nothing,
+ * as on Stack Overflow). Reads `questions_author_idx` and `answers_author_idx`.
  */
 export async function reputationOf(db: Executor, userId: number): Promise<number> {
   const [row] = await queryRows<{ likes: number; dislikes: number; accepted: number }>(
@@ -27,7 +28,8 @@ export async function reputationOf(db: Executor, userId: number): Promise<number
         coalesce((select sum(${questions.dislikes}) from ${questions} where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null), 0)
         + coalesce((select sum(${answers.dislikes}) from ${answers} where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null), 0) as dislikes,
         (select count(*) from ${answers} join ${questions} on ${questions.acceptedAnswerId} = ${answers.id}
-          where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null and ${questions.deletedAt} is null) as accepted
+          where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null and ${questions.deletedAt} is null
+            and ${questions.authorId} <> ${userId}) as accepted
     `,
   );
   return reputationFrom({

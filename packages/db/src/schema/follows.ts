@@ -16,7 +16,17 @@ export const follows = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.followerId, t.followeeId] }),
-    index('follows_followee_idx').on(t.followeeId, t.createdAt.desc().nullsFirst()),
+    // "Who follows X" and "whom does X follow", newest first, keyset by (createdAt, other user's id).
+    index('follows_followee_idx').on(
+      t.followeeId,
+      t.createdAt.desc().nullsFirst(),
+      t.followerId.desc().nullsFirst(),
+    ),
+    index('follows_follower_idx').on(
+      t.followerId,
+      t.createdAt.desc().nullsFirst(),
+      t.followeeId.desc().nullsFirst(),
+    ),
     check('follows_not_self', sql`${t.followerId} <> ${t.followeeId}`),
   ],
 );

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { linkedAccountsOutput, oauthProvidersOutput, unlinkInput } from '../schemas/oauth';
+import { listLinkedAccounts, oauthProviderStatus, unlinkProvider } from '../services/oauth';
+import { protectedProcedure, publicProcedure, router } from '../trpc';
+
+/**
+ * Sign-in with GitHub and Google beyond the redirects themselves (those live at `/auth/oauth/*` in
+ * the server): which providers are on, which are linked, and unlinking one.
+ */
+export const oauthRouter = router({
+  /** Which providers are configured, so the web app shows only working buttons. */
+  providers: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/oauth/providers',
+        tags: ['oauth'],
+        summary: 'OAuth providers enabled on this server',
+        protect: false,
+      },
+    })
+    .input(z.void())
+    .output(oauthProvidersOutput)
+    .query(({ ctx }) => oauthProviderStatus(ctx.deps.config)),
+
+  /** The providers linked to the signed-in account, and whether it has a password. */
+  accounts: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/oauth/accounts',
+        tags: ['oauth'],
+        summary: 'Sign-in methods of my account',
+        protect: true,
+      },
+    })
+    .input(z.void())
+    .output(linkedAccountsOutput)
+    .query(({ ctx }) => listLinkedAccounts(ctx.deps, ctx.user)),
+
+  /** Unlinks a provider; refused when it is the account's last way to sign in. */
+  unlink: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/oauth/unlink',
+        tags: ['oauth'],
+        summary: 'Unlink a sign-in provider',
+        protect: true,
+      },
+    })
+    .input(unlinkInput)
+    .output(linkedAccountsOutput)
+    .mutation(({ ctx, input }) => unlinkProvider(ctx.deps, ctx.user, input.provider)),
+});

@@ -1,0 +1,417 @@
+import { notifications, queryRows, replies } from '@devflow/db';
+import { QueryCounter } from '@devflow/db/testing';
+import type { inferProcedureInput } from '@trpc/server';
+import { count, eq, sql } from 'drizzle-orm';
+import { generateOpenApiDocument } from 'trpc-to-openapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../context';
+import { type AppRouter, appRouter } from '../root';
+import type { ReplyNode } from '../schemas/reply';
+import {
+  callerFor,
+  createTestAnswer,
+  createTestDeps,
+  createTestQuestion,
+  createTestUser,
+  type TestDeps,
+} from '../testing';
+
+type CreateInput = inferProcedureInput<AppRouter['reply']['create']>;
+
+const counter = new QueryCounter();
+let deps: TestDeps;
+let alice: SessionUser;
+let bob: SessionUser;
+let carol: SessionUser;
+let moderator: SessionUser;
+let suspended: SessionUser;
+
+beforeAll(async () => {
+  deps = await createTestDeps({}, { logger: counter });
+  alice = await createTestUser(deps);
+  bob = await createTestUser(deps);
+  carol = await createTestUser(deps);
+  moderator = await createTestUser(deps, { role: 'moderator' });
+  suspended = await createTestUser(deps, { suspendedUntil: new Date(Date.now() + 86_400_000) });
+});
+
+afterAll(async () => {
+  await deps.close();
+});
+
+/** Inserts `n` top-level replies in one statement and returns their ids in insertion order. */
+async function bulkReplies(target: { type: 'question' | 'answer'; id: number }, n: number, authorId: number) {
+  const rows = await queryRows<{ id: number | string }>(
+    deps.db,
+    sql`insert into replies (target_type, target_id, author_id, body, body_html)
+        select ${target.type}, ${target.id}, ${authorId}, 'reply ' || g, '<p>reply ' || g || '</p>'
+        from generate_series(1, ${n}) g
+        returning id`,
+  );
+  return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+}
+
+/** Links `ids[i]` under `ids[parentIndex[i]]` (or top level for -1) with one UPDATE, setting depths. */
+async function linkTree(ids: number[], parentIndex: number[]) {
+  const depth: number[] = [];
+  const values = ids.map((id, i) => {
+    const p = parentIndex[i] ?? -1;
+    depth[i] = p < 0 ? 0 : (depth[p] ?? 0) + 1;
+    return sql`(${id}::bigint, ${p < 0 ? null : ids[p]}::bigint, ${depth[i]}::int)`;
+  });
+  await deps.db.execute(
+    sql`update replies r set parent_id = v.parent_id, depth = v.depth
+        from (values ${sql.join(values, sql`, `)}) as v(id, parent_id, depth)
+        where r.id = v.id`,
+  );
+}
+
+type Shape = { id: string; children: Shape[] };
+const shape = (nodes: ReplyNode[]): Shape[] => nodes.map((n) => ({ id: n.id, children: shape(n.children) }));
+const countNodes = (nodes: ReplyNode[]): number =>
+  nodes.reduce((sum, n) => sum + 1 + countNodes(n.children), 0);
+
+describe('reply.thread', () => {
+  it('returns a 10-deep chain as a nested tree in one query', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const reply = await callerFor(deps, i % 2 ? bob : carol).reply.create({
+        targetType: 'question',
+        targetId: String(question.id),
+        parentId: ids[i - 1],
+        body: `level **${i}**`,
+      });
+      expect(reply.depth).toBe(i);
+      ids.push(reply.id);
+    }
+    const { result, statements } = await counter.measure(() =>
+      callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
+    );
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/with recursive/i);
+    expect(result.total).toBe(10);
+    expect(result.truncated).toBe(false);
+    let level = result.items;
+    for (let i = 0; i < 10; i++) {
+      expect(level).toHaveLength(1);
+      const node = level[0];
+      if (!node) throw new Error('missing node');
+      expect(node.id).toBe(ids[i]);
+      expect(node.depth).toBe(i);
+      expect(node.parentId).toBe(i === 0 ? null : ids[i - 1]);
+      expect(node.bodyHtml).toContain(`<strong>${i}</strong>`);
+      expect(node.author.username).toBe((i % 2 ? bob : carol).username);
+      level = node.children;
+    }
+    expect(level).toHaveLength(0);
+  });
+
+  it('returns a 1,000-node random tree exactly, siblings oldest first, in one query', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const answer = await createTestAnswer(deps, bob, question);
+    const ids = await bulkReplies({ type: 'answer', id: answer.id }, 1000, carol.id);
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const parentIndex = ids.map((_, i) => (i < 5 || random() < 0.05 ? -1 : Math.floor(random() * i)));
+    await linkTree(ids, parentIndex);
+    const build = (parent: number): Shape[] =>
+      ids.flatMap((id, i) => (parentIndex[i] === parent ? [{ id: String(id), children: build(i) }] : []));
+    const expected = build(-1);
+
+    const { result, statements } = await counter.measure(() =>
+      callerFor(deps, alice).reply.thread({ targetType: 'answer', targetId: String(answer.id) }),
+    );
+    expect(statements).toHaveLength(1);
+    expect(result.total).toBe(1000);
+    expect(result.truncated).toBe(false);
+    expect(countNodes(result.items)).toBe(1000);
+    expect(shape(result.items)).toEqual(expected);
+
+    // A subtree: the first top-level reply with children, and only it.
+    const rootIndex = ids.findIndex((_, i) => parentIndex.includes(i) && parentIndex[i] === -1);
+    const sub = await counter.measure(() =>
+      callerFor(deps, null).reply.thread({
+        targetType: 'answer',
+        targetId: String(answer.id),
+        rootId: String(ids[rootIndex]),
+      }),
+    );
+    expect(sub.statements).toHaveLength(1);
+    expect(shape(sub.result.items)).toEqual(expected.filter((n) => n.id === String(ids[rootIndex])));
+
+    // maxDepth 2: roots and their children only; deeper replies are flagged, not returned.
+    const shallow = await callerFor(deps, null).reply.thread({
+      targetType: 'answer',
+      targetId: String(answer.id),
+      maxDepth: 2,
+    });
+    const cut = (nodes: Shape[], levels: number): Shape[] =>
+      nodes.map((n) => ({ id: n.id, children: levels > 1 ? cut(n.children, levels - 1) : [] }));
+    expect(shape(shallow.items)).toEqual(cut(expected, 2));
+    expect(shallow.truncated).toBe(true);
+    const hasGrandchildren = expected.flatMap((n) => n.children).filter((n) => n.children.length > 0);
+    const flagged = shallow.items.flatMap((n) => n.children).filter((n) => n.moreReplies);
+    expect(flagged.map((n) => n.id).sort()).toEqual(hasGrandchildren.map((n) => n.id).sort());
+  });
+
+  it('keeps tombstones in place with their children and hides their body', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const top = await callerFor(deps, bob).reply.create({
+      targetType: 'question',
+      targetId: String(question.id),
+      body: 'secret words',
+    });
+    const child = await callerFor(deps, carol).reply.create({
+      targetType: 'question',
+      targetId: String(question.id),
+      parentId: top.id,
+      body: 'a child',
+    });
+    expect(await callerFor(deps, bob).reply.delete({ id: top.id })).toEqual({ ok: true });
+    // Replying to a tombstone is allowed.
+    const late = await callerFor(deps, alice).reply.create({
+      targetType: 'question',
+      targetId: String(question.id),
+      parentId: top.id,
+      body: 'a late reply',
+    });
+    const thread = await callerFor(deps, null).reply.thread({
+      targetType: 'question',
+      targetId: String(question.id),
+    });
+    const [node] = thread.items;
+    expect(node).toMatchObject({ id: top.id, deleted: true, body: '', bodyHtml: '' });
+    expect(JSON.stringify(thread)).not.toContain('secret words');
+    expect(node?.children.map((c) => [c.id, c.deleted, c.body])).toEqual([
+      [child.id, false, 'a child'],
+      [late.id, false, 'a late reply'],
+    ]);
+    // A tombstone cannot be edited.
+    await expect(callerFor(deps, bob).reply.update({ id: top.id, body: 'again' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('caps a response at 10,000 replies and says it was truncated', async () => {
+    const question = await createTestQuestion(deps, alice);
+    await bulkReplies({ type: 'question', id: question.id }, 10_001, bob.id);
+    const result = await callerFor(deps, null).reply.thread({
+      targetType: 'question',
+      targetId: String(question.id),
+    });
+    expect(result.items).toHaveLength(10_000);
+    expect(result.total).toBe(10_001);
+    expect(result.truncated).toBe(true);
+  });
+
+  it('reads a 10,000-deep chain 1,000 levels at a time, quickly, and goes on from a deeper root', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const ids = await bulkReplies({ type: 'question', id: question.id }, 10_000, bob.id);
+    await linkTree(
+      ids,
+      ids.map((_, i) => i - 1),
+    );
+    const started = performance.now();
+    const { result, statements } = await counter.measure(() =>
+      callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
+    );
+    const elapsed = performance.now() - started;
+    expect(statements).toHaveLength(1);
+    expect(result.total).toBe(1000);
+    expect(result.truncated).toBe(true);
+    let node = result.items[0];
+    for (let i = 1; i < 1000; i++) node = node?.children[0];
+    expect(node?.id).toBe(String(ids[999]));
+    expect(node?.moreReplies).toBe(true);
+    expect(elapsed).toBeLessThan(deps.dbHandle.kind === 'postgres' ? 1500 : 5000);
+
+    const deeper = await callerFor(deps, null).reply.thread({
+      targetType: 'question',
+      targetId: String(question.id),
+      rootId: String(ids[9990]),
+    });
+    expect(deeper.total).toBe(10);
+    expect(deeper.truncated).toBe(false);
+    expect(deeper.items[0]?.depth).toBe(9990);
+  });
+
+  it('answers NOT_FOUND for an unknown or deleted target and for a root outside the thread', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const other = await createTestQuestion(deps, alice);
+    const elsewhere = await callerFor(deps, bob).reply.create({
+      targetType: 'question',
+      targetId: String(other.id),
+      body: 'elsewhere',
+    });
+    const deleted = await createTestQuestion(deps, alice, { deletedAt: new Date() });
+    const anonymous = callerFor(deps, null);
+    await expect(
+      anonymous.reply.thread({ targetType: 'question', targetId: '999999999' }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      anonymous.reply.thread({ targetType: 'question', targetId: String(deleted.id) }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      callerFor(deps, bob).reply.thread({ targetType: 'question', targetId: String(deleted.id) }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Moderators review deleted posts, replies included.
+    expect(
+      await callerFor(deps, moderator).reply.thread({ targetType: 'question', targetId: String(deleted.id) }),
+    ).toEqual({ items: [], truncated: false, total: 0 });
+    await expect(
+      anonymous.reply.thread({ targetType: 'question', targetId: String(question.id), rootId: elsewhere.id }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const empty = await anonymous.reply.thread({ targetType: 'question', targetId: String(question.id) });
+    expect(empty).toEqual({ items: [], truncated: false, total: 0 });
+    await expect(
+      anonymous.reply.thread({ targetType: 'question', targetId: String(question.id), maxDepth: 1001 }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('is described in the OpenAPI document with a recursive ReplyNode', () => {
+    const doc = generateOpenApiDocument(appRouter, {
+      title: 'DevFlow',
+      version: '1',
+      baseUrl: 'http://localhost',
+    });
+    expect(doc.paths?.['/reply/thread']).toBeDefined();
+    const node = JSON.stringify(doc.components?.schemas?.ReplyNode);
+    expect(node).toContain('#/components/schemas/ReplyNode');
+  });
+});
+
+describe('reply.create / update / delete', () => {
+  it('notifies the post author for a top-level reply and the parent author below, never oneself', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const answer = await createTestAnswer(deps, carol, question);
+    const before = await deps.db.select().from(notifications);
+    const top = await callerFor(deps, bob).reply.create({
+      targetType: 'answer',
+      targetId: String(answer.id),
+      body: 'nice answer',
+    });
+    const nested = await callerFor(deps, carol).reply.create({
+      targetType: 'answer',
+      targetId: String(answer.id),
+      parentId: top.id,
+      body: 'thanks',
+    });
+    await callerFor(deps, bob).reply.create({
+      targetType: 'answer',
+      targetId: String(answer.id),
+      parentId: top.id,
+      body: 'replying to myself',
+    });
+    const after = await deps.db.select().from(notifications);
+    const fresh = after.filter((n) => !before.some((b) => b.id === n.id));
+    expect(
+      fresh.map((n) => [n.userId, n.actorId, n.type, n.questionId, n.answerId, n.replyId]).sort(),
+    ).toEqual(
+      [
+        [carol.id, bob.id, 'reply', question.id, answer.id, Number(top.id)],
+        [bob.id, carol.id, 'reply', question.id, answer.id, Number(nested.id)],
+      ].sort(),
+    );
+  });
+
+  it('refuses bad input and changes nothing', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const other = await createTestQuestion(deps, alice);
+    const deleted = await createTestQuestion(deps, alice, { deletedAt: new Date() });
+    const elsewhere = await callerFor(deps, bob).reply.create({
+      targetType: 'question',
+      targetId: String(other.id),
+      body: 'elsewhere',
+    });
+    const [{ n: before } = { n: 0 }] = await deps.db.select({ n: count() }).from(replies);
+    const bobCaller = callerFor(deps, bob);
+    const attempts: [CreateInput, string][] = [
+      [{ targetType: 'question', targetId: String(question.id), body: '   ' }, 'BAD_REQUEST'],
+      [{ targetType: 'question', targetId: String(question.id), body: 'x'.repeat(10_001) }, 'BAD_REQUEST'],
+      [{ targetType: 'question', targetId: 'abc', body: 'hello' }, 'BAD_REQUEST'],
+      [{ targetType: 'reply' as 'question', targetId: String(question.id), body: 'hello' }, 'BAD_REQUEST'],
+      [{ targetType: 'question', targetId: '999999999', body: 'hello' }, 'NOT_FOUND'],
+      [{ targetType: 'answer', targetId: String(question.id + 1_000_000), body: 'hello' }, 'NOT_FOUND'],
+      [{ targetType: 'question', targetId: String(deleted.id), body: 'hello' }, 'NOT_FOUND'],
+      [
+        { targetType: 'question', targetId: String(question.id), parentId: '999999999', body: 'hi' },
+        'NOT_FOUND',
+      ],
+      [
+        { targetType: 'question', targetId: String(question.id), parentId: elsewhere.id, body: 'hi' },
+        'BAD_REQUEST',
+      ],
+    ];
+    for (const [input, code] of attempts) {
+      await expect(bobCaller.reply.create(input)).rejects.toMatchObject({ code });
+    }
+    const [{ n: after } = { n: 0 }] = await deps.db.select({ n: count() }).from(replies);
+    expect(after).toBe(before);
+  });
+
+  it('enforces roles: anonymous, suspended, other users, moderators', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const input = { targetType: 'question' as const, targetId: String(question.id), body: 'mine' };
+    await expect(callerFor(deps, null).reply.create(input)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(callerFor(deps, suspended).reply.create(input)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const reply = await callerFor(deps, bob).reply.create(input);
+
+    await expect(
+      callerFor(deps, carol).reply.update({ id: reply.id, body: 'hijacked' }),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('author or a moderator'),
+    });
+    await expect(callerFor(deps, carol).reply.delete({ id: reply.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(callerFor(deps, null).reply.update({ id: reply.id, body: 'x' })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    await expect(callerFor(deps, bob).reply.update({ id: reply.id, body: '' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(callerFor(deps, bob).reply.update({ id: '999999999', body: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const [unchanged] = await deps.db
+      .select()
+      .from(replies)
+      .where(eq(replies.id, Number(reply.id)));
+    expect(unchanged?.body).toBe('mine');
+
+    const edited = await callerFor(deps, bob).reply.update({ id: reply.id, body: 'mine, *edited*' });
+    expect(edited).toMatchObject({ body: 'mine, *edited*', deleted: false });
+    expect(edited.bodyHtml).toContain('<em>edited</em>');
+    await callerFor(deps, moderator).reaction.set({
+      targetType: 'reply',
+      targetId: reply.id,
+      value: 'dislike',
+    });
+    const moderated = await callerFor(deps, moderator).reply.update({ id: reply.id, body: 'moderated' });
+    expect(moderated).toMatchObject({ body: 'moderated', myReaction: 'dislike', dislikes: 1, score: -1 });
+    expect(moderated.author.id).toBe(String(bob.id));
+    expect(await callerFor(deps, moderator).reply.delete({ id: reply.id })).toEqual({ ok: true });
+    const [gone] = await deps.db
+      .select()
+      .from(replies)
+      .where(eq(replies.id, Number(reply.id)));
+    expect(gone?.deletedAt).not.toBeNull();
+  });
+
+  it('sanitizes the rendered body', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const reply = await callerFor(deps, bob).reply.create({
+      targetType: 'question',
+      targetId: String(question.id),
+      body: 'hi <script>alert(1)</script><img src=x onerror=alert(1)>',
+    });
+    expect(reply.bodyHtml).not.toMatch(/<script|onerror/);
+  });
+});

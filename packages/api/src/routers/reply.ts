@@ -1,0 +1,74 @@
+import { okOutput } from '../schemas/common';
+import {
+  replyCreateInput,
+  replyDeleteInput,
+  replyOutput,
+  replyThreadInput,
+  replyThreadOutput,
+  replyUpdateInput,
+} from '../schemas/reply';
+import { createReply, deleteReply, loadReplyThread, updateReply } from '../services/reply';
+import { publicProcedure, router, writerProcedure } from '../trpc';
+
+/** Nested replies under questions and answers. */
+export const replyRouter = router({
+  /** Posts a reply at the top of a thread or under another reply; notifies the author replied to. */
+  create: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/reply/create',
+        tags: ['reply'],
+        summary: 'Post a reply',
+        protect: true,
+      },
+    })
+    .input(replyCreateInput)
+    .output(replyOutput)
+    .mutation(({ ctx, input }) => createReply(ctx.deps, ctx.user, input)),
+
+  /** Edits a reply's body (author or moderator). */
+  update: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/reply/update',
+        tags: ['reply'],
+        summary: 'Edit a reply',
+        protect: true,
+      },
+    })
+    .input(replyUpdateInput)
+    .output(replyOutput)
+    .mutation(({ ctx, input }) => updateReply(ctx.deps, ctx.user, input)),
+
+  /** Deletes a reply as a tombstone: its children stay (author or moderator). */
+  delete: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/reply/delete',
+        tags: ['reply'],
+        summary: 'Delete a reply',
+        protect: true,
+      },
+    })
+    .input(replyDeleteInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => deleteReply(ctx.deps, ctx.user, input)),
+
+  /** A thread (or the subtree under `rootId`) as a tree, loaded with one recursive query. */
+  thread: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/reply/thread',
+        tags: ['reply'],
+        summary: 'Load a reply thread',
+        protect: false,
+      },
+    })
+    .input(replyThreadInput)
+    .output(replyThreadOutput)
+    .query(({ ctx, input }) => loadReplyThread(ctx.deps, ctx.user, input)),
+});

@@ -1,0 +1,100 @@
+import {
+  byUsernameInput,
+  profileOutput,
+  setRoleInput,
+  suspendInput,
+  unsuspendInput,
+  updateProfileInput,
+  userListInput,
+  userListOutput,
+} from '../schemas/user';
+import * as users from '../services/user';
+import {
+  adminProcedure,
+  moderatorProcedure,
+  protectedProcedure,
+  publicProcedure,
+  router,
+  writerProcedure,
+} from '../trpc';
+
+/** Profiles and account administration (roles, suspensions). */
+export const userRouter = router({
+  /** A public profile with follower counts, post counts and reputation. */
+  byUsername: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/user/by-username', tags: ['user'], summary: 'A user profile' },
+    })
+    .input(byUsernameInput)
+    .output(profileOutput)
+    .query(({ ctx, input }) => users.profileByUsername(ctx.deps, input.username)),
+
+  /** Changes the signed-in user's display name, bio (markdown) or avatar URL (https). */
+  updateProfile: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/update-profile',
+        tags: ['user'],
+        summary: 'Edit your profile',
+        protect: true,
+      },
+    })
+    .input(updateProfileInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) => users.updateProfile(ctx.deps, ctx.user, input)),
+
+  /** Changes another user's role (admins). */
+  setRole: adminProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/set-role',
+        tags: ['user'],
+        summary: "Change a user's role",
+        protect: true,
+      },
+    })
+    .input(setRoleInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) => users.setRole(ctx.deps, ctx.user, input)),
+
+  /** Suspends a user until a date (default 7 days): they can read but not write (moderators). */
+  suspend: moderatorProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/suspend',
+        tags: ['user'],
+        summary: 'Suspend a user',
+        protect: true,
+      },
+    })
+    .input(suspendInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) => users.suspend(ctx.deps, ctx.user, input)),
+
+  /** Lifts a suspension (moderators). */
+  unsuspend: moderatorProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/unsuspend',
+        tags: ['user'],
+        summary: 'Lift a suspension',
+        protect: true,
+      },
+    })
+    .input(unsuspendInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) => users.unsuspend(ctx.deps, ctx.user, input)),
+
+  /** Accounts for the moderation page, newest first, with role and suspension (moderators). */
+  list: protectedProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/user/list', tags: ['user'], summary: 'List accounts', protect: true },
+    })
+    .input(userListInput)
+    .output(userListOutput)
+    .query(({ ctx, input }) => users.listUsers(ctx.deps, ctx.user, input)),
+});

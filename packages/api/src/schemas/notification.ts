@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { cursorInput, idInput, idOutput, isoDate, limitInput, pageOutput, userSummary } from './common';
+
+/** Input of `notification.list`. */
+export const notificationListInput = z.object({
+  cursor: cursorInput,
+  limit: limitInput,
+  unreadOnly: z.boolean().default(false),
+});
+
+/** One notification: who did what, and where. */
+export const notificationItem = z.object({
+  id: idOutput,
+  type: z.enum(['answer', 'reply', 'follow', 'accepted']),
+  actor: userSummary,
+  questionId: idOutput.nullable(),
+  questionTitle: z.string().nullable(),
+  answerId: idOutput.nullable(),
+  replyId: idOutput.nullable(),
+  createdAt: isoDate,
+  read: z.boolean(),
+});
+
+/** Output of `notification.list`. */
+export const notificationListOutput = pageOutput(notificationItem);
+
+/** Input of `notification.markRead`: no ids marks everything read. */
+export const notificationMarkReadInput = z
+  .object({ ids: z.array(idInput).min(1).max(100).optional() })
+  .default({});
+
+/** Output of `notification.markRead`. */
+export const notificationMarkReadOutput = z.object({ ok: z.literal(true), unread: z.number().int() });
+
+/** Output of `notification.unreadCount`. */
+export const unreadCountOutput = z.object({ count: z.number().int() });

@@ -1,0 +1,168 @@
+import { users } from '@devflow/db';
+import { TRPCError } from '@trpc/server';
+import { eq } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { RequestInfo, SessionUser } from '../context';
+import type { ApiDeps } from '../deps';
+import type {
+  loginInput,
+  registerInput,
+  requestPasswordResetInput,
+  resetPasswordInput,
+  verifyEmailInput,
+} from '../schemas/auth';
+import {
+  findTaken,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  type PublicUser,
+  toPublicUser,
+  type UserRow,
+} from './account';
+import { sendMail } from './mail';
+import { checkOtp, issueOtp, OTP_TTL_SECONDS } from './otp';
+import { hashPassword, verifyPassword } from './passwords';
+import { assertNotLimited, consume, resetLimit } from './rate-limit';
+import { createSession, invalidateUserSessions, refreshUserSessions } from './session';
+
+/** What a successful sign-in gives: the account, and the session token with its expiry. */
+export type SignedIn = { user: PublicUser; token: string; expiresAt: Date };
+
+/** The one answer to every failed sign-in, whether the account exists or not. */
+export const WRONG_CREDENTIALS = 'Wrong email, username or password.';
+
+/**
+ * Creates an account with an argon2id password hash and signs it in. The first account of an empty
+ * database becomes admin. Registrations count against the caller's IP; a taken email or username is
+ * CONFLICT naming which one (also when two registrations race).
+ */
+export async function register(
+  deps: ApiDeps,
+  req: RequestInfo,
+  input: z.infer<typeof registerInput>,
+): Promise<SignedIn> {
+  await consume(deps, 'register', req.ip);
+  const taken = await findTaken(deps.db, input);
+  if (taken) throw new TRPCError({ code: 'CONFLICT', message: `That ${taken} is already taken.` });
+  const passwordHash = await hashPassword(input.password);
+  const row = await deps.db.transaction((tx) =>
+    insertUser(tx, { email: input.email, username: input.username, passwordHash, emailVerified: false }),
+  );
+  return signIn(deps, req, row);
+}
+
+/**
+ * Signs in with an email or username and a password. Unknown accounts and wrong passwords get the same
+ * answer in the same time (a dummy hash is verified). Failures count per account+IP and per IP; over
+ * either limit the caller gets TOO_MANY_REQUESTS, and a success clears the account+IP count.
+ */
+export async function login(
+  deps: ApiDeps,
+  req: RequestInfo,
+  input: z.infer<typeof loginInput>,
+): Promise<SignedIn> {
+  const accountKey = `${input.login.toLowerCase()}|${req.ip}`;
+  await assertNotLimited(deps, 'loginIp', req.ip);
+  await assertNotLimited(deps, 'loginAccountIp', accountKey);
+  const row = await findUserByLogin(deps.db, input.login);
+  const ok = await verifyPassword(row?.passwordHash ?? null, input.password);
+  if (!row || !ok) {
+    await consume(deps, 'loginIp', req.ip);
+    await consume(deps, 'loginAccountIp', accountKey);
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: WRONG_CREDENTIALS });
+  }
+  await resetLimit(deps, 'loginAccountIp', accountKey);
+  return signIn(deps, req, row);
+}
+
+async function signIn(deps: ApiDeps, req: RequestInfo, row: UserRow): Promise<SignedIn> {
+  const { token, expiresAt } = await createSession(deps, {
+    userId: row.id,
+    ip: req.ip,
+    userAgent: req.userAgent,
+  });
+  return { user: toPublicUser(row), token, expiresAt };
+}
+
+/** The signed-in account as its owner sees it, or null when signed out. */
+export async function me(deps: ApiDeps, actor: SessionUser | null): Promise<PublicUser | null> {
+  if (!actor) return null;
+  const row = await findUserById(deps.db, actor.id);
+  return row ? toPublicUser(row) : null;
+}
+
+/** Mails a 6-digit code that proves the account's email address. OTP mails count per account. */
+export async function requestEmailVerification(deps: ApiDeps, actor: SessionUser): Promise<void> {
+  if (actor.emailVerified) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Your email address is already verified.' });
+  }
+  await consume(deps, 'otpRequest', actor.email.toLowerCase());
+  const code = await issueOtp(deps, 'verify-email', actor.id);
+  await sendMail(deps, {
+    to: actor.email,
+    subject: 'Your DevFlow verification code',
+    text: `Your DevFlow verification code is ${code}. It expires in ${OTP_TTL_SECONDS / 60} minutes.\n\nIf you did not ask for it, ignore this mail.`,
+    code,
+  });
+}
+
+/** Marks the account's email verified when `code` is the one mailed to it. */
+export async function verifyEmail(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof verifyEmailInput>,
+): Promise<PublicUser> {
+  await checkOtp(deps, 'verify-email', actor.id, input.code);
+  const [row] = await deps.db
+    .update(users)
+    .set({ emailVerified: true, updatedAt: new Date() })
+    .where(eq(users.id, actor.id))
+    .returning();
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'Your account no longer exists.' });
+  await refreshUserSessions(deps, actor.id);
+  return toPublicUser(row);
+}
+
+/**
+ * Mails a password-reset code when an account has this email. The answer — and its timing, since the
+ * code is created and mailed after the answer — is the same whether or not the account exists;
+ * requests count per email address either way.
+ */
+export async function requestPasswordReset(
+  deps: ApiDeps,
+  input: z.infer<typeof requestPasswordResetInput>,
+): Promise<void> {
+  await consume(deps, 'otpRequest', input.email.toLowerCase());
+  const row = await findUserByLogin(deps.db, input.email);
+  if (!row) return;
+  void (async () => {
+    const code = await issueOtp(deps, 'password-reset', row.id);
+    await sendMail(deps, {
+      to: row.email,
+      subject: 'Reset your DevFlow password',
+      text: `Your DevFlow password reset code is ${code}. It expires in ${OTP_TTL_SECONDS / 60} minutes.\n\nIf you did not ask for it, ignore this mail: your password stays as it is.`,
+      code,
+    });
+  })().catch((error: unknown) =>
+    deps.log.error({ err: error, userId: row.id }, 'password reset mail failed'),
+  );
+}
+
+/**
+ * Sets a new password when `code` is the reset code mailed to `email`, proves the address, and ends
+ * every session of the account (one transaction).
+ */
+export async function resetPassword(deps: ApiDeps, input: z.infer<typeof resetPasswordInput>): Promise<void> {
+  const row = await findUserByLogin(deps.db, input.email);
+  await checkOtp(deps, 'password-reset', row?.id ?? null, input.code);
+  if (!row) return;
+  const passwordHash = await hashPassword(input.newPassword);
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ passwordHash, emailVerified: true, updatedAt: new Date() })
+      .where(eq(users.id, row.id));
+    await invalidateUserSessions({ db: tx, cache: deps.cache }, row.id);
+  });
+}

@@ -1,0 +1,65 @@
+import { type FeedCursor, loadFeed, toDate } from '@devflow/db';
+import { z } from 'zod';
+import type { SessionUser } from '../context';
+import type { ApiDeps } from '../deps';
+import { toId, toIso } from '../schemas/common';
+import type { feedListInput, feedListOutput } from '../schemas/feed';
+import { decodeCursor, toPage } from './pagination';
+
+/** Cursor shape of the feed: the last item's (createdAt with microseconds, type, id). */
+const feedCursor = z.tuple([z.iso.datetime(), z.enum(['question', 'answer']), z.number().int().positive()]);
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+
+/**
+ * Plain text of rendered (sanitized) HTML, at most `max` characters, cut at a word boundary with an
+ * ellipsis: tags dropped, common entities decoded, whitespace collapsed.
+ */
+export function plainExcerpt(html: string, max = 200): string {
+  const text = html
+    .replace(/<[^>]*(>|$)/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => entities[name] ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/**
+ * The caller's feed: questions and answers by the users they follow, newest first, keyset-paginated on
+ * (createdAt, type, id). See `loadFeed` for the plan that keeps it fast for large followings.
+ */
+export async function listFeed(
+  deps: ApiDeps,
+  viewer: SessionUser,
+  input: z.infer<typeof feedListInput>,
+): Promise<z.infer<typeof feedListOutput>> {
+  const decoded = input.cursor ? decodeCursor(input.cursor, feedCursor) : null;
+  const cursor: FeedCursor | null = decoded
+    ? { createdAt: decoded[0], type: decoded[1], id: decoded[2] }
+    : null;
+  const rows = await loadFeed(deps.db, { userId: viewer.id, cursor, limit: input.limit + 1 });
+  return toPage(
+    rows,
+    input.limit,
+    (row) => ({
+      type: row.type,
+      id: toId(Number(row.id)),
+      questionId: toId(Number(row.question_id)),
+      title: row.title,
+      excerpt: plainExcerpt(row.body_head),
+      author: {
+        id: toId(Number(row.author_id)),
+        username: row.username,
+        displayName: row.display_name,
+        avatarUrl: row.avatar_url,
+      },
+      createdAt: toIso(toDate(row.created_at)),
+      score: Number(row.score),
+      ...(row.type === 'question' ? { answerCount: Number(row.answer_count ?? 0) } : {}),
+    }),
+    (row) => [row.cursor_at, row.type, Number(row.id)],
+  );
+}

@@ -1,0 +1,112 @@
+import { notifications, questions, users } from '@devflow/db';
+import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { SessionUser } from '../context';
+import type { ApiDeps } from '../deps';
+import { toId, toIso } from '../schemas/common';
+import type {
+  notificationListInput,
+  notificationListOutput,
+  notificationMarkReadInput,
+  notificationMarkReadOutput,
+} from '../schemas/notification';
+import { decodeCursor, toPage } from './pagination';
+
+const idCursor = z.tuple([z.number().int().positive()]);
+
+type Executor = Pick<ApiDeps['db'], 'select'>;
+
+async function unreadCount(db: Executor, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The caller's notifications, newest first (keyset on id through `notifications_user_idx`, or
+ * `notifications_unread_idx` with `unreadOnly`), with the actor and the question's title (hidden once
+ * the question is deleted).
+ */
+export async function listNotifications(
+  deps: ApiDeps,
+  viewer: SessionUser,
+  input: z.infer<typeof notificationListInput>,
+): Promise<z.infer<typeof notificationListOutput>> {
+  const cursor = input.cursor ? decodeCursor(input.cursor, idCursor) : null;
+  const rows = await deps.db
+    .select({
+      id: notifications.id,
+      type: notifications.type,
+      questionId: notifications.questionId,
+      answerId: notifications.answerId,
+      replyId: notifications.replyId,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+      questionTitle: sql<string | null>`case when ${questions.deletedAt} is null then ${questions.title} end`,
+      actorId: users.id,
+      actorUsername: users.username,
+      actorDisplayName: users.displayName,
+      actorAvatarUrl: users.avatarUrl,
+    })
+    .from(notifications)
+    .innerJoin(users, eq(users.id, notifications.actorId))
+    .leftJoin(questions, eq(questions.id, notifications.questionId))
+    .where(
+      and(
+        eq(notifications.userId, viewer.id),
+        input.unreadOnly ? isNull(notifications.readAt) : undefined,
+        cursor ? lt(notifications.id, cursor[0]) : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(input.limit + 1);
+  return toPage(
+    rows,
+    input.limit,
+    (row) => ({
+      id: toId(row.id),
+      type: row.type,
+      actor: {
+        id: toId(row.actorId),
+        username: row.actorUsername,
+        displayName: row.actorDisplayName,
+        avatarUrl: row.actorAvatarUrl,
+      },
+      questionId: row.questionId === null ? null : toId(row.questionId),
+      questionTitle: row.questionTitle ?? null,
+      answerId: row.answerId === null ? null : toId(row.answerId),
+      replyId: row.replyId === null ? null : toId(row.replyId),
+      createdAt: toIso(row.createdAt),
+      read: row.readAt !== null,
+    }),
+    (row) => [row.id],
+  );
+}
+
+/** Marks the caller's notifications read — the given ids (others' ids are ignored) or all of them. */
+export async function markNotificationsRead(
+  deps: ApiDeps,
+  viewer: SessionUser,
+  input: z.infer<typeof notificationMarkReadInput>,
+): Promise<z.infer<typeof notificationMarkReadOutput>> {
+  return deps.db.transaction(async (tx) => {
+    await tx
+      .update(notifications)
+      .set({ readAt: new Date() })
+      .where(
+        and(
+          eq(notifications.userId, viewer.id),
+          isNull(notifications.readAt),
+          input.ids ? inArray(notifications.id, input.ids) : undefined,
+        ),
+      );
+    return { ok: true as const, unread: await unreadCount(tx, viewer.id) };
+  });
+}
+
+/** How many of the caller's notifications are unread (the web badge). */
+export async function countUnread(deps: ApiDeps, viewer: SessionUser): Promise<{ count: number }> {
+  return { count: await unreadCount(deps.db, viewer.id) };
+}

@@ -1,0 +1,213 @@
+import { answers, type Executor, follows, queryRows, questions, users } from '@devflow/db';
+import { TRPCError } from '@trpc/server';
+import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { SessionUser } from '../context';
+import type { ApiDeps } from '../deps';
+import { toId, toIso } from '../schemas/common';
+import type {
+  profileOutput,
+  setRoleInput,
+  suspendInput,
+  unsuspendInput,
+  updateProfileInput,
+  userListInput,
+  userListOutput,
+} from '../schemas/user';
+import { findUserById, type UserRow } from './account';
+import { renderMarkdown } from './markdown';
+import { decodeCursor, intIdCursor, toPage } from './pagination';
+import { assertCan } from './policy';
+import { reputationOf } from './reputation';
+import { refreshUserSessions } from './session';
+
+/** A public profile as `user.byUsername` returns it. */
+export type Profile = z.infer<typeof profileOutput>;
+
+/** How long a suspension lasts when the moderator names no end. */
+export const DEFAULT_SUSPENSION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The profile of an account: its public fields, follower/following counts, its non-deleted questions
+ * and answers, and its reputation (`services/reputation.ts`). Counts read the follows primary key,
+ * `follows_followee_idx` and the author indexes.
+ */
+export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
+  const [counts] = await queryRows<{
+    followers: number;
+    following: number;
+    questions: number;
+    answers: number;
+  }>(
+    db,
+    sql`select
+      (select count(*) from ${follows} where ${follows.followeeId} = ${row.id})::int as followers,
+      (select count(*) from ${follows} where ${follows.followerId} = ${row.id})::int as following,
+      (select count(*) from ${questions} where ${questions.authorId} = ${row.id} and ${questions.deletedAt} is null)::int as questions,
+      (select count(*) from ${answers} where ${answers.authorId} = ${row.id} and ${answers.deletedAt} is null)::int as answers`,
+  );
+  return {
+    id: toId(row.id),
+    username: row.username,
+    displayName: row.displayName,
+    bio: row.bio,
+    bioHtml: row.bioHtml,
+    avatarUrl: row.avatarUrl,
+    role: row.role,
+    createdAt: toIso(row.createdAt),
+    followers: Number(counts?.followers ?? 0),
+    following: Number(counts?.following ?? 0),
+    questions: Number(counts?.questions ?? 0),
+    answers: Number(counts?.answers ?? 0),
+    reputation: await reputationOf(db, row.id),
+    suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
+  };
+}
+
+/** The profile of `username` (any case), or NOT_FOUND. */
+export async function profileByUsername(deps: ApiDeps, username: string): Promise<Profile> {
+  const [row] = await deps.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`)
+    .limit(1);
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no user named "${username}".` });
+  return profileOf(deps.db, row);
+}
+
+/**
+ * Changes the actor's display name, bio (markdown, stored as written and rendered + sanitized into
+ * `bioHtml`) or avatar URL; omitted fields stay, null or "" clears.
+ */
+export async function updateProfile(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof updateProfileInput>,
+): Promise<Profile> {
+  const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
+  if (input.displayName !== undefined) changes.displayName = input.displayName || null;
+  if (input.bio !== undefined) {
+    changes.bio = input.bio;
+    changes.bioHtml = input.bio.trim() === '' ? '' : renderMarkdown(input.bio);
+  }
+  if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl || null;
+  const profile = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.update(users).set(changes).where(eq(users.id, actor.id)).returning();
+    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'Your account no longer exists.' });
+    return profileOf(tx, row);
+  });
+  await refreshUserSessions(deps, actor.id);
+  return profile;
+}
+
+async function targetOf(deps: ApiDeps, userId: number): Promise<UserRow> {
+  const row = await findUserById(deps.db, userId);
+  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'There is no such user.' });
+  return row;
+}
+
+/** Sets another user's role (admins only, never their own); applies at the target's next request. */
+export async function setRole(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof setRoleInput>,
+): Promise<Profile> {
+  const target = await targetOf(deps, input.userId);
+  assertCan(actor, 'user.setRole', { userId: target.id, userRole: target.role });
+  return changeUser(deps, target.id, { role: input.role });
+}
+
+/**
+ * Suspends a user until `until` (default 7 days): they keep reading but cannot write. Moderators
+ * suspend users; only admins suspend moderators and admins; nobody suspends themselves.
+ */
+export async function suspend(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof suspendInput>,
+): Promise<Profile> {
+  const target = await targetOf(deps, input.userId);
+  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  const until = input.until ? new Date(input.until) : new Date(Date.now() + DEFAULT_SUSPENSION_MS);
+  return changeUser(deps, target.id, { suspendedUntil: until });
+}
+
+/** Lifts a suspension (same permission as suspending). */
+export async function unsuspend(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof unsuspendInput>,
+): Promise<Profile> {
+  const target = await targetOf(deps, input.userId);
+  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  return changeUser(deps, target.id, { suspendedUntil: null });
+}
+
+async function changeUser(
+  deps: ApiDeps,
+  userId: number,
+  changes: Partial<Pick<UserRow, 'role' | 'suspendedUntil'>>,
+): Promise<Profile> {
+  const profile = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(users)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning();
+    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'There is no such user.' });
+    return profileOf(tx, row);
+  });
+  // Cached sessions would carry the old role or suspension for a few seconds: drop them now.
+  await refreshUserSessions(deps, userId);
+  return profile;
+}
+
+/** Escapes `%`, `_` and `\` so user text matches literally inside LIKE. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/**
+ * Accounts for the moderation page, newest first (keyset on id), optionally those whose username
+ * starts with `q` or whose display name contains it (case-insensitive).
+ */
+export async function listUsers(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof userListInput>,
+): Promise<z.infer<typeof userListOutput>> {
+  assertCan(actor, 'user.list');
+  const conditions: SQL[] = [];
+  if (input.cursor) {
+    const [, lastId] = decodeCursor(input.cursor, intIdCursor);
+    conditions.push(lt(users.id, lastId));
+  }
+  if (input.q) {
+    const q = likeLiteral(input.q.toLowerCase());
+    const match = or(
+      sql`lower(${users.username}) like ${`${q}%`}`,
+      sql`lower(coalesce(${users.displayName}, '')) like ${`%${q}%`}`,
+    );
+    if (match) conditions.push(match);
+  }
+  const rows = await deps.db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(desc(users.id))
+    .limit(input.limit + 1);
+  return toPage(
+    rows,
+    input.limit,
+    (row) => ({
+      id: toId(row.id),
+      username: row.username,
+      displayName: row.displayName,
+      avatarUrl: row.avatarUrl,
+      role: row.role,
+      suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
+      createdAt: toIso(row.createdAt),
+    }),
+    (row) => [row.id, row.id],
+  );
+}

@@ -1,12 +1,18 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createContextInner } from './context';
 import { findInvalidText } from './input-guard';
-import { createTestDeps } from './testing';
+import { createTestDeps, type TestDeps } from './testing';
 import { createCallerFactory, publicProcedure, router } from './trpc';
 
 describe('text that cannot be stored as written is refused at the edge', () => {
+  let deps: TestDeps;
+  beforeAll(async () => {
+    deps = await createTestDeps();
+  });
+  afterAll(() => deps?.close());
+
   it('finds NUL characters and unpaired surrogates anywhere, and says where', () => {
     expect(findInvalidText({ title: 'ok', body: 'a\u0000b' })).toEqual({
       path: 'body',
@@ -32,7 +38,6 @@ describe('text that cannot be stored as written is refused at the edge', () => {
   });
 
   it('turns such input into BAD_REQUEST before any procedure runs', async () => {
-    const deps = await createTestDeps();
     let ran = false;
     const probe = router({
       echo: publicProcedure.input(z.object({ q: z.string() })).query(({ input }) => {
@@ -45,6 +50,5 @@ describe('text that cannot be stored as written is refused at the edge', () => {
     await expect(caller.echo({ q: 'half \uD800' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(ran).toBe(false);
     expect(await caller.echo({ q: 'fine 🙂' })).toBe('fine 🙂');
-    await deps.close();
   });
 });

@@ -10,7 +10,7 @@ import {
   createTestUser,
   type TestDeps,
 } from '@devflow/api/testing';
-import { answers, questions, replies } from '@devflow/db';
+import { answers, oauthAccounts, questions, replies } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -327,6 +327,19 @@ const MATRIX: Row[] = [
     path: 'follow.unfollow',
     expect: writer,
     setup: async (fx) => ({ userId: String((await createTestUser(fx.deps)).id) }),
+  },
+  {
+    path: 'oauth.unlink',
+    expect: signedIn,
+    // Every identity has GitHub and Google linked, so unlinking GitHub leaves a way to sign in.
+    setup: async (fx) => {
+      const links = Object.values(fx.users).flatMap((user) => [
+        { provider: 'github' as const, providerUserId: `gh-${user.id}`, userId: user.id },
+        { provider: 'google' as const, providerUserId: `gg-${user.id}`, userId: user.id },
+      ]);
+      await fx.deps.db.insert(oauthAccounts).values(links).onConflictDoNothing();
+      return { provider: 'github' };
+    },
   },
   { path: 'notification.markRead', expect: signedIn, setup: async () => ({}) },
 ];

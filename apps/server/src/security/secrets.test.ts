@@ -8,8 +8,11 @@ import { type ChildServer, spawnServer } from '../testing/child-server';
 import { call, field } from '../testing/flows';
 import { listProcedures } from '../testing/procedures';
 
-/** Property names an API output must never have: credentials and their hashes. */
-const FORBIDDEN_OUTPUT_KEYS = /password|hash|secret|otp|^code$/i;
+/**
+ * Property names an API output must never have: credentials and their hashes (a flag such as
+ * `hasPassword` is fine; the password or its hash is not).
+ */
+const FORBIDDEN_OUTPUT_KEYS = /^(password|newPassword|code|otp|secret)$|hash$|secret$/i;
 
 /** Every property name anywhere in a JSON Schema. */
 function propertyNames(schema: unknown, into = new Set<string>()): Set<string> {

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbFingerprint, dbFingerprint } from '../testing/fingerprint';
+import { register } from '../testing/flows';
 import { HOSTILE_STRINGS, hostileInput, nested } from '../testing/hostile';
 import {
   CLIENT_ERROR_CODES,
@@ -30,13 +31,16 @@ const config = {
 };
 
 /** Runs per procedure and identity: bounded so the whole file stays well under a minute. */
-const RUNS = 10;
+const RUNS = 8;
 
 /** Internals that must never reach a client in an error message. */
 const LEAK =
   /(\bat \S+ \(|\.ts:\d+|node_modules|password_hash|relation "|syntax error at|PostgresError|drizzle)/i;
 
 const procedures = listProcedures();
+
+/** Who calls: nobody over HTTP, a signed-in user over HTTP (Bearer), a signed-in user in-process. */
+const WHO = ['anonymous (HTTP)', 'user (HTTP)', 'user (caller)'] as const;
 
 function expectCleanHttpError(answer: HttpAnswer, where: string) {
   const code = errorCodeOf(answer);
@@ -53,9 +57,11 @@ function expectCleanThrown(error: unknown, where: string) {
   expect(error.message).not.toMatch(LEAK);
 }
 
-describe('hostile input at every procedure (anonymous over HTTP, signed in through the caller)', () => {
+describe('hostile input at every procedure (anonymous and signed in, over HTTP and through the caller)', () => {
   let server: TestServer;
   let user: SessionUser;
+  /** A Bearer token of a user signed up over HTTP, so protected procedures read their input. */
+  let token: string;
   let ids: string[];
   let last: DbFingerprint;
 
@@ -65,7 +71,9 @@ describe('hostile input at every procedure (anonymous over HTTP, signed in throu
     const other = await createTestUser(server.deps);
     const question = await createTestQuestion(server.deps, other);
     const answer = await createTestAnswer(server.deps, user, question);
-    ids = [String(user.id), String(other.id), String(question.id), String(answer.id)];
+    const signedUp = await register(server.url, 'fuzzer');
+    token = signedUp.token;
+    ids = [String(user.id), String(other.id), String(question.id), String(answer.id), signedUp.id];
     last = await dbFingerprint(server.deps.db);
   });
   afterAll(() => server?.stop());
@@ -85,50 +93,54 @@ describe('hostile input at every procedure (anonymous over HTTP, signed in throu
   for (const procedure of procedures) {
     it(`${procedure.path}: random and hostile input gets a clean error and changes nothing`, async () => {
       await fc.assert(
-        fc.asyncProperty(hostileInput(procedure.inputKeys, ids), fc.boolean(), async (input, anonymous) => {
-          const where = `${procedure.path} as ${anonymous ? 'anonymous (HTTP)' : 'user (caller)'} with ${safeJson(input)}`;
-          let failed: boolean;
-          if (anonymous) {
-            const answer = await callHttp(server.url, procedure, input);
-            failed = answer.status !== 200;
-            if (failed) expectCleanHttpError(answer, where);
-          } else {
-            const call = procedureAt(callerFor(server.deps, user), procedure.path);
-            const outcome = await call(input).then(
-              () => null,
-              (error: unknown) => error ?? new Error('rejected with nothing'),
-            );
-            failed = outcome !== null;
-            if (failed) expectCleanThrown(outcome, where);
-          }
-          await checkDatabase(failed, where);
-        }),
+        fc.asyncProperty(
+          hostileInput(procedure.inputKeys, ids),
+          fc.constantFrom(...WHO),
+          async (input, who) => {
+            const where = `${procedure.path} as ${who} with ${safeJson(input)}`;
+            let failed: boolean;
+            if (who !== 'user (caller)') {
+              const answer = await callHttp(server.url, procedure, input, {
+                token: who === 'user (HTTP)' ? token : null,
+              });
+              failed = answer.status !== 200;
+              if (failed) expectCleanHttpError(answer, where);
+            } else {
+              const call = procedureAt(callerFor(server.deps, user), procedure.path);
+              const outcome = await call(input).then(
+                () => null,
+                (error: unknown) => error ?? new Error('rejected with nothing'),
+              );
+              failed = outcome !== null;
+              if (failed) expectCleanThrown(outcome, where);
+            }
+            await checkDatabase(failed, where);
+          },
+        ),
         { numRuns: RUNS },
       );
     });
   }
 
   it('answers malformed JSON with BAD_REQUEST on every mutation and query, changing nothing', async () => {
-    const bodies = [
-      '{',
-      '{"a":',
-      'nul',
-      '[1,2',
-      '{"id": 1,}',
-      '\u0000',
-      '{"x":"\\ud800"',
-      "{'single': 1}",
-      '{"a":1}{"b":2}',
-    ];
+    const bodies = ['{', '{"a":', 'nul', '[1,2', '\u0000', '{"x":"\\ud800"', '{"a":1}{"b":2}'];
     for (const procedure of procedures) {
       for (const rawBody of bodies) {
-        const answer = await callHttp(server.url, procedure, undefined, { rawBody });
         const where = `${procedure.path} with ${JSON.stringify(rawBody)}`;
-        if (procedure.inputKeys === null && answer.status === 200) continue; // takes no input: ignores it
-        expectCleanHttpError(answer, where);
+        const anonymous = await callHttp(server.url, procedure, undefined, { rawBody });
+        const signedIn = await callHttp(server.url, procedure, undefined, { rawBody, token });
+        if (procedure.inputKeys === null) {
+          // Takes no input, so it may ignore the body; a refusal must still be clean.
+          if (anonymous.status !== 200) expectCleanHttpError(anonymous, where);
+          if (signedIn.status !== 200) expectCleanHttpError(signedIn, where);
+          continue;
+        }
+        expectCleanHttpError(anonymous, `${where} (anonymous)`);
         // Anonymous calls to protected procedures are refused before their input is even read.
-        if (procedure.inputKeys !== null)
-          expect(['BAD_REQUEST', 'UNAUTHORIZED'], where).toContain(errorCodeOf(answer));
+        expect(['BAD_REQUEST', 'UNAUTHORIZED'], where).toContain(errorCodeOf(anonymous));
+        expectCleanHttpError(signedIn, `${where} (signed in)`);
+        // Signed in, the input is read — unless the role alone already refuses the call.
+        expect(['BAD_REQUEST', 'FORBIDDEN'], `${where} (signed in)`).toContain(errorCodeOf(signedIn));
       }
     }
     await checkDatabase(true, 'malformed JSON');
@@ -141,14 +153,21 @@ describe('hostile input at every procedure (anonymous over HTTP, signed in throu
       for (const rawBody of procedure.type === 'mutation'
         ? [deepBody, deepObject]
         : [JSON.stringify(nested(1500)), JSON.stringify(nested(1000, 'object'))]) {
-        const answer =
-          procedure.type === 'mutation'
-            ? await postRaw(server.url, `/trpc/${procedure.path}`, rawBody)
-            : await callHttp(server.url, procedure, undefined, { rawBody });
-        const where = `${procedure.path} with ${rawBody.length} bytes of nesting`;
-        // Nested objects under unknown keys are stripped like any unknown key; anything else is refused.
-        if (answer.status !== 200) expectCleanHttpError(answer, where);
-        await checkDatabase(answer.status !== 200, where);
+        for (const auth of [null, token]) {
+          const answer =
+            procedure.type === 'mutation'
+              ? await postRaw(
+                  server.url,
+                  `/trpc/${procedure.path}`,
+                  rawBody,
+                  auth ? { authorization: `Bearer ${auth}` } : {},
+                )
+              : await callHttp(server.url, procedure, undefined, { rawBody, token: auth });
+          const where = `${procedure.path} ${auth ? 'signed in' : 'anonymous'} with ${rawBody.length} bytes of nesting`;
+          // Nested objects under unknown keys are stripped like any unknown key; anything else is refused.
+          if (answer.status !== 200) expectCleanHttpError(answer, where);
+          await checkDatabase(answer.status !== 200, where);
+        }
       }
     }
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -16,6 +16,7 @@ COPY packages/api/package.json packages/api/
 COPY packages/db/package.json packages/db/
 COPY packages/cache/package.json packages/cache/
 COPY packages/client/package.json packages/client/
+COPY examples/client-script/package.json examples/client-script/
 RUN pnpm install --frozen-lockfile --ignore-scripts && pnpm rebuild
 
 # 2. Build the web app.

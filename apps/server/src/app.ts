@@ -12,12 +12,14 @@ import {
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
-import { Hono } from 'hono';
+import type { TRPCError } from '@trpc/server';
+import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
 import { oauthRoutes } from './oauth-routes';
+import { mountOpenApi } from './openapi';
 import { securityHeaders } from './security-headers';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
@@ -38,9 +40,18 @@ export type AppOptions = {
 
 type Env = { Variables: RequestIdVariables };
 
+/** The `Retry-After` seconds of the first rate-limited error, or null. */
+function retryAfter(errors: readonly TRPCError[]): number | null {
+  const limited = errors.find((error) => error.cause instanceof RateLimitedError);
+  if (limited?.cause instanceof RateLimitedError) return limited.cause.retryAfterSeconds;
+  // A database outage: retry shortly (the answer is 503 SERVICE_UNAVAILABLE).
+  return errors.some(isServiceUnavailable) ? UNAVAILABLE_RETRY_AFTER_SECONDS : null;
+}
+
 /**
- * The whole HTTP surface on one Hono app: `/healthz`, `/trpc/*` and the web app. No business logic
- * lives here; it only adapts HTTP to the API package.
+ * The whole HTTP surface on one Hono app: `/healthz`, `/trpc/*`, the REST mirror `/api/*` with
+ * `/openapi.json` and `/docs`, and the web app. No business logic lives here; it only adapts HTTP to the
+ * API package.
  */
 export function createApp(options: AppOptions) {
   const { deps, log, trustProxy, webDir } = options;
@@ -79,20 +90,23 @@ export function createApp(options: AppOptions) {
     return c.json({ ok, db, cache }, ok ? 200 : 503);
   });
 
+  // One context factory for /trpc and /api: the same session, CSRF and rate-limit rules on both.
+  const createContext = (c: HonoContext<Env>, resHeaders: Headers) =>
+    createHttpContext({
+      deps,
+      headers: c.req.raw.headers,
+      ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
+      requestId: c.get('requestId'),
+      resHeaders,
+    });
+
   app.use(
     '/trpc/*',
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: (opts, c) =>
-        createHttpContext({
-          deps,
-          headers: opts.req.headers,
-          ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
-          requestId: c.get('requestId'),
-          resHeaders: opts.resHeaders,
-        }),
+      createContext: (opts, c) => createContext(c, opts.resHeaders),
       onError: ({ error, path, type }) => {
         if (isServiceUnavailable(error)) {
           log.warn({ err: error.cause ?? error, path, type }, 'database unavailable');
@@ -101,18 +115,13 @@ export function createApp(options: AppOptions) {
         }
       },
       responseMeta: ({ errors }) => {
-        const limited = errors.find((error) => error.cause instanceof RateLimitedError);
-        if (limited?.cause instanceof RateLimitedError) {
-          return { headers: new Headers({ 'retry-after': String(limited.cause.retryAfterSeconds) }) };
-        }
-        if (errors.some(isServiceUnavailable)) {
-          return { headers: new Headers({ 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }) };
-        }
-        return {};
+        const seconds = retryAfter(errors);
+        return seconds === null ? {} : { headers: new Headers({ 'retry-after': String(seconds) }) };
       },
     }),
   );
 
+  mountOpenApi(app, { deps, log, createContext, retryAfter });
   app.route('/auth', oauthRoutes({ deps, log, trustProxy, webDir }));
 
   mountWebApp(app, webDir);

@@ -10,6 +10,7 @@ export {
 export { type ApiDeps, type Logger, silentLogger } from './deps';
 export { RateLimitedError } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
+export { createOpenApiDocument, type OpenApiDocumentOptions, procedureDocs, REST_PREFIX } from './openapi';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from './schemas/reply';
 export {

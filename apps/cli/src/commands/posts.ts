@@ -1,0 +1,197 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { readBody } from '../input';
+import { print } from '../output';
+import { renderFeed, renderQuestion, renderQuestionList, type Threads } from '../render';
+import { requireSignIn, type Session } from '../session';
+import { parseId, parseTarget } from '../targets';
+
+type Open = (command: Command) => Promise<Session>;
+type BodyOptions = { body?: string; bodyFile?: string };
+
+function limit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new InvalidArgumentError('must be a whole number from 1 to 100.');
+  return n;
+}
+
+function depth(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new InvalidArgumentError('must be a whole number from 1 to 1000.');
+  return n;
+}
+
+function withBody(command: Command): Command {
+  return command
+    .option('-b, --body <text>', 'the text (markdown)')
+    .option('--body-file <path>', 'read the text from a file (otherwise from stdin)');
+}
+
+/** `ask`, `answer`, `reply`, `show`, `list`, `search`, `feed`: reading and writing posts. */
+export function registerPostCommands(program: Command, open: Open): void {
+  withBody(
+    program
+      .command('ask')
+      .description('ask a question')
+      .requiredOption('-t, --title <title>', 'the title (10 to 200 characters)')
+      .requiredOption('--tags <tags>', 'comma-separated tags, 1 to 5 (e.g. rust,async)'),
+  ).action(async (options: BodyOptions & { title: string; tags: string }, command: Command) => {
+    const session = await open(command);
+    requireSignIn(session);
+    const body = await readBody(options);
+    const tags = options.tags
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean);
+    const question = await session.client.question.create.mutate({ title: options.title, body, tags });
+    print(session.json, question, () => `Asked Q${question.id}: ${question.title}\n`);
+  });
+
+  withBody(
+    program
+      .command('answer')
+      .description('answer a question')
+      .argument('<questionId>', 'the question (e.g. 12 or Q12)'),
+  ).action(async (questionId: string, options: BodyOptions, command: Command) => {
+    const session = await open(command);
+    requireSignIn(session);
+    const id = parseId(questionId.replace(/^q/i, ''), 'question id');
+    const body = await readBody(options);
+    const answer = await session.client.answer.create.mutate({ questionId: id, body });
+    print(session.json, answer, () => `Answered Q${id} with A${answer.id}.\n`);
+  });
+
+  withBody(
+    program
+      .command('reply')
+      .description('reply to a question or an answer, or (with --parent) to a reply')
+      .argument('<target>', '"question" or "answer", or the short form Q12 / A5')
+      .argument('[id]', 'the question or answer id')
+      .option('-p, --parent <replyId>', 'the reply to answer (its thread must be under the same post)'),
+  ).action(
+    async (
+      target: string,
+      id: string | undefined,
+      options: BodyOptions & { parent?: string },
+      command: Command,
+    ) => {
+      const session = await open(command);
+      requireSignIn(session);
+      const post = parseTarget(target, id, ['question', 'answer']);
+      const parentId =
+        options.parent === undefined
+          ? undefined
+          : parseId(options.parent.replace(/^r/i, ''), 'parent reply id');
+      const body = await readBody(options);
+      const targetType = post.type === 'answer' ? 'answer' : 'question';
+      const reply = await session.client.reply.create.mutate({
+        targetType,
+        targetId: post.id,
+        parentId,
+        body,
+      });
+      print(session.json, reply, () => `Replied R${reply.id} (depth ${reply.depth}).\n`);
+    },
+  );
+
+  program
+    .command('show')
+    .description('show a question with its answers and reply trees')
+    .argument('<id>', 'the question (e.g. 12 or Q12)')
+    .option('-d, --depth <levels>', 'reply levels to show (1 to 1000)', depth, 50)
+    .action(async (rawId: string, options: { depth: number }, command: Command) => {
+      const session = await open(command);
+      const id = parseId(rawId.replace(/^q/i, ''), 'question id');
+      const question = await session.client.question.byId.query({ id });
+      // Every thread in one batched HTTP request.
+      const [questionThread, ...answerThreads] = await Promise.all([
+        session.client.reply.thread.query({ targetType: 'question', targetId: id, maxDepth: options.depth }),
+        ...question.answers.map((answer) =>
+          session.client.reply.thread.query({
+            targetType: 'answer',
+            targetId: answer.id,
+            maxDepth: options.depth,
+          }),
+        ),
+      ]);
+      const threads: Threads = {
+        question: questionThread,
+        answers: new Map(
+          question.answers.map((answer, i) => [
+            answer.id,
+            answerThreads[i] ?? { items: [], truncated: false, total: 0 },
+          ]),
+        ),
+      };
+      print(
+        session.json,
+        {
+          ...question,
+          replies: questionThread,
+          answers: question.answers.map((answer) => ({ ...answer, replies: threads.answers.get(answer.id) })),
+        },
+        () => renderQuestion(question, threads),
+      );
+    });
+
+  program
+    .command('list')
+    .description('list questions')
+    .addOption(
+      new Option('-s, --sort <order>', 'order')
+        .choices(['newest', 'top', 'unanswered', 'active'])
+        .default('newest'),
+    )
+    .option('--tag <tag>', 'only questions with this tag')
+    .option('-n, --limit <n>', 'how many (1 to 100)', limit, 20)
+    .option('--cursor <cursor>', 'the next page (printed after a full page)')
+    .action(
+      async (
+        options: {
+          sort: 'newest' | 'top' | 'unanswered' | 'active';
+          tag?: string;
+          limit: number;
+          cursor?: string;
+        },
+        command: Command,
+      ) => {
+        const session = await open(command);
+        const page = await session.client.question.list.query({
+          sort: options.sort,
+          tag: options.tag,
+          limit: options.limit,
+          cursor: options.cursor,
+        });
+        print(session.json, page, () => renderQuestionList(page));
+      },
+    );
+
+  program
+    .command('search')
+    .description('full-text search of questions, best match first')
+    .argument('<words...>', 'what to look for')
+    .option('-n, --limit <n>', 'how many (1 to 100)', limit, 20)
+    .option('--cursor <cursor>', 'the next page')
+    .action(async (words: string[], options: { limit: number; cursor?: string }, command: Command) => {
+      const session = await open(command);
+      const page = await session.client.question.search.query({
+        q: words.join(' '),
+        limit: options.limit,
+        cursor: options.cursor,
+      });
+      print(session.json, page, () => renderQuestionList(page));
+    });
+
+  program
+    .command('feed')
+    .description('questions and answers by the people you follow, newest first')
+    .option('-n, --limit <n>', 'how many (1 to 100)', limit, 20)
+    .option('--cursor <cursor>', 'the next page')
+    .action(async (options: { limit: number; cursor?: string }, command: Command) => {
+      const session = await open(command);
+      requireSignIn(session);
+      const page = await session.client.feed.list.query({ limit: options.limit, cursor: options.cursor });
+      print(session.json, page, () => renderFeed(page));
+    });
+}

@@ -1,0 +1,133 @@
+import type { RouterOutputs } from '@devflow/client';
+
+/** `question.byId` as the CLI prints it. */
+export type QuestionDetail = RouterOutputs['question']['byId'];
+/** One node of a `reply.thread` tree. */
+export type ReplyNode = RouterOutputs['reply']['thread']['items'][number];
+/** A question in `question.list` / `question.search`. */
+export type QuestionSummary = RouterOutputs['question']['list']['items'][number];
+/** An entry of `feed.list`. */
+export type FeedItem = RouterOutputs['feed']['list']['items'][number];
+
+/** `2026-11-25T14:50:00.000Z` → `2026-11-25 14:50` (UTC, compact and sortable). */
+export function formatDate(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+function counters(post: { score: number; likes: number; dislikes: number }): string {
+  return `score ${post.score} (▲${post.likes} ▼${post.dislikes})`;
+}
+
+/** The non-empty lines of a markdown body, trimmed on the right. */
+function bodyLines(body: string): string[] {
+  return body
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd());
+}
+
+/**
+ * Draws a forest with box-drawing characters: `├─` for a child with siblings after it, `└─` for the
+ * last, `│` continuing the branches above. Each node may span several lines.
+ */
+export function drawTree<T>(
+  nodes: readonly T[],
+  lines: (node: T) => string[],
+  children: (node: T) => readonly T[],
+): string[] {
+  const out: string[] = [];
+  // An explicit stack, not recursion: a reply chain can be 1,000 levels deep.
+  const stack: { node: T; prefix: string; last: boolean }[] = [];
+  const push = (items: readonly T[], prefix: string) => {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const node = items[i];
+      if (node !== undefined) stack.push({ node, prefix, last: i === items.length - 1 });
+    }
+  };
+  push(nodes, '');
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const { node, prefix, last } = entry;
+    const [first = '', ...rest] = lines(node);
+    out.push(`${prefix}${last ? '└─ ' : '├─ '}${first}`);
+    const continuation = `${prefix}${last ? '   ' : '│  '}`;
+    for (const line of rest) out.push(`${continuation}${line}`);
+    push(children(node), continuation);
+  }
+  return out;
+}
+
+function replyLines(reply: ReplyNode): string[] {
+  const head = `${reply.deleted ? '[deleted]' : reply.author.username} · #${reply.id} · ${counters(reply)} · ${formatDate(reply.createdAt)}`;
+  const body = reply.deleted ? [] : bodyLines(reply.body);
+  const more = reply.moreReplies ? ['… deeper replies not shown (raise --depth)'] : [];
+  return [head, ...body, ...more];
+}
+
+/** A reply thread as a tree, or a note when there are no replies. */
+export function renderThread(items: readonly ReplyNode[], truncated: boolean): string[] {
+  if (items.length === 0) return [];
+  const lines = drawTree(items, replyLines, (reply) => reply.children);
+  if (truncated) lines.push('… (thread truncated: more replies exist)');
+  return lines;
+}
+
+/** Threads keyed by `question` or by answer id. */
+export type Threads = {
+  question: RouterOutputs['reply']['thread'];
+  answers: Map<string, RouterOutputs['reply']['thread']>;
+};
+
+function indent(lines: string[], by = '  '): string[] {
+  return lines.map((line) => (line ? `${by}${line}` : line));
+}
+
+/** `devflow show`: the question, its replies, then every answer with its replies, as trees. */
+export function renderQuestion(question: QuestionDetail, threads: Threads): string {
+  const out: string[] = [];
+  out.push(`Q${question.id}  ${question.title}${question.deleted ? '  [deleted]' : ''}`);
+  out.push(
+    `  ${question.tags.map((tag) => `[${tag}]`).join(' ')} · ${counters(question)} · ${question.answerCount} answer${question.answerCount === 1 ? '' : 's'} · ${question.viewCount} views`,
+  );
+  out.push(`  asked by ${question.author.username} on ${formatDate(question.createdAt)}`);
+  out.push('', ...indent(bodyLines(question.body)));
+  const questionReplies = renderThread(threads.question.items, threads.question.truncated);
+  if (questionReplies.length > 0) out.push('', '  Replies', ...indent(questionReplies));
+  for (const answer of question.answers) {
+    out.push('');
+    out.push(
+      `A${answer.id}${answer.accepted ? '  ✔ accepted' : ''}  ${counters(answer)} · by ${answer.author.username} on ${formatDate(answer.createdAt)}${answer.deleted ? '  [deleted]' : ''}`,
+    );
+    out.push(...indent(bodyLines(answer.body)));
+    const thread = threads.answers.get(answer.id);
+    const replies = thread ? renderThread(thread.items, thread.truncated) : [];
+    if (replies.length > 0) out.push('', '  Replies', ...indent(replies));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** One line per question (list, search). */
+export function renderQuestionList(page: {
+  items: readonly QuestionSummary[];
+  nextCursor: string | null;
+}): string {
+  if (page.items.length === 0) return 'No questions found.\n';
+  const lines = page.items.map((q) => {
+    const accepted = q.hasAcceptedAnswer ? ' ✔' : '';
+    const tags = q.tags.map((tag) => `[${tag}]`).join(' ');
+    return `Q${q.id}  ${String(q.score).padStart(4)}  ${q.answerCount} ans${accepted}  ${q.title}  ${tags}  — ${q.author.username}, ${formatDate(q.createdAt)}`;
+  });
+  if (page.nextCursor) lines.push(`More: --cursor ${page.nextCursor}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per feed entry. */
+export function renderFeed(page: { items: readonly FeedItem[]; nextCursor: string | null }): string {
+  if (page.items.length === 0) return 'Your feed is empty. Follow people with `devflow follow <username>`.\n';
+  const lines = page.items.map((item) =>
+    item.type === 'question'
+      ? `Q${item.id}  ${item.author.username} asked: ${item.title}  (${formatDate(item.createdAt)})`
+      : `A${item.id}  ${item.author.username} answered Q${item.questionId}: ${item.title}  (${formatDate(item.createdAt)})`,
+  );
+  if (page.nextCursor) lines.push(`More: --cursor ${page.nextCursor}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -62,6 +62,14 @@ describe('PostgreSQL restarted under a running server (private PostgreSQL)', () 
         expect(result.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
       }
     }
+    // The REST mirror answers the same way.
+    const rest = await fetch(`${fault.url}/api/question/list?sort=newest`);
+    expect(rest.status).toBe(503);
+    expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
+    const restBody = await rest.text();
+    expect(restBody).toMatch(/temporarily unavailable/i);
+    expect(restBody).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
+
     const health = await fetch(`${fault.url}/healthz`);
     expect(health.status).toBe(503);
   });
@@ -91,5 +99,6 @@ describe('PostgreSQL restarted under a running server (private PostgreSQL)', () 
     );
     expect(Number(during[0]?.n)).toBe(0);
     expect((await fetch(`${fault.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${fault.url}/api/question/list?sort=newest`)).status).toBe(200);
   });
 });

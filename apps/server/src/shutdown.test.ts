@@ -36,7 +36,7 @@ describe('graceful shutdown', () => {
     try {
       let output = '';
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "listening" line in: ${output}`)), 45_000);
+        const timer = setTimeout(() => reject(new Error(`no "listening" line in: ${output}`)), 75_000);
         child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           const match = /"url":"(http:\/\/[^"]+)".*"msg":"listening"/.exec(output);
@@ -58,5 +58,6 @@ describe('graceful shutdown', () => {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // A cold start (tsx transpiles the server, PGlite boots and migrates) takes seconds on a busy machine.
+  }, 90_000);
 });

@@ -1,31 +1,24 @@
-import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { TRPCProvider, trpcClient, useTRPC } from './lib/trpc';
+import { BrowserRouter } from 'react-router';
+import { App } from './App';
+import { errorStatus } from './lib/errors';
+import { TRPCProvider, trpcClient } from './lib/trpc';
+import './styles.css';
 
-const queryClient = new QueryClient();
-
-function Health() {
-  const trpc = useTRPC();
-  const health = useQuery(trpc.health.check.queryOptions());
-  if (health.isPending) return <p>Checking the server…</p>;
-  if (health.isError) return <p role="alert">The server did not answer: {health.error.message}</p>;
-  return (
-    <p>
-      Server {health.data.ok ? 'healthy' : 'degraded'} — database: {health.data.db}, cache:{' '}
-      {health.data.cache}
-    </p>
-  );
-}
-
-function App() {
-  return (
-    <main>
-      <h1>DevFlow</h1>
-      <Health />
-    </main>
-  );
-}
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      // A 4xx (not found, forbidden, bad input) will not change on retry; network blips might.
+      retry: (failures, error) => {
+        const status = errorStatus(error);
+        return (status === null || status >= 500) && failures < 2;
+      },
+    },
+  },
+});
 
 const root = document.getElementById('root');
 if (root) {
@@ -33,7 +26,9 @@ if (root) {
     <StrictMode>
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-          <App />
+          <BrowserRouter>
+            <App />
+          </BrowserRouter>
         </TRPCProvider>
       </QueryClientProvider>
     </StrictMode>,

@@ -2,6 +2,8 @@ import type { AppRouter } from '@devflow/api';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 
+export type { RouterInputs, RouterOutputs } from '@devflow/api';
+
 /** Calls in one HTTP batch at most (the server accepts 50). */
 export const MAX_BATCH_ITEMS = 20;
 

@@ -1,0 +1,40 @@
+import { Route, Routes } from 'react-router';
+import { Layout } from './components/Layout';
+import { AskPage } from './pages/AskPage';
+import { EditQuestionPage } from './pages/EditQuestionPage';
+import { FeedPage } from './pages/FeedPage';
+import { HomePage } from './pages/HomePage';
+import { ModerationPage } from './pages/ModerationPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { OAuthErrorPage } from './pages/OAuthErrorPage';
+import { QuestionPage } from './pages/QuestionPage';
+import { ResetPasswordPage } from './pages/ResetPasswordPage';
+import { SignInPage } from './pages/SignInPage';
+import { SignUpPage } from './pages/SignUpPage';
+import { UserPage } from './pages/UserPage';
+import { VerifyEmailPage } from './pages/VerifyEmailPage';
+
+/** Every page of the web app, inside the shared layout. */
+export function App() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<HomePage />} />
+        <Route path="ask" element={<AskPage />} />
+        <Route path="questions/:id" element={<QuestionPage />} />
+        <Route path="questions/:id/edit" element={<EditQuestionPage />} />
+        <Route path="users/:username" element={<UserPage />} />
+        <Route path="feed" element={<FeedPage />} />
+        <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="signin" element={<SignInPage />} />
+        <Route path="signup" element={<SignUpPage />} />
+        <Route path="verify-email" element={<VerifyEmailPage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route path="moderation" element={<ModerationPage />} />
+        <Route path="auth/error" element={<OAuthErrorPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,60 @@
+import { type FormEvent, useState } from 'react';
+import { MarkdownEditor } from './MarkdownEditor';
+import { ErrorMessage } from './Status';
+import { TagInput } from './TagInput';
+
+/** What the question form submits. */
+export type QuestionDraft = { title: string; body: string; tags: string[] };
+
+/** Props of {@link QuestionForm}. */
+export type QuestionFormProps = {
+  initial?: QuestionDraft;
+  submitLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (draft: QuestionDraft) => void;
+};
+
+/** Title, markdown body with preview, and tags — used to ask and to edit a question. */
+export function QuestionForm({ initial, submitLabel, pending, error, onSubmit }: QuestionFormProps) {
+  const [title, setTitle] = useState(initial?.title ?? '');
+  const [body, setBody] = useState(initial?.body ?? '');
+  const [tags, setTags] = useState<string[]>(initial?.tags ?? []);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit({ title: title.trim(), body, tags });
+  };
+  return (
+    <form className="card" onSubmit={submit}>
+      <div className="field">
+        <label htmlFor="question-title">
+          Title <span className="hint">(10 to 200 characters: be specific)</span>
+        </label>
+        <input
+          id="question-title"
+          required
+          minLength={10}
+          maxLength={200}
+          value={title}
+          onChange={(event) => setTitle(event.target.value)}
+        />
+      </div>
+      <MarkdownEditor
+        id="question-body"
+        label="Body"
+        hint="(markdown, at least 20 characters)"
+        value={body}
+        onChange={setBody}
+        minLength={20}
+        maxLength={50_000}
+        rows={14}
+      />
+      <TagInput value={tags} onChange={setTags} />
+      <ErrorMessage error={error} />
+      <button type="submit" className="btn btn--primary" disabled={pending || tags.length === 0}>
+        {pending ? 'Saving…' : submitLabel}
+      </button>
+      {tags.length === 0 && <span className="muted small"> Add at least one tag.</span>}
+    </form>
+  );
+}

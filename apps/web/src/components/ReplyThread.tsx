@@ -1,0 +1,256 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import { isModerator, type Me, useMe } from '../hooks/useMe';
+import { useReplyReaction } from '../hooks/useReactions';
+import { plural } from '../lib/format';
+import { countDescendants } from '../lib/tree';
+import { type RouterInputs, type RouterOutputs, useTRPC } from '../lib/trpc';
+import { SafeHtml } from './SafeHtml';
+import { ErrorMessage, Loading } from './Status';
+import { TimeAgo } from './TimeAgo';
+import { UserLink } from './UserLink';
+import { VoteButtons } from './VoteButtons';
+
+/** A node of `reply.thread`. */
+export type ReplyNode = RouterOutputs['reply']['thread']['items'][number];
+type ThreadInput = RouterInputs['reply']['thread'];
+
+/** A small textarea form for writing or editing a reply. */
+function ReplyForm({
+  label,
+  initial = '',
+  submitLabel,
+  pending,
+  error,
+  onSubmit,
+  onCancel,
+}: {
+  label: string;
+  initial?: string;
+  submitLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (body: string) => void;
+  onCancel?: () => void;
+}) {
+  const id = useId();
+  const [body, setBody] = useState(initial);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (body.trim()) onSubmit(body.trim());
+  };
+  return (
+    <form className="reply-form" onSubmit={submit}>
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        value={body}
+        required
+        maxLength={10_000}
+        placeholder={label}
+        // The form opens because the user asked for it: put the caret there.
+        // biome-ignore lint/a11y/noAutofocus: opened on demand by the "Reply"/"Edit" button.
+        autoFocus
+        onChange={(event) => setBody(event.target.value)}
+      />
+      <ErrorMessage error={error} />
+      <div className="row">
+        <button type="submit" className="btn btn--primary btn--small" disabled={pending}>
+          {pending ? 'Saving…' : submitLabel}
+        </button>
+        {onCancel && (
+          <button type="button" className="btn btn--small" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** Mutations of one thread; every success refetches the thread. */
+function useThreadMutations(thread: ThreadInput) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.reply.thread.queryKey(thread) });
+  return {
+    create: useMutation(trpc.reply.create.mutationOptions({ onSuccess: refresh })),
+    update: useMutation(trpc.reply.update.mutationOptions({ onSuccess: refresh })),
+    remove: useMutation(trpc.reply.delete.mutationOptions({ onSuccess: refresh })),
+    react: useReplyReaction(thread),
+  };
+}
+
+type Mutations = ReturnType<typeof useThreadMutations>;
+
+/** One reply with its actions and, below it, its children (collapsible). */
+function ReplyItem({
+  node,
+  thread,
+  me,
+  mutations,
+}: {
+  node: ReplyNode;
+  thread: ThreadInput;
+  me: Me;
+  mutations: Mutations;
+}) {
+  const [mode, setMode] = useState<'view' | 'reply' | 'edit'>('view');
+  const [collapsed, setCollapsed] = useState(false);
+  const childrenId = useId();
+  const hidden = countDescendants(node);
+  const canModify = Boolean(me && !node.deleted && (me.id === node.author.id || isModerator(me)));
+  return (
+    <li className="reply" data-testid="reply" data-depth={node.depth}>
+      <div className="meta">
+        {node.deleted ? <span>[deleted]</span> : <UserLink user={node.author} />}
+        <TimeAgo iso={node.createdAt} />
+      </div>
+      {node.deleted ? (
+        <p className="reply__body reply__deleted">This reply was deleted.</p>
+      ) : mode === 'edit' ? (
+        <ReplyForm
+          label="Edit your reply"
+          initial={node.body}
+          submitLabel="Save"
+          pending={mutations.update.isPending}
+          error={mutations.update.error}
+          onCancel={() => setMode('view')}
+          onSubmit={(body) =>
+            mutations.update.mutate({ id: node.id, body }, { onSuccess: () => setMode('view') })
+          }
+        />
+      ) : (
+        <SafeHtml className="reply__body" html={node.bodyHtml} />
+      )}
+      <div className="row">
+        {!node.deleted && (
+          <VoteButtons
+            compact
+            noun="reply"
+            counters={node}
+            disabled={!me}
+            onReact={(value) => mutations.react.mutate({ targetType: 'reply', targetId: node.id, value })}
+          />
+        )}
+        {me && !node.deleted && (
+          <button
+            type="button"
+            className="btn btn--link btn--small"
+            onClick={() => setMode(mode === 'reply' ? 'view' : 'reply')}
+          >
+            Reply
+          </button>
+        )}
+        {canModify && (
+          <>
+            <button type="button" className="btn btn--link btn--small" onClick={() => setMode('edit')}>
+              Edit
+            </button>
+            <button
+              type="button"
+              className="btn btn--link btn--small btn--danger"
+              disabled={mutations.remove.isPending}
+              onClick={() => {
+                if (window.confirm('Delete this reply? Replies to it stay visible.'))
+                  mutations.remove.mutate({ id: node.id });
+              }}
+            >
+              Delete
+            </button>
+          </>
+        )}
+        {node.children.length > 0 && (
+          <button
+            type="button"
+            className="btn btn--link btn--small"
+            aria-expanded={!collapsed}
+            aria-controls={childrenId}
+            onClick={() => setCollapsed(!collapsed)}
+          >
+            {collapsed
+              ? `Show ${plural(hidden, 'reply', 'replies')}`
+              : `Hide ${plural(hidden, 'reply', 'replies')}`}
+          </button>
+        )}
+      </div>
+      {mode === 'reply' && (
+        <ReplyForm
+          label={`Reply to ${node.author.username}`}
+          submitLabel="Post reply"
+          pending={mutations.create.isPending}
+          error={mutations.create.error}
+          onCancel={() => setMode('view')}
+          onSubmit={(body) =>
+            mutations.create.mutate(
+              { targetType: thread.targetType, targetId: thread.targetId, parentId: node.id, body },
+              {
+                onSuccess: () => {
+                  setMode('view');
+                  setCollapsed(false);
+                },
+              },
+            )
+          }
+        />
+      )}
+      {node.moreReplies && node.children.length === 0 && (
+        <p className="muted small">Deeper replies are not shown here.</p>
+      )}
+      {node.children.length > 0 && (
+        <ul className="reply-list" id={childrenId} hidden={collapsed}>
+          {node.children.map((child) => (
+            <ReplyItem key={child.id} node={child} thread={thread} me={me} mutations={mutations} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+/**
+ * The nested reply thread under a question or an answer (`reply.thread`, one query), with "Reply" at
+ * every level, collapse/expand per branch, votes, and edit/delete for authors and moderators.
+ */
+export function ReplyThread({ targetType, targetId }: ThreadInput) {
+  const trpc = useTRPC();
+  const me = useMe().data ?? null;
+  const thread: ThreadInput = { targetType, targetId };
+  const query = useQuery(trpc.reply.thread.queryOptions(thread));
+  const mutations = useThreadMutations(thread);
+  const [writing, setWriting] = useState(false);
+  return (
+    <section className="replies" aria-label={`Replies to this ${targetType}`}>
+      {query.isPending ? (
+        <Loading label="Loading replies…" />
+      ) : query.isError ? (
+        <ErrorMessage error={query.error} retry={() => query.refetch()} />
+      ) : query.data.items.length > 0 ? (
+        <ul className="reply-list">
+          {query.data.items.map((node) => (
+            <ReplyItem key={node.id} node={node} thread={thread} me={me} mutations={mutations} />
+          ))}
+        </ul>
+      ) : null}
+      {me &&
+        (writing ? (
+          <ReplyForm
+            label={`Reply to this ${targetType}`}
+            submitLabel="Post reply"
+            pending={mutations.create.isPending}
+            error={mutations.create.error}
+            onCancel={() => setWriting(false)}
+            onSubmit={(body) =>
+              mutations.create.mutate({ targetType, targetId, body }, { onSuccess: () => setWriting(false) })
+            }
+          />
+        ) : (
+          <button type="button" className="btn btn--link btn--small" onClick={() => setWriting(true)}>
+            Add a reply
+          </button>
+        ))}
+    </section>
+  );
+}

@@ -1,0 +1,336 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { MarkdownEditor } from '../components/MarkdownEditor';
+import { ReplyThread } from '../components/ReplyThread';
+import { SafeHtml } from '../components/SafeHtml';
+import { ErrorMessage, Loading } from '../components/Status';
+import { TagList } from '../components/TagList';
+import { TimeAgo } from '../components/TimeAgo';
+import { UserLink } from '../components/UserLink';
+import { VoteButtons } from '../components/VoteButtons';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { isModerator, type Me, useMe } from '../hooks/useMe';
+import { useQuestionReaction } from '../hooks/useReactions';
+import { plural } from '../lib/format';
+import { type RouterOutputs, useTRPC } from '../lib/trpc';
+
+type Question = RouterOutputs['question']['byId'];
+type Answer = Question['answers'][number];
+
+/** Accepted answer first, then by score, then oldest first. */
+export function sortAnswers(answers: readonly Answer[]): Answer[] {
+  return [...answers].sort(
+    (a, b) =>
+      Number(b.accepted) - Number(a.accepted) || b.score - a.score || a.createdAt.localeCompare(b.createdAt),
+  );
+}
+
+function canModify(me: Me, authorId: string): boolean {
+  return Boolean(me && (me.id === authorId || isModerator(me)));
+}
+
+/** One answer: votes, body, accept button for the question's author, edit/delete, replies. */
+function AnswerItem({ answer, question, me }: { answer: Answer; question: Question; me: Me }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [body, setBody] = useState(answer.body);
+  const react = useQuestionReaction(question.id);
+  const detailKey = trpc.question.byId.queryKey({ id: question.id });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: detailKey });
+  // accept/unaccept answer with the whole question: put it straight into the cache.
+  const onAccepted = (next: Question) => queryClient.setQueryData(detailKey, next);
+  const accept = useMutation(trpc.answer.accept.mutationOptions({ onSuccess: onAccepted }));
+  const unaccept = useMutation(trpc.answer.unaccept.mutationOptions({ onSuccess: onAccepted }));
+  const restore = useMutation(trpc.answer.restore.mutationOptions({ onSuccess: refresh }));
+  const update = useMutation(
+    trpc.answer.update.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        setEditing(false);
+      },
+    }),
+  );
+  const remove = useMutation(trpc.answer.delete.mutationOptions({ onSuccess: refresh }));
+  const isQuestionAuthor = me?.id === question.author.id;
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    update.mutate({ id: answer.id, body });
+  };
+  return (
+    <article
+      className={`card post${answer.accepted ? ' post--accepted' : ''}${answer.deleted ? ' post--deleted' : ''}`}
+      aria-label={`Answer by ${answer.author.username}`}
+      data-testid="answer"
+    >
+      <VoteButtons
+        noun="answer"
+        counters={answer}
+        disabled={!me}
+        onReact={(value) => react.mutate({ targetType: 'answer', targetId: answer.id, value })}
+      />
+      <div>
+        {answer.accepted && <p className="accepted-badge">✓ Accepted answer</p>}
+        {answer.deleted && (
+          <p className="deleted-note row" style={{ justifyContent: 'space-between' }}>
+            This answer is deleted; only moderators see it.
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => restore.mutate({ id: answer.id })}
+              disabled={restore.isPending}
+            >
+              Restore
+            </button>
+          </p>
+        )}
+        {editing ? (
+          <form onSubmit={save}>
+            <MarkdownEditor
+              label="Edit your answer"
+              value={body}
+              onChange={setBody}
+              minLength={20}
+              maxLength={50_000}
+            />
+            <ErrorMessage error={update.error} />
+            <div className="row">
+              <button type="submit" className="btn btn--primary btn--small" disabled={update.isPending}>
+                Save
+              </button>
+              <button type="button" className="btn btn--small" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        ) : (
+          <SafeHtml html={answer.bodyHtml} />
+        )}
+        <ErrorMessage
+          error={react.error ?? accept.error ?? unaccept.error ?? remove.error ?? restore.error}
+        />
+        <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.5rem' }}>
+          <div className="row">
+            {isQuestionAuthor && !answer.accepted && (
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => accept.mutate({ answerId: answer.id })}
+                disabled={accept.isPending}
+              >
+                Accept this answer
+              </button>
+            )}
+            {canModify(me, answer.author.id) && !editing && (
+              <>
+                <button type="button" className="btn btn--link btn--small" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="btn btn--link btn--small btn--danger"
+                  disabled={remove.isPending}
+                  onClick={() => window.confirm('Delete this answer?') && remove.mutate({ id: answer.id })}
+                >
+                  Delete
+                </button>
+              </>
+            )}
+          </div>
+          <span className="meta">
+            answered <TimeAgo iso={answer.createdAt} /> by <UserLink user={answer.author} />
+          </span>
+        </div>
+        {!answer.deleted && <ReplyThread targetType="answer" targetId={answer.id} />}
+      </div>
+    </article>
+  );
+}
+
+/** The "Your answer" form at the bottom of a question. */
+function AnswerForm({ questionId }: { questionId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [body, setBody] = useState('');
+  const create = useMutation(
+    trpc.answer.create.mutationOptions({
+      onSuccess: async () => {
+        setBody('');
+        await queryClient.invalidateQueries(trpc.question.byId.queryFilter({ id: questionId }));
+      },
+    }),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ questionId, body });
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="your-answer">
+      <h2 id="your-answer">Your answer</h2>
+      <MarkdownEditor
+        id="answer-body"
+        label="Answer"
+        hint="(markdown, at least 20 characters)"
+        value={body}
+        onChange={setBody}
+        minLength={20}
+        maxLength={50_000}
+      />
+      <ErrorMessage error={create.error} />
+      <button type="submit" className="btn btn--primary" disabled={create.isPending}>
+        {create.isPending ? 'Posting…' : 'Post your answer'}
+      </button>
+    </form>
+  );
+}
+
+/** The edit history of a question (`question.revisions`), loaded when the disclosure opens. */
+function QuestionHistory({ questionId }: { questionId: string }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const query = useQuery(trpc.question.revisions.queryOptions({ id: questionId }, { enabled: open }));
+  return (
+    <details className="small" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>Edit history</summary>
+      {!open ? null : query.isPending ? (
+        <Loading />
+      ) : query.isError ? (
+        <ErrorMessage error={query.error} retry={() => query.refetch()} />
+      ) : query.data.length === 0 ? (
+        <p className="muted">Never edited.</p>
+      ) : (
+        <ol className="plain-list">
+          {query.data.map((revision) => (
+            <li key={revision.id}>
+              <div className="meta">
+                <UserLink user={revision.editor} /> <TimeAgo iso={revision.createdAt} />
+              </div>
+              {revision.title && <strong>{revision.title}</strong>}
+              <pre className="prose" style={{ whiteSpace: 'pre-wrap', margin: '0.25rem 0' }}>
+                {revision.body}
+              </pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}
+
+/** The question itself: title, votes, body, tags, author, edit/delete. */
+function QuestionBody({ question, me }: { question: Question; me: Me }) {
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const react = useQuestionReaction(question.id);
+  const remove = useMutation(
+    trpc.question.delete.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries(trpc.question.pathFilter());
+        navigate('/');
+      },
+    }),
+  );
+  const restore = useMutation(
+    trpc.question.restore.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.question.pathFilter()),
+    }),
+  );
+  return (
+    <article
+      className={question.deleted ? 'card post post--deleted' : 'card post'}
+      aria-labelledby="question-title"
+      data-testid="question"
+    >
+      <VoteButtons
+        noun="question"
+        counters={question}
+        disabled={!me}
+        onReact={(value) => react.mutate({ targetType: 'question', targetId: question.id, value })}
+      />
+      <div>
+        {question.deleted && (
+          <p className="deleted-note row" style={{ justifyContent: 'space-between' }}>
+            This question is deleted; only moderators see it.
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => restore.mutate({ id: question.id })}
+              disabled={restore.isPending}
+            >
+              Restore
+            </button>
+          </p>
+        )}
+        <SafeHtml html={question.bodyHtml} />
+        <ErrorMessage error={react.error ?? remove.error ?? restore.error} />
+        <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.75rem' }}>
+          <div className="stack">
+            <TagList tags={question.tags} />
+            {canModify(me, question.author.id) && !question.deleted && (
+              <div className="row">
+                <Link className="btn btn--link btn--small" to={`/questions/${question.id}/edit`}>
+                  Edit
+                </Link>
+                <button
+                  type="button"
+                  className="btn btn--link btn--small btn--danger"
+                  disabled={remove.isPending}
+                  onClick={() =>
+                    window.confirm('Delete this question?') && remove.mutate({ id: question.id })
+                  }
+                >
+                  Delete
+                </button>
+              </div>
+            )}
+          </div>
+          <span className="meta">
+            asked <TimeAgo iso={question.createdAt} /> by <UserLink user={question.author} />
+          </span>
+        </div>
+        {question.updatedAt !== question.createdAt && <QuestionHistory questionId={question.id} />}
+        <ReplyThread targetType="question" targetId={question.id} />
+      </div>
+    </article>
+  );
+}
+
+/** A question with its answers (accepted first), reply threads and the answer form. */
+export function QuestionPage() {
+  const { id = '' } = useParams();
+  const trpc = useTRPC();
+  const me = useMe().data ?? null;
+  const query = useQuery(trpc.question.byId.queryOptions({ id }));
+  useDocumentTitle(query.data?.title ?? 'Question');
+  if (query.isPending) return <Loading label="Loading the question…" />;
+  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  const question = query.data;
+  const answers = sortAnswers(question.answers);
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1 id="question-title">{question.title}</h1>
+        <Link to="/ask" className="btn btn--primary">
+          Ask a question
+        </Link>
+      </div>
+      <p className="meta">
+        <TimeAgo iso={question.createdAt} prefix="Asked" /> · {plural(question.viewCount, 'view')}
+      </p>
+      <QuestionBody question={question} me={me} />
+      <h2>{plural(answers.filter((answer) => !answer.deleted).length, 'answer')}</h2>
+      {answers.map((answer) => (
+        <AnswerItem key={answer.id} answer={answer} question={question} me={me} />
+      ))}
+      {me ? (
+        <AnswerForm questionId={question.id} />
+      ) : (
+        <p className="card">
+          <Link to={`/signin?next=/questions/${question.id}`}>Sign in</Link> to answer this question.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { ErrorMessage } from '../components/Status';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useTRPC } from '../lib/trpc';
+
+/**
+ * Two steps: ask for a code by email (`auth.requestPasswordReset`, same answer whether the address
+ * exists or not), then set a new password with it (`auth.resetPassword`, which signs out everywhere).
+ */
+export function ResetPasswordPage() {
+  useDocumentTitle('Reset password');
+  const trpc = useTRPC();
+  const [email, setEmail] = useState('');
+  const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
+  const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
+  const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
+
+  if (reset.isSuccess) {
+    return (
+      <div className="card form-narrow">
+        <h1>Password changed</h1>
+        <p className="alert alert--ok" role="status">
+          Your password is changed and every session was signed out. <Link to="/signin">Sign in</Link> with
+          the new password.
+        </p>
+      </div>
+    );
+  }
+
+  const ask = (event: FormEvent) => {
+    event.preventDefault();
+    request.mutate({ email: email.trim() });
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    reset.mutate({ email: email.trim(), code: code.trim(), newPassword: password });
+  };
+
+  return (
+    <div className="form-narrow stack">
+      <form className="card" onSubmit={ask} aria-labelledby="reset-title">
+        <h1 id="reset-title">Reset your password</h1>
+        <div className="field">
+          <label htmlFor="reset-email">Email</label>
+          <input
+            id="reset-email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </div>
+        <ErrorMessage error={request.error} />
+        {request.isSuccess && (
+          <p className="alert alert--ok" role="status">
+            If an account uses that address, a 6-digit code is on its way.
+          </p>
+        )}
+        <button type="submit" className="btn" disabled={request.isPending}>
+          {request.isSuccess ? 'Send another code' : 'Email me a code'}
+        </button>
+      </form>
+      {request.isSuccess && (
+        <form className="card" onSubmit={submit} aria-labelledby="reset-step-2">
+          <h2 id="reset-step-2">Choose a new password</h2>
+          <div className="field">
+            <label htmlFor="reset-code">Code from the email</label>
+            <input
+              id="reset-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              required
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="reset-password">New password</label>
+            <input
+              id="reset-password"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          </div>
+          <ErrorMessage error={reset.error} />
+          <button type="submit" className="btn btn--primary" disabled={reset.isPending}>
+            Change password
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { OAuthButtons } from '../components/OAuthButtons';
+import { ErrorMessage } from '../components/Status';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useSignedIn } from '../hooks/useSignedIn';
+import { useTRPC } from '../lib/trpc';
+
+/** Create an account (`auth.register`); the session cookie signs the user in right away. */
+export function SignUpPage() {
+  useDocumentTitle('Sign up');
+  const trpc = useTRPC();
+  const signedIn = useSignedIn();
+  const [email, setEmail] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const mutation = useMutation(trpc.auth.register.mutationOptions({ onSuccess: () => signedIn('/') }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    mutation.mutate({ email: email.trim(), username: username.trim(), password });
+  };
+  return (
+    <form className="card form-narrow" onSubmit={submit} aria-labelledby="signup-title">
+      <h1 id="signup-title">Create your account</h1>
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="username">
+          Username <span className="hint">(3 to 32 lower-case letters, digits, - and _)</span>
+        </label>
+        <input
+          id="username"
+          autoComplete="username"
+          required
+          minLength={3}
+          maxLength={32}
+          pattern="[a-z0-9_\-]+"
+          title="lower-case letters, digits, - and _"
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="new-password">
+          Password <span className="hint">(at least 8 characters)</span>
+        </label>
+        <input
+          id="new-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </div>
+      <ErrorMessage error={mutation.error} />
+      <button type="submit" className="btn btn--primary" disabled={mutation.isPending}>
+        {mutation.isPending ? 'Creating account…' : 'Sign up'}
+      </button>
+      <OAuthButtons />
+      <p className="muted small">
+        Already have an account? <Link to="/signin">Sign in</Link>.
+      </p>
+    </form>
+  );
+}

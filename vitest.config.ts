@@ -15,8 +15,9 @@ export default defineConfig({
       'apps/cli/test/**/*.test.ts',
       'examples/**/*.test.ts',
     ],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: a cold PGlite start plus migrations can take tens of seconds on a busy 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     // Two cores: more workers only fight over them (PGlite runs on the JS thread).
     maxWorkers: 2,

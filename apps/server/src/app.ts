@@ -6,19 +6,22 @@ import {
   cacheMetricsText,
   checkHealth,
   createHttpContext,
+  isServiceUnavailable,
   RateLimitedError,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from '@devflow/api';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
+import type { TRPCError } from '@trpc/server';
 import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
 import { oauthRoutes } from './oauth-routes';
 import { mountOpenApi } from './openapi';
+import { securityHeaders } from './security-headers';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -39,9 +42,11 @@ export type AppOptions = {
 type Env = { Variables: RequestIdVariables };
 
 /** The `Retry-After` seconds of the first rate-limited error, or null. */
-function retryAfter(errors: readonly { cause?: unknown }[]): number | null {
+function retryAfter(errors: readonly TRPCError[]): number | null {
   const limited = errors.find((error) => error.cause instanceof RateLimitedError);
-  return limited?.cause instanceof RateLimitedError ? limited.cause.retryAfterSeconds : null;
+  if (limited?.cause instanceof RateLimitedError) return limited.cause.retryAfterSeconds;
+  // A database outage: retry shortly (the answer is 503 SERVICE_UNAVAILABLE).
+  return errors.some(isServiceUnavailable) ? UNAVAILABLE_RETRY_AFTER_SECONDS : null;
 }
 
 /**
@@ -69,7 +74,7 @@ export function createApp(options: AppOptions) {
       'request',
     );
   });
-  app.use(secureHeaders({ xFrameOptions: 'DENY', referrerPolicy: 'strict-origin-when-cross-origin' }));
+  app.use(securityHeaders());
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -106,7 +111,9 @@ export function createApp(options: AppOptions) {
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: (opts, c) => createContext(c, opts.resHeaders),
       onError: ({ error, path, type }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
+        if (isServiceUnavailable(error)) {
+          log.warn({ err: error.cause ?? error, path, type }, 'database unavailable');
+        } else if (error.code === 'INTERNAL_SERVER_ERROR') {
           log.error({ err: error.cause ?? error, path, type }, 'procedure failed');
         }
       },

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type ApiDeps, appRouter, type Context, createOpenApiDocument, REST_PREFIX } from '@devflow/api';
+import {
+  type ApiDeps,
+  appRouter,
+  type Context,
+  createOpenApiDocument,
+  isServiceUnavailable,
+  REST_PREFIX,
+} from '@devflow/api';
 import { Scalar } from '@scalar/hono-api-reference';
+import type { TRPCError } from '@trpc/server';
 import type { Hono, Context as HonoContext } from 'hono';
 import { createOpenApiFetchHandler } from 'trpc-to-openapi';
 import type { ServerLogger } from './logger';
@@ -22,8 +30,8 @@ export type OpenApiMountOptions = {
   deps: ApiDeps;
   log: ServerLogger;
   createContext: ContextFactory;
-  /** The `Retry-After` of a failed call, when a rate limit refused it. */
-  retryAfter: (errors: readonly { cause?: unknown }[]) => number | null;
+  /** The `Retry-After` of a failed call, when a rate limit refused it or the database is down. */
+  retryAfter: (errors: readonly TRPCError[]) => number | null;
 };
 
 /**
@@ -60,7 +68,9 @@ export function mountOpenApi<E extends { Variables: Record<string, unknown> }>(
       },
       responseMeta: ({ errors }) => {
         const seconds = retryAfter(errors);
-        return seconds === null ? {} : { headers: { 'retry-after': String(seconds) } };
+        // A database outage is 503 here too (the REST adapter would otherwise map it to 500).
+        const status = errors.some(isServiceUnavailable) ? 503 : undefined;
+        return seconds === null ? { status } : { status, headers: { 'retry-after': String(seconds) } };
       },
     });
     // Set-Cookie and other headers the procedure wrote on its context.

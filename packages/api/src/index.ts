@@ -50,4 +50,9 @@ export {
   type ValidSession,
   validateSessionToken,
 } from './services/session';
-export { INTERNAL_ERROR_MESSAGE } from './trpc';
+export {
+  INTERNAL_ERROR_MESSAGE,
+  isServiceUnavailable,
+  UNAVAILABLE_MESSAGE,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from './trpc';

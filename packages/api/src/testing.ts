@@ -130,3 +130,5 @@ export async function createTestAnswer(
     .where(eq(questions.id, question.id));
   return row;
 }
+
+export { activeContentIn, XSS_PAYLOADS } from './testing-xss';

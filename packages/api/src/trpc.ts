@@ -1,11 +1,19 @@
+import { isDatabaseUnavailable } from '@devflow/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
 import { describeIssues, RateLimitedError, validationIssues } from './errors';
+import { assertStorableText } from './input-guard';
 import { consume } from './services/rate-limit';
 
 /** The message every unexpected failure shows: internals (stack, SQL) never reach a client. */
 export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again.';
+
+/** What a client sees while the database is unreachable (503, retryable). */
+export const UNAVAILABLE_MESSAGE = 'DevFlow is temporarily unavailable. Please retry in a few seconds.';
+
+/** Seconds a client should wait before retrying during a database outage (`Retry-After`). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 const t = initTRPC
   .context<Context>()
@@ -14,18 +22,32 @@ const t = initTRPC
     // Plain JSON on the wire: the CLI, curl and other languages read it without superjson.
     errorFormatter({ shape, error, ctx }) {
       const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
-      const internal = error.code === 'INTERNAL_SERVER_ERROR';
-      const retryAfter = error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : undefined;
+      // A database outage met outside a procedure (e.g. while reading the session) is still a 503.
+      const unavailable = isServiceUnavailable(error);
+      const internal = error.code === 'INTERNAL_SERVER_ERROR' && !unavailable;
+      // Malformed JSON is bad input like any other: clients handle one code (CONTRACT.md, Errors).
+      const malformed =
+        error.code === 'PARSE_ERROR' || (error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError);
+      const retryAfter =
+        error.cause instanceof RateLimitedError
+          ? error.cause.retryAfterSeconds
+          : unavailable
+            ? UNAVAILABLE_RETRY_AFTER_SECONDS
+            : undefined;
       return {
         code: shape.code,
         message: internal
           ? INTERNAL_ERROR_MESSAGE
-          : issues
-            ? `Invalid input: ${describeIssues(issues)}`
-            : shape.message,
+          : unavailable
+            ? UNAVAILABLE_MESSAGE
+            : malformed
+              ? 'Malformed request: the input is not valid JSON.'
+              : issues
+                ? `Invalid input: ${describeIssues(issues)}`
+                : shape.message,
         data: {
-          code: shape.data.code,
-          httpStatus: shape.data.httpStatus,
+          code: unavailable ? 'SERVICE_UNAVAILABLE' : malformed ? 'BAD_REQUEST' : shape.data.code,
+          httpStatus: unavailable ? 503 : shape.data.httpStatus,
           path: shape.data.path,
           issues,
           retryAfter,
@@ -35,6 +57,14 @@ const t = initTRPC
     },
   });
 
+/** True when `error` is (or was caused by) a database outage: answered with 503 and `Retry-After`. */
+export function isServiceUnavailable(error: TRPCError): boolean {
+  return (
+    error.code === 'SERVICE_UNAVAILABLE' ||
+    (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause))
+  );
+}
+
 /** Builds a router; routers are merged only in `root.ts`. */
 export const router = t.router;
 
@@ -43,6 +73,17 @@ export const createCallerFactory = t.createCallerFactory;
 
 /** Middleware builder for procedure-specific guards (rate limits, ownership). */
 export const middleware = t.middleware;
+
+/**
+ * Every procedure first refuses text that cannot be stored as written — NUL characters (PostgreSQL
+ * rejects them, which would otherwise surface as a 500) and unpaired surrogates (silently replaced).
+ */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  // Unreadable input (e.g. malformed JSON) is left to the input parser, which reports it as BAD_REQUEST;
+  // procedures without input never read it.
+  assertStorableText(await getRawInput().catch(() => undefined));
+  return next();
+});
 
 /** The origin (scheme://host:port) of a URL, or null when it is not one. */
 function originOf(url: string): string | null {
@@ -58,18 +99,20 @@ function originOf(url: string): string | null {
  * origin (CSRF): a browser sends the cookie to cross-site requests too, but it always sends `Origin`
  * with them and a foreign page cannot forge it. Bearer tokens are never sent implicitly, so they pass.
  */
-export const publicProcedure = t.procedure.use(({ ctx, type, next }) => {
-  if (type === 'mutation' && ctx.tokenSource === 'cookie') {
-    const expected = originOf(ctx.deps.config.publicUrl);
-    if (ctx.req.origin === null || ctx.req.origin !== expected) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,
-      });
+export const publicProcedure = t.procedure
+  .use(({ ctx, type, next }) => {
+    if (type === 'mutation' && ctx.tokenSource === 'cookie') {
+      const expected = originOf(ctx.deps.config.publicUrl);
+      if (ctx.req.origin === null || ctx.req.origin !== expected) {
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,
+        });
+      }
     }
-  }
-  return next();
-});
+    return next();
+  })
+  .use(storableInput);
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   type ApiDeps,
   appRouter,
+  cacheMetricsText,
   checkHealth,
   createHttpContext,
   isServiceUnavailable,
@@ -90,6 +91,8 @@ export function createApp(options: AppOptions) {
     return c.json({ ok, db, cache }, ok ? 200 : 503);
   });
 
+  // Cache hit/miss/error counters (Prometheus text); counts only, nothing about users or content.
+  app.get('/metrics', (c) => c.text(cacheMetricsText(deps.cache)));
   // One context factory for /trpc and /api: the same session, CSRF and rate-limit rules on both.
   const createContext = (c: HonoContext<Env>, resHeaders: Headers) =>
     createHttpContext({
@@ -141,7 +144,7 @@ function mountWebApp(app: Hono<Env>, webDir: string) {
   app.use('/assets/*', serveStatic({ root: webDir }));
   app.use('/*', serveStatic({ root: webDir }));
   app.get('*', (c) => {
-    const reserved = ['/trpc', '/api', '/auth', '/docs', '/openapi.json', '/healthz'];
+    const reserved = ['/trpc', '/api', '/auth', '/docs', '/openapi.json', '/healthz', '/metrics'];
     if (reserved.some((prefix) => c.req.path === prefix || c.req.path.startsWith(`${prefix}/`))) {
       return c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.path}.` } }, 404);
     }

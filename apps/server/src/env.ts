@@ -57,6 +57,7 @@ const envSchema = z.object({
       }
     })
     .pipe(rateLimitsSchema),
+  CACHE_PAGES: z.enum(['on', 'off']).default('on'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   GITHUB_CLIENT_ID: optionalText,
   GITHUB_CLIENT_SECRET: optionalText,

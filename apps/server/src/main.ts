@@ -18,6 +18,7 @@ function apiConfig(env: ServerEnv): ApiConfig {
     mailOutbox: env.mailOutbox,
     smtpUrl: env.SMTP_URL,
     nodeEnv: env.NODE_ENV,
+    pageCache: env.CACHE_PAGES === 'on',
     oauth: oauthConfig(env),
   };
 }

@@ -32,6 +32,8 @@ export type ApiConfig = {
   mailOutbox: string;
   smtpUrl: string | undefined;
   nodeEnv: 'development' | 'production' | 'test';
+  /** Cache public pages (question pages, first list pages, profiles); default on (`CACHE_PAGES`). */
+  pageCache?: boolean;
   /** OAuth sign-in providers (GitHub, Google); each is off when null. */
   oauth: OAuthConfig;
 };

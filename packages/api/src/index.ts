@@ -24,6 +24,11 @@ export {
   toSessionUser,
   type UserRow,
 } from './services/account';
+export {
+  type CacheStats,
+  cacheMetricsText,
+  cacheStatsOf,
+} from './services/cached';
 export { checkHealth, type Health } from './services/health';
 export * from './services/oauth';
 export * from './services/oauth-providers';

@@ -23,6 +23,9 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     lazyConnect: true,
+    // Commands issued in the same tick share one socket write: under load the write syscalls, not
+    // Redis, were the cost of a cached page (bench/RESULTS.md).
+    enableAutoPipelining: true,
   });
   // Connection errors surface as failed commands and as /healthz 503; ioredis would otherwise print them.
   redis.on('error', () => {});

@@ -19,6 +19,7 @@ import {
   unacceptAnswer,
   updateAnswer,
 } from '../services/answer';
+import { afterWrite, answerScope, mergeChanged } from '../services/cache-scopes';
 import { publicProcedure, router, writerProcedure } from '../trpc';
 
 /** Answers: posting, editing with revisions, accepting, soft delete, a user's answers. */
@@ -36,7 +37,11 @@ export const answerRouter = router({
     })
     .input(createAnswerInput)
     .output(answerOutput)
-    .mutation(({ ctx, input }) => createAnswer(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, createAnswer(ctx.deps, ctx.user, input), (a) =>
+        answerScope(ctx.deps, Number(a.id)),
+      ),
+    ),
 
   /** Edits an answer (author or moderator); saves a revision when the body changed. */
   update: writerProcedure
@@ -51,7 +56,9 @@ export const answerRouter = router({
     })
     .input(updateAnswerInput)
     .output(answerOutput)
-    .mutation(({ ctx, input }) => updateAnswer(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, updateAnswer(ctx.deps, ctx.user, input), () => answerScope(ctx.deps, input.id)),
+    ),
 
   /** Soft-deletes an answer (author or moderator). */
   delete: writerProcedure
@@ -66,7 +73,9 @@ export const answerRouter = router({
     })
     .input(answerIdInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) => deleteAnswer(ctx.deps, ctx.user, input.id)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, deleteAnswer(ctx.deps, ctx.user, input.id), () => answerScope(ctx.deps, input.id)),
+    ),
 
   /** Restores a soft-deleted answer (moderators). */
   restore: writerProcedure
@@ -81,7 +90,11 @@ export const answerRouter = router({
     })
     .input(answerIdInput)
     .output(answerOutput)
-    .mutation(({ ctx, input }) => restoreAnswer(ctx.deps, ctx.user, input.id)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, restoreAnswer(ctx.deps, ctx.user, input.id), () =>
+        answerScope(ctx.deps, input.id),
+      ),
+    ),
 
   /** Marks the answer accepted (question author only), moving the acceptance from any other answer. */
   accept: writerProcedure
@@ -96,7 +109,13 @@ export const answerRouter = router({
     })
     .input(acceptAnswerInput)
     .output(questionDetailOutput)
-    .mutation(({ ctx, input }) => acceptAnswer(ctx.deps, ctx.user, input.answerId)),
+    .mutation(async ({ ctx, input }) => {
+      // The acceptance may move away from another answer: its author's reputation changes too.
+      const before = await answerScope(ctx.deps, input.answerId);
+      return afterWrite(ctx.deps, acceptAnswer(ctx.deps, ctx.user, input.answerId), async () =>
+        mergeChanged(before, await answerScope(ctx.deps, input.answerId)),
+      );
+    }),
 
   /** Withdraws the acceptance of this answer (question author only). */
   unaccept: writerProcedure
@@ -111,7 +130,13 @@ export const answerRouter = router({
     })
     .input(acceptAnswerInput)
     .output(questionDetailOutput)
-    .mutation(({ ctx, input }) => unacceptAnswer(ctx.deps, ctx.user, input.answerId)),
+    .mutation(async ({ ctx, input }) => {
+      // The acceptance may move away from another answer: its author's reputation changes too.
+      const before = await answerScope(ctx.deps, input.answerId);
+      return afterWrite(ctx.deps, unacceptAnswer(ctx.deps, ctx.user, input.answerId), async () =>
+        mergeChanged(before, await answerScope(ctx.deps, input.answerId)),
+      );
+    }),
 
   /** Every version of an answer, newest first, with its editor. */
   revisions: publicProcedure

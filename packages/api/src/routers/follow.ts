@@ -5,6 +5,7 @@ import {
   followStatusOutput,
   followUserInput,
 } from '../schemas/follow';
+import { afterWrite } from '../services/cache-scopes';
 import { followStatus, followUser, listFollows, unfollowUser } from '../services/follow';
 import { publicProcedure, router, writerProcedure } from '../trpc';
 
@@ -23,7 +24,11 @@ export const followRouter = router({
     })
     .input(followUserInput)
     .output(followStateOutput)
-    .mutation(({ ctx, input }) => followUser(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, followUser(ctx.deps, ctx.user, input), () => ({
+        users: [ctx.user.id, input.userId],
+      })),
+    ),
 
   /** Stops following a user (idempotent). */
   unfollow: writerProcedure
@@ -38,7 +43,11 @@ export const followRouter = router({
     })
     .input(followUserInput)
     .output(followStateOutput)
-    .mutation(({ ctx, input }) => unfollowUser(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, unfollowUser(ctx.deps, ctx.user, input), () => ({
+        users: [ctx.user.id, input.userId],
+      })),
+    ),
 
   /** Whether the signed-in viewer follows a user (false when anonymous). */
   status: publicProcedure

@@ -11,11 +11,11 @@ import {
   searchQuestionsInput,
   updateQuestionInput,
 } from '../schemas/question';
+import { afterWrite, mergeChanged, questionScope } from '../services/cache-scopes';
+import { getQuestionPage, listQuestionsCached } from '../services/cached-reads';
 import {
   createQuestion,
   deleteQuestion,
-  getQuestion,
-  listQuestions,
   questionRevisions,
   restoreQuestion,
   searchQuestions,
@@ -38,7 +38,11 @@ export const questionRouter = router({
     })
     .input(createQuestionInput)
     .output(questionOutput)
-    .mutation(({ ctx, input }) => createQuestion(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, createQuestion(ctx.deps, ctx.user, input), (q) =>
+        questionScope(ctx.deps, Number(q.id)),
+      ),
+    ),
 
   /** A question with its answers (accepted first, then score, then oldest); counts a view. */
   byId: publicProcedure
@@ -47,7 +51,7 @@ export const questionRouter = router({
     })
     .input(questionIdInput)
     .output(questionDetailOutput)
-    .query(({ ctx, input }) => getQuestion(ctx.deps, ctx.user, input.id)),
+    .query(({ ctx, input }) => getQuestionPage(ctx.deps, ctx.user, ctx.req.ip, input.id)),
 
   /** Questions sorted newest / top / unanswered / active, filtered by tag or author, keyset-paginated. */
   list: publicProcedure
@@ -56,7 +60,7 @@ export const questionRouter = router({
     })
     .input(listQuestionsInput)
     .output(pageOutput(questionSummary))
-    .query(({ ctx, input }) => listQuestions(ctx.deps, ctx.user, input)),
+    .query(({ ctx, input }) => listQuestionsCached(ctx.deps, ctx.user, input)),
 
   /**
    * Full-text search over titles and bodies, ranked (title matches first), keyset-paginated. Any text is
@@ -83,7 +87,13 @@ export const questionRouter = router({
     })
     .input(updateQuestionInput)
     .output(questionOutput)
-    .mutation(({ ctx, input }) => updateQuestion(ctx.deps, ctx.user, input)),
+    .mutation(async ({ ctx, input }) => {
+      // Tags may move: the lists of the old tags change too.
+      const before = await questionScope(ctx.deps, input.id);
+      return afterWrite(ctx.deps, updateQuestion(ctx.deps, ctx.user, input), async () =>
+        mergeChanged(before, await questionScope(ctx.deps, input.id)),
+      );
+    }),
 
   /** Every version of a question, newest first, with its editor. */
   revisions: publicProcedure
@@ -112,7 +122,11 @@ export const questionRouter = router({
     })
     .input(questionIdInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) => deleteQuestion(ctx.deps, ctx.user, input.id)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, deleteQuestion(ctx.deps, ctx.user, input.id), () =>
+        questionScope(ctx.deps, input.id),
+      ),
+    ),
 
   /** Restores a soft-deleted question (moderators). */
   restore: writerProcedure
@@ -127,5 +141,9 @@ export const questionRouter = router({
     })
     .input(questionIdInput)
     .output(questionOutput)
-    .mutation(({ ctx, input }) => restoreQuestion(ctx.deps, ctx.user, input.id)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, restoreQuestion(ctx.deps, ctx.user, input.id), () =>
+        questionScope(ctx.deps, input.id),
+      ),
+    ),
 });

@@ -1,4 +1,5 @@
 import { reactionSetInput, reactionSetOutput } from '../schemas/reaction';
+import { afterWrite, reactionScope } from '../services/cache-scopes';
 import { setReaction } from '../services/reaction';
 import { router, writerProcedure } from '../trpc';
 
@@ -17,5 +18,7 @@ export const reactionRouter = router({
     })
     .input(reactionSetInput)
     .output(reactionSetOutput)
-    .mutation(({ ctx, input }) => setReaction(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, setReaction(ctx.deps, ctx.user, input), () => reactionScope(ctx.deps, input)),
+    ),
 });

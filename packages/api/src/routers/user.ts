@@ -8,6 +8,8 @@ import {
   userListInput,
   userListOutput,
 } from '../schemas/user';
+import { afterWrite } from '../services/cache-scopes';
+import { getProfile } from '../services/cached-reads';
 import * as users from '../services/user';
 import {
   adminProcedure,
@@ -27,7 +29,7 @@ export const userRouter = router({
     })
     .input(byUsernameInput)
     .output(profileOutput)
-    .query(({ ctx, input }) => users.profileByUsername(ctx.deps, input.username)),
+    .query(({ ctx, input }) => getProfile(ctx.deps, input.username)),
 
   /** Changes the signed-in user's display name, bio (markdown) or avatar URL (https). */
   updateProfile: writerProcedure
@@ -42,7 +44,13 @@ export const userRouter = router({
     })
     .input(updateProfileInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) => users.updateProfile(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      // Display name and avatar also show next to every post of the user (`authors`).
+      afterWrite(ctx.deps, users.updateProfile(ctx.deps, ctx.user, input), () => ({
+        users: [ctx.user.id],
+        authors: true,
+      })),
+    ),
 
   /** Changes another user's role (admins). */
   setRole: adminProcedure
@@ -57,7 +65,9 @@ export const userRouter = router({
     })
     .input(setRoleInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) => users.setRole(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, users.setRole(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
+    ),
 
   /** Suspends a user until a date (default 7 days): they can read but not write (moderators). */
   suspend: moderatorProcedure
@@ -72,7 +82,9 @@ export const userRouter = router({
     })
     .input(suspendInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) => users.suspend(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, users.suspend(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
+    ),
 
   /** Lifts a suspension (moderators). */
   unsuspend: moderatorProcedure
@@ -87,7 +99,9 @@ export const userRouter = router({
     })
     .input(unsuspendInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) => users.unsuspend(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, users.unsuspend(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
+    ),
 
   /** Accounts for the moderation page, newest first, with role and suspension (moderators). */
   list: protectedProcedure

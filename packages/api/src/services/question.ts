@@ -78,26 +78,52 @@ async function findQuestionRow(
   return row;
 }
 
-/** The prepared form of the hottest read (question.byId), one per database handle (PITFALLS.md). */
+/**
+ * The prepared forms of question.byId's reads (the hottest path), built once per database handle: built
+ * and planned once instead of per call (PITFALLS.md; unprepared they cost 2–3× here, bench/RESULTS.md).
+ */
 const byIdStatements = new WeakMap<Database, ReturnType<typeof prepareById>>();
 
 function prepareById(db: Database) {
-  return db
-    .select(questionColumns)
-    .from(questions)
-    .innerJoin(users, eq(users.id, questions.authorId))
-    .where(eq(questions.id, sql.placeholder('id')))
-    .prepare('question_by_id');
+  const answersWhere = (liveOnly: boolean) =>
+    and(
+      eq(answers.questionId, sql.placeholder('questionId')),
+      liveOnly ? isNull(answers.deletedAt) : undefined,
+    );
+  const answersOfQuestion = (liveOnly: boolean, name: string) =>
+    db
+      .select(answerColumns)
+      .from(answers)
+      .innerJoin(users, eq(users.id, answers.authorId))
+      .where(answersWhere(liveOnly))
+      .orderBy(sql`${answers.id} = ${sql.placeholder('accepted')} desc`, desc(answers.score), asc(answers.id))
+      .prepare(name);
+  return {
+    question: db
+      .select(questionColumns)
+      .from(questions)
+      .innerJoin(users, eq(users.id, questions.authorId))
+      .where(eq(questions.id, sql.placeholder('id')))
+      .prepare('question_by_id'),
+    tags: db
+      .select({ slug: tags.slug })
+      .from(questionTags)
+      .innerJoin(tags, eq(tags.id, questionTags.tagId))
+      .where(eq(questionTags.questionId, sql.placeholder('id')))
+      .orderBy(asc(tags.slug))
+      .prepare('tags_of_question'),
+    liveAnswers: answersOfQuestion(true, 'answers_of_question_live'),
+    allAnswers: answersOfQuestion(false, 'answers_of_question_all'),
+  };
 }
 
-async function findQuestionRowPrepared(db: Database, id: number): Promise<QuestionRow | undefined> {
-  let statement = byIdStatements.get(db);
-  if (!statement) {
-    statement = prepareById(db);
-    byIdStatements.set(db, statement);
+function preparedById(db: Database) {
+  let statements = byIdStatements.get(db);
+  if (!statements) {
+    statements = prepareById(db);
+    byIdStatements.set(db, statements);
   }
-  const [row] = await statement.execute({ id });
-  return row;
+  return statements;
 }
 
 /** A question row as the API's question (without answers). */
@@ -133,19 +159,7 @@ export type QuestionView = ReturnType<typeof toQuestion>;
 export async function answersOf(db: Executor, actor: SessionUser | null, question: QuestionRow) {
   const accepted = question.acceptedAnswerId ?? 0;
   const rows = await db
-    .select({
-      id: answers.id,
-      questionId: answers.questionId,
-      body: answers.body,
-      bodyHtml: answers.bodyHtml,
-      likes: answers.likes,
-      dislikes: answers.dislikes,
-      score: answers.score,
-      createdAt: answers.createdAt,
-      updatedAt: answers.updatedAt,
-      deletedAt: answers.deletedAt,
-      author: authorColumns,
-    })
+    .select(answerColumns)
     .from(answers)
     .innerJoin(users, eq(users.id, answers.authorId))
     .where(
@@ -155,6 +169,39 @@ export async function answersOf(db: Executor, actor: SessionUser | null, questio
       ),
     )
     .orderBy(sql`${answers.id} = ${accepted} desc`, desc(answers.score), asc(answers.id));
+  return toAnswers(db, actor, question, rows);
+}
+
+const answerColumns = {
+  id: answers.id,
+  questionId: answers.questionId,
+  body: answers.body,
+  bodyHtml: answers.bodyHtml,
+  likes: answers.likes,
+  dislikes: answers.dislikes,
+  score: answers.score,
+  createdAt: answers.createdAt,
+  updatedAt: answers.updatedAt,
+  deletedAt: answers.deletedAt,
+  author: authorColumns,
+};
+
+type AnswerRow = {
+  id: number;
+  questionId: number;
+  body: string;
+  bodyHtml: string;
+  likes: number;
+  dislikes: number;
+  score: number;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  author: { id: number; username: string; displayName: string | null; avatarUrl: string | null };
+};
+
+/** Answer rows as the API's answers, with the caller's reactions. */
+async function toAnswers(db: Executor, actor: SessionUser | null, question: QuestionRow, rows: AnswerRow[]) {
   const mine = await reactionsOf(
     db,
     actor,
@@ -199,21 +246,29 @@ export async function loadQuestionDetail(db: Executor, actor: SessionUser | null
 }
 
 /**
- * `question.byId`: the question with its answers, counting one view (a single UPDATE; the author's own
- * visits are not counted). Uses a prepared statement for the question row.
+ * `question.byId`'s payload as `actor` may see it (NOT_FOUND when hidden), read with prepared statements
+ * (the hottest read, PITFALLS.md). Counts nothing: views are counted once per viewer by the cached read
+ * (`services/cached-reads.ts`), which also caches the anonymous form of this payload.
  */
 export async function getQuestion(deps: Deps, actor: SessionUser | null, id: number) {
-  const row = await findQuestionRowPrepared(deps.db, id);
+  const statements = preparedById(deps.db);
+  const [row] = await statements.question.execute({ id });
   if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
-  if (row.deletedAt === null && actor?.id !== row.authorId) {
-    await deps.db
-      .update(questions)
-      .set({ viewCount: sql`${questions.viewCount} + 1` })
-      .where(eq(questions.id, id));
-    row.viewCount += 1;
-  }
-  const [view, answerList] = await Promise.all([viewOf(deps.db, actor, row), answersOf(deps.db, actor, row)]);
-  return { ...view, answers: answerList };
+  const answerStatement = can(actor, 'post.viewDeleted') ? statements.allAnswers : statements.liveAnswers;
+  const [tagRows, mine, answerRows] = await Promise.all([
+    statements.tags.execute({ id }),
+    reactionsOf(deps.db, actor, 'question', [row.id]),
+    answerStatement.execute({ questionId: id, accepted: row.acceptedAnswerId ?? 0 }),
+  ]);
+  const answerList = await toAnswers(deps.db, actor, row, answerRows);
+  return {
+    ...toQuestion(
+      row,
+      tagRows.map((tag) => tag.slug),
+      mine.get(row.id) ?? null,
+    ),
+    answers: answerList,
+  };
 }
 
 /** `question.create`: the question, its tags (created on first use) and its first revision, at once. */

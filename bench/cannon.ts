@@ -1,0 +1,131 @@
+/**
+ * The load generator, run as its own process (`node --import tsx bench/cannon.ts spec.json`) so that
+ * autocannon's work is not counted against the server it measures. It reads a `CannonSpec`, runs
+ * autocannon once per connection level, and prints one JSON `LevelResult` per line.
+ */
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+/** One HTTP request the generator may send; requests are sent round-robin across all connections. */
+export type CannonRequest = {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+};
+
+/** One server and the requests sent to it. */
+export type CannonTarget = { url: string; requests: CannonRequest[] };
+
+/**
+ * What a run measures. With several `targets`, each level alternates between them `rounds` times (A B
+ * A B …) so that a ratio between targets is not skewed by noise that comes and goes on a shared machine.
+ */
+export type CannonSpec = {
+  targets: CannonTarget[];
+  rounds: number;
+  levels: number[];
+  /** Seconds per level. */
+  duration: number;
+  /** Seconds of unmeasured load before each level (JIT, pools, caches). */
+  warmup: number;
+  /** Seconds before a request counts as timed out. */
+  timeout: number;
+};
+
+/** Throughput and latency at one connection level (of target number `target`). */
+export type LevelResult = {
+  target: number;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+};
+
+function run(
+  spec: CannonSpec,
+  target: CannonTarget,
+  connections: number,
+  duration: number,
+): Promise<autocannon.Result> {
+  let next = 0;
+  const pick = () => {
+    const request = target.requests[next % target.requests.length];
+    next += 1;
+    if (!request) throw new Error('spec has no requests');
+    return request;
+  };
+  return autocannon({
+    url: target.url,
+    connections,
+    duration,
+    timeout: spec.timeout,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const request = pick();
+          return {
+            ...req,
+            method: request.method,
+            path: request.path,
+            body: request.body,
+            headers: { 'content-type': 'application/json', ...request.headers },
+          };
+        },
+      },
+    ],
+  });
+}
+
+async function main() {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: cannon.ts <spec.json>');
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as CannonSpec;
+  for (const connections of spec.levels) {
+    const totals = spec.targets.map(() => ({
+      requests: 0,
+      seconds: 0,
+      p50: 0,
+      p99: 0,
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+    }));
+    for (let round = 0; round < spec.rounds; round += 1) {
+      for (const [i, target] of spec.targets.entries()) {
+        if (spec.warmup > 0 && round === 0) await run(spec, target, connections, spec.warmup);
+        const result = await run(spec, target, connections, spec.duration / spec.rounds);
+        const total = totals[i];
+        if (!total) continue;
+        total.requests += result.requests.total;
+        total.seconds += result.duration;
+        // Latency percentiles: the mean of the rounds' percentiles (each round weighs the same time).
+        total.p50 += result.latency.p50 / spec.rounds;
+        total.p99 += result.latency.p99 / spec.rounds;
+        total.non2xx += result.non2xx;
+        total.errors += result.errors;
+        total.timeouts += result.timeouts;
+      }
+    }
+    for (const [target, total] of totals.entries()) {
+      const line: LevelResult = {
+        target,
+        connections,
+        rps: total.requests / Math.max(total.seconds, 0.001),
+        p50: Math.round(total.p50 * 10) / 10,
+        p99: Math.round(total.p99 * 10) / 10,
+        requests: total.requests,
+        non2xx: total.non2xx,
+        errors: total.errors,
+        timeouts: total.timeouts,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,158 @@
+import type postgres from 'postgres';
+import { BIG_THREAD_QUESTION, SMALL_THREAD_QUESTION } from './seed';
+
+/** One scenario's main statement and its `EXPLAIN (ANALYZE, BUFFERS)` output. */
+export type Plan = { scenario: string; statement: string; plan: string };
+
+type Params = { hotId: number; page1000: { at: string; id: number } | null; feedUserId: string | null };
+
+const summary = `q.id, q.title, substr(q.body_html, 1, 2000), q.created_at, q.last_activity_at, q.likes, q.dislikes,
+  q.score, q.answer_count, q.view_count, q.accepted_answer_id, u.id, u.username, u.display_name, u.avatar_url`;
+
+/** The statements each scenario is decided by, as the services issue them (see bench/queries.ts). */
+type Statement = { scenario: string; text: string; params: (string | number)[] };
+
+function statements(p: Params): Statement[] {
+  const list: Statement[] = [
+    {
+      scenario: 'question.byId — question row',
+      text: `select q.*, u.id, u.username, u.display_name, u.avatar_url from questions q
+             inner join users u on u.id = q.author_id where q.id = $1`,
+      params: [p.hotId],
+    },
+    {
+      scenario: 'question.byId — answers',
+      text: `select a.id, a.body, a.body_html, a.likes, a.dislikes, a.score, a.created_at, u.id, u.username
+             from answers a inner join users u on u.id = a.author_id
+             where a.question_id = $1 and a.deleted_at is null
+             order by a.id = 0 desc, a.score desc, a.id asc`,
+      params: [p.hotId],
+    },
+    {
+      scenario: 'question.byId — tags',
+      text: `select qt.question_id, t.slug from question_tags qt inner join tags t on t.id = qt.tag_id
+             where qt.question_id in ($1) order by t.slug`,
+      params: [p.hotId],
+    },
+    {
+      scenario: 'question.list page 1 (newest)',
+      text: `select ${summary} from questions q inner join users u on u.id = q.author_id
+             where q.deleted_at is null order by q.created_at desc, q.id desc limit 21`,
+      params: [],
+    },
+    {
+      scenario: 'question.list page 1000 (OFFSET, baseline)',
+      text: `select ${summary} from questions q inner join users u on u.id = q.author_id
+             where q.deleted_at is null order by q.created_at desc, q.id desc limit 21 offset 19980`,
+      params: [],
+    },
+    {
+      scenario: 'question.search',
+      text: `select ranked.id, ranked.rank from (
+               select q.id, ((case when ts_filter(q.search_vector, '{a}') @@ query then 1 else 0 end)
+                 + ts_rank_cd(q.search_vector, query, 32))::float8 as rank
+               from questions q, websearch_to_tsquery('english', $1) query
+               where q.search_vector @@ query and q.deleted_at is null) ranked
+             order by ranked.rank desc, ranked.id desc limit 21`,
+      params: ['postgres index'],
+    },
+    ...[SMALL_THREAD_QUESTION, BIG_THREAD_QUESTION].map((id) => ({
+      scenario: `reply.thread (question ${id}; loadThread, anonymous)`,
+      text: `with recursive tree (id, lvl, path) as (
+               select r.id, 1, array[r.id] from replies r
+               where r.target_type = 'question' and r.target_id = $1 and r.parent_id is null
+               union all
+               select c.id, t.lvl + 1, t.path || c.id from tree t
+               cross join lateral (select k.id from replies k where k.parent_id = t.id offset 0) c
+               where t.lvl < 1000),
+             page as (select id, lvl, path, count(*) over () as total from tree order by path limit 10001)
+             select p.id, r.parent_id, r.depth, p.lvl, p.total, r.body, r.body_html, r.likes, r.dislikes, r.score,
+                    r.created_at, r.deleted_at, u.username, u.display_name, u.avatar_url, rx.value as my_reaction,
+                    case when p.lvl = 1000 then coalesce((select true from replies m where m.parent_id = p.id limit 1), false)
+                      else false end as more_replies
+             from page p join replies r on r.id = p.id join users u on u.id = r.author_id
+             left join reactions rx on rx.user_id = 0 and rx.target_type = 'reply' and rx.target_id = p.id
+             order by p.path`,
+      params: [id],
+    })),
+    {
+      scenario: 'reaction.set (upsert, rolled back)',
+      text: `insert into reactions (user_id, target_type, target_id, value) values (1, 'question', $1, 1)
+             on conflict (user_id, target_type, target_id) do update set value = excluded.value`,
+      params: [p.hotId],
+    },
+    {
+      scenario: 'answer.create (insert, rolled back)',
+      text: `insert into answers (question_id, author_id, body, body_html) values ($1, 1, 'x', '<p>x</p>')`,
+      params: [p.hotId],
+    },
+    {
+      scenario: 'auth.login — user by username',
+      text: `select * from users where lower(username) = lower($1)`,
+      params: ['seed42'],
+    },
+  ];
+  if (p.page1000) {
+    list.splice(5, 0, {
+      scenario: 'question.list page 1000 (keyset)',
+      text: `select ${summary} from questions q inner join users u on u.id = q.author_id
+             where q.deleted_at is null and (q.created_at, q.id) < ($1::timestamptz, $2)
+             order by q.created_at desc, q.id desc limit 21`,
+      params: [p.page1000.at, p.page1000.id],
+    });
+  }
+  if (p.feedUserId) {
+    list.push({
+      scenario: 'feed.list (follows 1,000; loadFeed, first page)',
+      text: `with mine as (select followee_id from follows where follower_id = $1),
+             keys as (
+               (select 'question'::text as type, q.id, q.created_at from mine m
+                cross join lateral (select q.id, q.created_at from questions q
+                  where q.author_id = m.followee_id and q.deleted_at is null
+                  order by q.created_at desc, q.id desc limit 21) q)
+               union all
+               (select 'answer'::text as type, a.id, a.created_at from mine m
+                cross join lateral (select a.id, a.created_at from answers a join questions aq on aq.id = a.question_id
+                  where a.author_id = m.followee_id and a.deleted_at is null and aq.deleted_at is null
+                  order by a.created_at desc, a.id desc limit 21) a)
+               order by created_at desc, type desc, id desc limit 21)
+             select k.type, k.id, k.created_at, qq.id as question_id, qq.title,
+                    left(coalesce(q.body_html, a.body_html), 2000) as body_head, coalesce(q.score, a.score) as score,
+                    q.answer_count, u.id as author_id, u.username, u.display_name, u.avatar_url
+             from keys k
+             left join questions q on k.type = 'question' and q.id = k.id
+             left join answers a on k.type = 'answer' and a.id = k.id
+             join questions qq on qq.id = coalesce(q.id, a.question_id)
+             join users u on u.id = coalesce(q.author_id, a.author_id)
+             order by k.created_at desc, k.type desc, k.id desc`,
+      params: [p.feedUserId],
+    });
+  }
+  return list;
+}
+
+class Rollback extends Error {}
+
+/** Runs `EXPLAIN (ANALYZE, BUFFERS)` for every scenario's main statement; writes are rolled back. */
+export async function explainAll(sql: postgres.Sql, params: Params): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  for (const s of statements(params)) {
+    const explain = `explain (analyze, buffers) ${s.text}`;
+    let rows: { 'QUERY PLAN': string }[] = [];
+    try {
+      await sql.begin(async (tx) => {
+        await tx`set local jit = off`;
+        rows = (await tx.unsafe(explain, s.params)) as unknown as { 'QUERY PLAN': string }[];
+        throw new Rollback();
+      });
+    } catch (error) {
+      if (!(error instanceof Rollback)) rows = [{ 'QUERY PLAN': `failed: ${String(error)}` }];
+    }
+    plans.push({
+      scenario: s.scenario,
+      statement: s.text.replace(/\s+/g, ' ').trim(),
+      plan: rows.map((r) => r['QUERY PLAN']).join('\n'),
+    });
+  }
+  return plans;
+}

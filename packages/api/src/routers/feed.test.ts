@@ -3,7 +3,7 @@ import { QueryCounter } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../context';
-import { plainExcerpt } from '../services/feed';
+import { excerptOf } from '../services/posts';
 import {
   callerFor,
   createTestAnswer,
@@ -213,13 +213,13 @@ describe('feed.list at scale', () => {
   });
 });
 
-describe('plainExcerpt', () => {
+describe('excerptOf', () => {
   it('turns rendered HTML into at most 200 characters of plain text, cut at a word', () => {
     const html = `<h1>Title</h1><p>Use <code>a &lt; b</code> &amp; <strong>more</strong></p>${'<p>word </p>'.repeat(80)}`;
-    const text = plainExcerpt(html);
+    const text = excerptOf(html);
     expect(text.startsWith('Title Use a < b & more word')).toBe(true);
     expect(text.length).toBeLessThanOrEqual(200);
     expect(text.endsWith('word…')).toBe(true);
-    expect(plainExcerpt('<p>short</p>')).toBe('short');
+    expect(excerptOf('<p>short</p>')).toBe('short');
   });
 });

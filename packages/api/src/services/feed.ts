@@ -5,27 +5,10 @@ import type { ApiDeps } from '../deps';
 import { toId, toIso } from '../schemas/common';
 import type { feedListInput, feedListOutput } from '../schemas/feed';
 import { decodeCursor, toPage } from './pagination';
+import { excerptOf } from './posts';
 
 /** Cursor shape of the feed: the last item's (createdAt with microseconds, type, id). */
 const feedCursor = z.tuple([z.iso.datetime(), z.enum(['question', 'answer']), z.number().int().positive()]);
-
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
-
-/**
- * Plain text of rendered (sanitized) HTML, at most `max` characters, cut at a word boundary with an
- * ellipsis: tags dropped, common entities decoded, whitespace collapsed.
- */
-export function plainExcerpt(html: string, max = 200): string {
-  const text = html
-    .replace(/<[^>]*(>|$)/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => entities[name] ?? '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
 
 /**
  * The caller's feed: questions and answers by the users they follow, newest first, keyset-paginated on
@@ -49,7 +32,7 @@ export async function listFeed(
       id: toId(Number(row.id)),
       questionId: toId(Number(row.question_id)),
       title: row.title,
-      excerpt: plainExcerpt(row.body_head),
+      excerpt: excerptOf(row.body_head),
       author: {
         id: toId(Number(row.author_id)),
         username: row.username,

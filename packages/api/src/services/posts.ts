@@ -73,10 +73,12 @@ const entities: Record<string, string> = {
   '&gt;': '>',
   '&quot;': '"',
   '&#39;': "'",
+  '&nbsp;': ' ',
 };
 
 /**
- * A plain-text excerpt (~200 characters, cut at a word) of a post's sanitized HTML: tags dropped,
+ * A plain-text excerpt (at most 200 characters, cut at a word) of a post's sanitized HTML: tags become
+ * spaces (so block elements do not run words together),
  * entities decoded, whitespace collapsed. Clients render it as text, never as HTML. The input is HTML
  * DevFlow sanitized itself when the post was saved, so dropping its tags with a regular expression is
  * enough (a tag cut off by the 2,000-character slice included); re-parsing it with sanitize-html cost
@@ -85,12 +87,12 @@ const entities: Record<string, string> = {
 export function excerptOf(html: string): string {
   const text = html
     .slice(0, EXCERPT_SOURCE_CHARS)
-    .replace(/<[^>]*(?:>|$)/g, '')
-    .replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => entities[entity] ?? entity)
+    .replace(/<[^>]*(?:>|$)/g, ' ')
+    .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (entity) => entities[entity] ?? entity)
     .replace(/\s+/g, ' ')
     .trim();
   if (text.length <= EXCERPT_LENGTH) return text;
-  const cut = text.slice(0, EXCERPT_LENGTH);
+  const cut = text.slice(0, EXCERPT_LENGTH - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > EXCERPT_LENGTH / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

@@ -23,8 +23,8 @@ export function toUserSummary(row: {
   return { id: toId(row.id), username: row.username, displayName: row.displayName, avatarUrl: row.avatarUrl };
 }
 
-/** NOT_FOUND with a sentence naming what is missing. */
-export function notFound(what: 'question' | 'answer'): TRPCError {
+/** NOT_FOUND with a sentence naming what is missing: the one message for every kind of post. */
+export function notFound(what: PostType): TRPCError {
   return new TRPCError({
     code: 'NOT_FOUND',
     message: `This ${what} does not exist or was deleted.`,
@@ -203,12 +203,6 @@ export async function findPost(
   };
 }
 
-/** The message of a missing post. */
-export function postNotFound(type: PostType): TRPCError {
-  const label = type === 'question' ? 'question' : type === 'answer' ? 'answer' : 'reply';
-  return new TRPCError({ code: 'NOT_FOUND', message: `That ${label} does not exist or was deleted.` });
-}
-
 /** Reads a live post (not deleted) or throws NOT_FOUND. */
 export async function requireLivePost(
   db: Executor,
@@ -217,6 +211,6 @@ export async function requireLivePost(
   options: { lock?: boolean } = {},
 ): Promise<PostRef> {
   const post = await findPost(db, type, id, options);
-  if (!post || post.deleted) throw postNotFound(type);
+  if (!post || post.deleted) throw notFound(type);
   return post;
 }

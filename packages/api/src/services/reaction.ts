@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import type { reactionSetInput, reactionSetOutput } from '../schemas/reaction';
-import { postNotFound, requireLivePost } from './posts';
+import { notFound, requireLivePost } from './posts';
 
 /** A reaction value (+1/-1) as the API names it. */
 export function reactionName(value: number | null | undefined): 'like' | 'dislike' | null {
@@ -70,7 +70,7 @@ export async function setReaction(
           where id = ${targetId}
           returning likes, dislikes, score`,
     );
-    if (!updated) throw postNotFound(targetType);
+    if (!updated) throw notFound(targetType);
     return {
       likes: Number(updated.likes),
       dislikes: Number(updated.dislikes),

@@ -19,7 +19,7 @@ import {
 import { renderMarkdown } from './markdown';
 import { notify } from './notification-events';
 import { assertCan, can } from './policy';
-import { requireLivePost } from './posts';
+import { notFound, requireLivePost } from './posts';
 import { reactionName } from './reaction';
 
 type Reply = z.infer<typeof replyOutput>;
@@ -66,9 +66,6 @@ async function authorOf(deps: Pick<ApiDeps, 'db'>, userId: number): Promise<Auth
     throw new TRPCError({ code: 'NOT_FOUND', message: 'The author of this reply no longer exists.' });
   return author;
 }
-
-const replyNotFound = () =>
-  new TRPCError({ code: 'NOT_FOUND', message: 'That reply does not exist or was deleted.' });
 
 /**
  * Posts a reply under a live question or answer, at the top of its thread or under `parentId` (which
@@ -137,14 +134,14 @@ export async function updateReply(
   const bodyHtml = renderMarkdown(input.body);
   const row = await deps.db.transaction(async (tx) => {
     const [current] = await tx.select().from(replies).where(eq(replies.id, input.id)).for('update');
-    if (!current || current.deletedAt !== null) throw replyNotFound();
+    if (!current || current.deletedAt !== null) throw notFound('reply');
     assertCan(actor, 'post.edit', { authorId: current.authorId });
     const [updated] = await tx
       .update(replies)
       .set({ body: input.body, bodyHtml, updatedAt: new Date() })
       .where(eq(replies.id, input.id))
       .returning();
-    if (!updated) throw replyNotFound();
+    if (!updated) throw notFound('reply');
     return updated;
   });
   const [mine] = await deps.db
@@ -171,7 +168,7 @@ export async function deleteReply(
       .from(replies)
       .where(eq(replies.id, input.id))
       .for('update');
-    if (!current) throw replyNotFound();
+    if (!current) throw notFound('reply');
     assertCan(actor, 'post.delete', { authorId: current.authorId });
     if (current.deletedAt !== null) return;
     await tx.update(replies).set({ deletedAt: new Date() }).where(eq(replies.id, input.id));
@@ -205,10 +202,7 @@ export async function loadReplyThread(
   const state = rows[0]?.target_state ?? null;
   const visible = state === 'live' || (state === 'deleted' && can(viewer, 'post.viewDeleted'));
   if (!visible) {
-    throw new TRPCError({
-      code: 'NOT_FOUND',
-      message: `That ${input.targetType} does not exist or was deleted.`,
-    });
+    throw notFound(input.targetType);
   }
   const nodes = rows.filter((row): row is ThreadRow & { id: DbNumber } => row.id !== null);
   if (input.rootId !== undefined && nodes.length === 0) {

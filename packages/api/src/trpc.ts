@@ -74,17 +74,6 @@ export const createCallerFactory = t.createCallerFactory;
 /** Middleware builder for procedure-specific guards (rate limits, ownership). */
 export const middleware = t.middleware;
 
-/**
- * Every procedure first refuses text that cannot be stored as written — NUL characters (PostgreSQL
- * rejects them, which would otherwise surface as a 500) and unpaired surrogates (silently replaced).
- */
-const storableInput = t.middleware(async ({ getRawInput, next }) => {
-  // Unreadable input (e.g. malformed JSON) is left to the input parser, which reports it as BAD_REQUEST;
-  // procedures without input never read it.
-  assertStorableText(await getRawInput().catch(() => undefined));
-  return next();
-});
-
 /** The origin (scheme://host:port) of a URL, or null when it is not one. */
 function originOf(url: string): string | null {
   try {
@@ -98,21 +87,26 @@ function originOf(url: string): string | null {
  * Anyone, signed in or not. Mutations that arrive with the session cookie must come from DevFlow's own
  * origin (CSRF): a browser sends the cookie to cross-site requests too, but it always sends `Origin`
  * with them and a foreign page cannot forge it. Bearer tokens are never sent implicitly, so they pass.
+ * Every procedure then refuses text that cannot be stored as written — NUL characters (PostgreSQL rejects
+ * them, which would otherwise surface as a 500) and unpaired surrogates (silently replaced).
+ * Both checks share one middleware: each tRPC middleware level costs a context copy and a promise on
+ * every call, which `bench/` measures on the hottest reads.
  */
-export const publicProcedure = t.procedure
-  .use(({ ctx, type, next }) => {
-    if (type === 'mutation' && ctx.tokenSource === 'cookie') {
-      const expected = originOf(ctx.deps.config.publicUrl);
-      if (ctx.req.origin === null || ctx.req.origin !== expected) {
-        throw new TRPCError({
-          code: 'FORBIDDEN',
-          message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,
-        });
-      }
+export const publicProcedure = t.procedure.use(async ({ ctx, type, getRawInput, next }) => {
+  if (type === 'mutation' && ctx.tokenSource === 'cookie') {
+    const expected = originOf(ctx.deps.config.publicUrl);
+    if (ctx.req.origin === null || ctx.req.origin !== expected) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,
+      });
     }
-    return next();
-  })
-  .use(storableInput);
+  }
+  // Unreadable input (e.g. malformed JSON) is left to the input parser, which reports it as BAD_REQUEST;
+  // procedures without input never read it.
+  assertStorableText(await getRawInput().catch(() => undefined));
+  return next();
+});
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

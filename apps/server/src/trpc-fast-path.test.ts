@@ -23,7 +23,8 @@ describe('tRPC fast path', () => {
         loginAccountIp: { points: 4, durationSeconds: 600 },
         loginIp: { points: 100, durationSeconds: 600 },
         register: { points: 100, durationSeconds: 600 },
-        otpSend: { points: 5, durationSeconds: 3600 },
+        otpRequest: { points: 5, durationSeconds: 3600 },
+        otpTries: 5,
         writes: { points: 1000, durationSeconds: 60 },
       },
     });

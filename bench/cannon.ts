@@ -14,8 +14,8 @@ export type CannonRequest = {
   headers?: Record<string, string>;
 };
 
-/** One server and the requests sent to it. */
-export type CannonTarget = { url: string; requests: CannonRequest[] };
+/** One server and the requests sent to it; with `pid`, the server process's CPU time is measured too. */
+export type CannonTarget = { url: string; requests: CannonRequest[]; pid?: number };
 
 /**
  * What a run measures. With several `targets`, each level alternates between them `rounds` times (A B
@@ -44,7 +44,25 @@ export type LevelResult = {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** CPU time the server process spent per completed request (user + system), when its pid is known. */
+  cpuMsPerRequest: number | null;
 };
+
+/** Milliseconds of CPU (user + system) a process has used so far, from /proc; null when unreadable. */
+function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are fields 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture we run on. */
+const CLOCK_TICKS = 100;
 
 function run(
   spec: CannonSpec,
@@ -94,13 +112,20 @@ async function main() {
       non2xx: 0,
       errors: 0,
       timeouts: 0,
+      cpu: 0 as number | null,
     }));
     for (let round = 0; round < spec.rounds; round += 1) {
       for (const [i, target] of spec.targets.entries()) {
         if (spec.warmup > 0 && round === 0) await run(spec, target, connections, spec.warmup);
+        const cpuBefore = cpuMs(target.pid);
         const result = await run(spec, target, connections, spec.duration / spec.rounds);
+        const cpuAfter = cpuMs(target.pid);
         const total = totals[i];
         if (!total) continue;
+        total.cpu =
+          total.cpu === null || cpuBefore === null || cpuAfter === null
+            ? null
+            : total.cpu + cpuAfter - cpuBefore;
         total.requests += result.requests.total;
         total.seconds += result.duration;
         // Latency percentiles: the mean of the rounds' percentiles (each round weighs the same time).
@@ -122,6 +147,7 @@ async function main() {
         non2xx: total.non2xx,
         errors: total.errors,
         timeouts: total.timeouts,
+        cpuMsPerRequest: total.cpu === null || total.requests === 0 ? null : total.cpu / total.requests,
       };
       process.stdout.write(`${JSON.stringify(line)}\n`);
     }

@@ -40,7 +40,8 @@ function cell(result: ScenarioResult, connections: number): string {
   if (!level) return '—';
   const failed = level.non2xx + level.errors + level.timeouts;
   const rps = level.rps >= 100 ? level.rps.toFixed(0) : level.rps.toFixed(1);
-  return `${rps} rps · ${level.p50} / ${level.p99} ms${failed > 0 ? ` · ${failed} failed` : ''}`;
+  const cpu = level.cpuMsPerRequest === null ? '' : ` · ${level.cpuMsPerRequest.toFixed(2)} ms CPU`;
+  return `${rps} rps · ${level.p50} / ${level.p99} ms${cpu}${failed > 0 ? ` · ${failed} failed` : ''}`;
 }
 
 /**
@@ -91,7 +92,10 @@ export function writeResults(report: Report): void {
     lines.push(`| ${r.name} | ${v.join(' | ')} | ${r.target} | **${r.verdict}** |`);
   }
   lines.push('', '## Scenarios', '');
-  lines.push('Each cell: throughput · p50 / p99 latency.', '');
+  lines.push(
+    'Each cell: throughput · p50 / p99 latency · CPU time of the server process per request (user + system, from /proc; the server shares the 2 cores with PostgreSQL and autocannon).',
+    '',
+  );
   lines.push('| scenario | 1 connection | 16 connections | 64 connections |', '| --- | --- | --- | --- |');
   for (const r of report.results) {
     if (r.levels.length === 0) {

@@ -109,7 +109,7 @@ async function measureTogether(scenarios: Scenario[], options = load) {
   if (ready.length === 0) return;
   const rounds = ready.length > 1 ? (quick ? 2 : 4) : 1;
   const levels = await runLoad(
-    ready.map((s) => ({ url: s.server.url, requests: s.requests })),
+    ready.map((s) => ({ url: s.server.url, requests: s.requests, pid: s.server.child.pid })),
     options,
     rounds,
   );

@@ -1,4 +1,4 @@
-import { notifications, replies } from '@devflow/db';
+import { loadThread, notifications, replies } from '@devflow/db';
 import { QueryCounter } from '@devflow/db/testing';
 import type { inferProcedureInput } from '@trpc/server';
 import { count, eq, sql } from 'drizzle-orm';
@@ -286,6 +286,38 @@ describe('reply.thread', () => {
     expect(result.truncated).toBe(true);
     expect(result.total).toBe(12_500);
     expect(flat.find((n) => n.id === String(deleted))).toMatchObject({ deleted: true, body: '' });
+
+    // A prepared statement goes generic after five runs, planned without knowing the thread: with the
+    // statistics of many small threads (as in production) it then expects a handful of rows per thread,
+    // and that plan must stay fast on a big one. A join from the page to an aggregate of the page once
+    // became a nested loop there, quadratic in the page (seconds for this thread).
+    await deps.db.execute(
+      sql`insert into replies (target_type, target_id, author_id, body, body_html)
+          select 'answer', 1000000000 + g, ${carol.id}, 'elsewhere', '<p>elsewhere</p>'
+          from generate_series(1, 20000) g`,
+    );
+    await deps.db.execute(sql`analyze replies`);
+    const timed = (mode: 'force_custom_plan' | 'force_generic_plan') =>
+      deps.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`set local plan_cache_mode = ${mode}`));
+        const started = performance.now();
+        const rows = await loadThread(tx, {
+          targetType: 'question',
+          targetId: question.id,
+          rootId: null,
+          maxDepth: 1000,
+          maxNodes: 10_000,
+          viewerId: null,
+        });
+        return { mode, rows: rows.length, ms: performance.now() - started };
+      });
+    const runs = [];
+    for (let i = 0; i < 2; i++)
+      runs.push(await timed('force_custom_plan'), await timed('force_generic_plan'));
+    expect(runs.map((run) => run.rows)).toEqual([10_000, 10_000, 10_000, 10_000]);
+    const fastest = (mode: string) =>
+      Math.min(...runs.filter((run) => run.mode === mode).map((run) => run.ms));
+    expect(fastest('force_generic_plan')).toBeLessThan(2.5 * fastest('force_custom_plan') + 50);
 
     // A flagged node is where to ask again: its subtree comes back with every child.
     const level4 = order.find((i) => levelOf[i] === 4 && (childrenOf.get(i) ?? []).length > 0);

@@ -214,7 +214,7 @@ export async function loadReplyThread(
   }
   const byId = new Map<string, ReplyNode>();
   const items: ReplyNode[] = [];
-  let truncated = false;
+  const lastChildOf = new Map<ReplyNode, string>();
   for (const row of nodes) {
     const deleted = row.deleted_at !== null;
     const node: ReplyNode = {
@@ -238,14 +238,20 @@ export async function loadReplyThread(
       createdAt: toIso(toDate(row.created_at)),
       updatedAt: toIso(toDate(row.updated_at)),
       deleted,
-      moreReplies: row.more_replies,
+      moreReplies: false,
       children: [],
     };
-    if (row.more_replies) truncated = true;
+    if (row.last_child !== null) lastChildOf.set(node, toId(num(row.last_child)));
     const parent = Number(row.lvl) > 1 && node.parentId !== null ? byId.get(node.parentId) : undefined;
     if (parent) parent.children.push(node);
     else items.push(node);
     byId.set(node.id, node);
+  }
+  // Children join the page oldest first: a reply misses some exactly when its newest one is not here.
+  let truncated = false;
+  for (const [node, lastChild] of lastChildOf) {
+    node.moreReplies = !byId.has(lastChild);
+    if (node.moreReplies) truncated = true;
   }
   // Top-level replies beyond the cap have no returned parent to flag.
   if (input.rootId === undefined && num(first.roots) > items.length) truncated = true;

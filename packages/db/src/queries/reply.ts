@@ -47,8 +47,12 @@ export type ThreadRow = {
   display_name: string | null;
   avatar_url: string | null;
   my_reaction: number | null;
-  /** True when this reply has children that are not in the page (cut by `maxDepth` or by the node cap). */
-  more_replies: boolean;
+  /**
+   * On the last two returned levels: the id of this reply's newest child (null: no child). Children join
+   * the page oldest first, so the reply has children left out exactly when that id is not in the page.
+   * Null on the levels above, which are complete.
+   */
+  last_child: DbNumber | null;
 };
 
 /**
@@ -69,10 +73,11 @@ export type ThreadRow = {
  *   the recursion stops as soon as the page is full: the cost follows the page, not the thread. The page
  *   is thus the first `maxNodes` replies ordered by (level, path of ids from the root).
  * - Only nodes on the last two returned levels can miss children (the levels above are complete), so
- *   only they are probed. A parent's children are emitted together, oldest first, so the page holds an
- *   oldest-first prefix of them: `more_replies` is one `replies_parent_idx` probe for a child newer than
- *   the newest one returned (any child, when none was). `total` and `roots` count the target's replies
- *   over `replies_thread_idx`.
+ *   only they are probed: `last_child` is one backward `replies_parent_idx` probe for the newest child.
+ *   A parent's children join the page together, oldest first, so they are all there exactly when that
+ *   child is; the caller checks it against the rows (a join to the page here would be planned as a
+ *   quadratic nested loop once the prepared statement goes generic — estimated 6 page rows for 10,000).
+ *   `total` and `roots` count the target's replies over `replies_thread_idx`.
  * - Rows come out by (`lvl`, `id`): every parent before its children, siblings oldest first, so the
  *   caller nests them in one linear pass. Bodies, authors and the viewer's reaction are joined for the
  *   page only. The target's state rides along on a row that exists even when the thread is empty, so the
@@ -109,9 +114,6 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
       ),
       page as (
         select id, parent_id, lvl from tree limit ${maxNodes}
-      ),
-      returned as (
-        select parent_id, max(id) as last from page where lvl > 1 group by parent_id
       )
       select
         tgt.target_state, sc.total, sc.roots, p.id, r.parent_id, r.depth, p.lvl,
@@ -119,8 +121,7 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
         r.author_id, u.username, u.display_name, u.avatar_url,
         rx.value as my_reaction,
         case when p.lvl >= (select max(lvl) from page) - 1
-          then exists (select 1 from replies m where m.parent_id = p.id and m.id > coalesce(n.last, 0))
-          else false end as more_replies
+          then (select max(m.id) from replies m where m.parent_id = p.id) end as last_child
       from (select (${targetState}) as target_state) tgt
       cross join (
         select count(*) as total, count(*) filter (where s.parent_id is null) as roots
@@ -130,7 +131,6 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
         page p
         join replies r on r.id = p.id
         join users u on u.id = r.author_id
-        left join returned n on n.parent_id = p.id
         left join reactions rx
           on rx.user_id = ${viewerId ?? 0} and rx.target_type = 'reply' and rx.target_id = p.id
       ) on true

@@ -14,6 +14,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'apps/cli/test/**/*.test.ts',
       'examples/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     // Generous: a cold PGlite start plus migrations can take tens of seconds on a busy 2-core machine.
     testTimeout: 60_000,

@@ -2,34 +2,34 @@
  * The baselines the bench compares DevFlow against, as a separate process: a bare Hono app that runs
  * the same SQL as the procedures with postgres.js (automatically prepared statements) and answers the
  * same JSON in tRPC's envelope `{ result: { data } }`. Also the naive strategies the procedures avoid:
- * OFFSET pagination and a reply thread loaded one query per level.
+ * OFFSET pagination, and a reply thread loaded one query per level or one query per reply (`thread.ts`).
  *
  * Env: `DATABASE_URL` (required), `REDIS_URL` (views are deduplicated there, like the server does),
  * `PORT`, `DB_POOL_SIZE` (default 10).
  */
 import { createCache } from '@devflow/cache';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import postgres from 'postgres';
 import {
   answersSql,
-  depthFirst,
   listKeysetSql,
   listOffsetSql,
   questionRowSql,
-  THREAD_MAX_DEPTH,
-  THREAD_MAX_NODES,
-  type ThreadRow,
   tagsSql,
-  threadCteSql,
-  threadLevelSql,
-  threadRootsSql,
   toAnswer,
   toQuestion,
   toSummary,
-  toTree,
   viewSql,
 } from './queries';
+import {
+  type RunSql,
+  type ThreadRequest,
+  type ThreadResponse,
+  threadByCte,
+  threadPerLevel,
+  threadPerNode,
+} from './thread';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
@@ -103,43 +103,33 @@ app.get('/bare/list-keyset', async (c) => {
   return c.json(ok({ items: await listPage(rows, 20), nextCursor: null }));
 });
 
+/** Statements of the thread strategies, prepared like every statement of the procedures. */
+const run: RunSql = (text, params) => sql.unsafe(text, [...params], { prepare: true });
+
+/**
+ * The thread endpoints: `?type=question|answer&id=<post>[&rootId=<reply>][&maxDepth=<n>]`, answering
+ * `reply.thread`'s JSON for an anonymous viewer, or 404 where the procedure says NOT_FOUND.
+ */
+function threadRoute(strategy: (run: RunSql, request: ThreadRequest) => Promise<ThreadResponse>) {
+  return async (c: Context) => {
+    const rootId = c.req.query('rootId');
+    const maxDepth = c.req.query('maxDepth');
+    const data = await strategy(run, {
+      type: c.req.query('type') === 'answer' ? 'answer' : 'question',
+      id: Number(c.req.query('id')),
+      rootId: rootId === undefined ? undefined : Number(rootId),
+      maxDepth: maxDepth === undefined ? undefined : Number(maxDepth),
+    });
+    return data ? c.json(ok(data)) : c.json({ error: { code: 'NOT_FOUND' } }, 404);
+  };
+}
+
 /** reply.thread in one recursive query (the bare twin of the procedure). */
-app.get('/bare/thread-cte', async (c) => {
-  const rows = await threadCteSql(sql, c.req.query('type') ?? 'question', Number(c.req.query('id')));
-  return c.json(ok(toTree(rows)));
-});
-
-/** reply.thread the naive way: the roots, then one query per level for the children of the last one. */
-app.get('/bare/thread-per-level', async (c) => {
-  const type = c.req.query('type') ?? 'question';
-  const id = Number(c.req.query('id'));
-  const all: ThreadRow[] = [];
-  let level = await threadRootsSql(sql, type, id);
-  for (let depth = 1; level.length > 0 && depth <= THREAD_MAX_DEPTH; depth += 1) {
-    all.push(...level);
-    level = await threadLevelSql(
-      sql,
-      level.map((r) => r.id),
-    );
-  }
-  return c.json(ok(toTree(depthFirst(all))));
-});
-
+app.get('/bare/thread-cte', threadRoute(threadByCte));
+/** reply.thread the naive way: one query per level, breadth-first, until the page is full. */
+app.get('/bare/thread-per-level', threadRoute(threadPerLevel));
 /** reply.thread the most naive way: one query per reply for its children (classic N+1). */
-app.get('/bare/thread-per-node', async (c) => {
-  const type = c.req.query('type') ?? 'question';
-  const id = Number(c.req.query('id'));
-  // Depth-first, one query per reply for its children, until the page is full.
-  const all: ThreadRow[] = [];
-  const stack = (await threadRootsSql(sql, type, id)).reverse();
-  while (stack.length > 0 && all.length < THREAD_MAX_NODES) {
-    const node = stack.pop();
-    if (!node) break;
-    all.push(node);
-    stack.push(...(await threadLevelSql(sql, [node.id])).reverse());
-  }
-  return c.json(ok(toTree(all)));
-});
+app.get('/bare/thread-per-node', threadRoute(threadPerNode));
 
 const port = Number(process.env.PORT ?? 3100);
 serve({ fetch: app.fetch, hostname: '127.0.0.1', port });

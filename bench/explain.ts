@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { BIG_THREAD_QUESTION, SMALL_THREAD_QUESTION } from './seed';
+import { THREAD_MAX_DEPTH, THREAD_MAX_NODES, threadCteSql } from './thread';
 
 /** One scenario's main statement and its `EXPLAIN (ANALYZE, BUFFERS)` output. */
 export type Plan = { scenario: string; statement: string; plan: string };
@@ -58,22 +59,8 @@ function statements(p: Params): Statement[] {
     },
     ...[SMALL_THREAD_QUESTION, BIG_THREAD_QUESTION].map((id) => ({
       scenario: `reply.thread (question ${id}; loadThread, anonymous)`,
-      text: `with recursive tree (id, lvl, path) as (
-               select r.id, 1, array[r.id] from replies r
-               where r.target_type = 'question' and r.target_id = $1 and r.parent_id is null
-               union all
-               select c.id, t.lvl + 1, t.path || c.id from tree t
-               cross join lateral (select k.id from replies k where k.parent_id = t.id offset 0) c
-               where t.lvl < 1000),
-             page as (select id, lvl, path, count(*) over () as total from tree order by path limit 10001)
-             select p.id, r.parent_id, r.depth, p.lvl, p.total, r.body, r.body_html, r.likes, r.dislikes, r.score,
-                    r.created_at, r.deleted_at, u.username, u.display_name, u.avatar_url, rx.value as my_reaction,
-                    case when p.lvl = 1000 then coalesce((select true from replies m where m.parent_id = p.id limit 1), false)
-                      else false end as more_replies
-             from page p join replies r on r.id = p.id join users u on u.id = r.author_id
-             left join reactions rx on rx.user_id = 0 and rx.target_type = 'reply' and rx.target_id = p.id
-             order by p.path`,
-      params: [id],
+      text: threadCteSql('question', false),
+      params: ['question', id, THREAD_MAX_NODES, THREAD_MAX_DEPTH, 0],
     })),
     {
       scenario: 'reaction.set (upsert, rolled back)',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawTree, formatDate } from './render';
+import { drawTree, formatDate, type ReplyNode, renderThread } from './render';
 
 type Node = { name: string; children: Node[] };
 const node = (name: string, ...children: Node[]): Node => ({ name, children });
@@ -55,5 +55,36 @@ describe('drawTree', () => {
 describe('formatDate', () => {
   it('shows UTC minutes', () => {
     expect(formatDate('2026-11-25T14:50:12.345Z')).toBe('2026-11-25 14:50');
+  });
+});
+
+describe('renderThread', () => {
+  const reply = (id: string, moreReplies: boolean, ...children: ReplyNode[]): ReplyNode => ({
+    id,
+    parentId: null,
+    targetType: 'question',
+    targetId: '1',
+    depth: 0,
+    body: `reply ${id}`,
+    bodyHtml: '',
+    author: { id: '1', username: 'ada', displayName: null, avatarUrl: null },
+    likes: 0,
+    dislikes: 0,
+    score: 0,
+    myReaction: null,
+    createdAt: '2026-11-25T14:50:12.345Z',
+    updatedAt: '2026-11-25T14:50:12.345Z',
+    deleted: false,
+    moreReplies,
+    children,
+  });
+
+  it('says why replies are missing: the --depth asked for, or the 10,000-reply cap', () => {
+    const lines = renderThread([reply('1', true, reply('2', true)), reply('3', false)], true, 2);
+    expect(lines.filter((line) => line.includes('…'))).toEqual([
+      '│  … more replies not shown (a thread shows at most 10,000 replies)',
+      '│     … deeper replies not shown (raise --depth)',
+      '… (thread truncated: more replies exist)',
+    ]);
   });
 });

@@ -56,25 +56,41 @@ export function drawTree<T>(
   return out;
 }
 
-function replyLines(reply: ReplyNode): string[] {
+/** A reply's lines; `lastLevel` is true on the deepest level the thread was asked for (`--depth`). */
+function replyLines(reply: ReplyNode, lastLevel: boolean): string[] {
   const head = `${reply.deleted ? '[deleted]' : reply.author.username} · #${reply.id} · ${counters(reply)} · ${formatDate(reply.createdAt)}`;
   const body = reply.deleted ? [] : bodyLines(reply.body);
-  const more = reply.moreReplies ? ['… deeper replies not shown (raise --depth)'] : [];
+  // `moreReplies`: children were left out, by the depth asked for or by the server's 10,000-reply cap.
+  const more = !reply.moreReplies
+    ? []
+    : lastLevel
+      ? ['… deeper replies not shown (raise --depth)']
+      : ['… more replies not shown (a thread shows at most 10,000 replies)'];
   return [head, ...body, ...more];
 }
 
-/** A reply thread as a tree, or a note when there are no replies. */
-export function renderThread(items: readonly ReplyNode[], truncated: boolean): string[] {
+/** A reply thread read down to `maxDepth` levels as a tree, or nothing when there are no replies. */
+export function renderThread(items: readonly ReplyNode[], truncated: boolean, maxDepth: number): string[] {
   if (items.length === 0) return [];
-  const lines = drawTree(items, replyLines, (reply) => reply.children);
+  const lastLevel = new Set<string>();
+  for (let level = 1, nodes = items; nodes.length > 0; level += 1) {
+    if (level === maxDepth) for (const node of nodes) lastLevel.add(node.id);
+    nodes = nodes.flatMap((node) => node.children);
+  }
+  const lines = drawTree(
+    items,
+    (reply) => replyLines(reply, lastLevel.has(reply.id)),
+    (reply) => reply.children,
+  );
   if (truncated) lines.push('… (thread truncated: more replies exist)');
   return lines;
 }
 
-/** Threads keyed by `question` or by answer id. */
+/** Threads keyed by `question` or by answer id, each read down to `maxDepth` levels. */
 export type Threads = {
   question: RouterOutputs['reply']['thread'];
   answers: Map<string, RouterOutputs['reply']['thread']>;
+  maxDepth: number;
 };
 
 function indent(lines: string[], by = '  '): string[] {
@@ -90,7 +106,7 @@ export function renderQuestion(question: QuestionDetail, threads: Threads): stri
   );
   out.push(`  asked by ${question.author.username} on ${formatDate(question.createdAt)}`);
   out.push('', ...indent(bodyLines(question.body)));
-  const questionReplies = renderThread(threads.question.items, threads.question.truncated);
+  const questionReplies = renderThread(threads.question.items, threads.question.truncated, threads.maxDepth);
   if (questionReplies.length > 0) out.push('', '  Replies', ...indent(questionReplies));
   for (const answer of question.answers) {
     out.push('');
@@ -99,7 +115,7 @@ export function renderQuestion(question: QuestionDetail, threads: Threads): stri
     );
     out.push(...indent(bodyLines(answer.body)));
     const thread = threads.answers.get(answer.id);
-    const replies = thread ? renderThread(thread.items, thread.truncated) : [];
+    const replies = thread ? renderThread(thread.items, thread.truncated, threads.maxDepth) : [];
     if (replies.length > 0) out.push('', '  Replies', ...indent(replies));
   }
   return `${out.join('\n')}\n`;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCache } from '@devflow/cache/testing';
-import { answers, questions, users } from '@devflow/db';
+import { answers, queryRows, questions, users } from '@devflow/db';
 import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig } from './config';
@@ -129,6 +129,42 @@ export async function createTestAnswer(
     .set({ answerCount: sql`${questions.answerCount} + 1` })
     .where(eq(questions.id, question.id));
   return row;
+}
+
+/**
+ * Inserts a reply tree under a post in a few statements, for thread tests that need thousands of
+ * replies: reply `i` hangs under reply `parentIndex[i]` (an earlier index) or at the top for -1, with
+ * depths to match. Returns the ids by index; they ascend, so index order is age order.
+ */
+export async function createTestReplies(
+  deps: Pick<ApiDeps, 'db'>,
+  target: { type: 'question' | 'answer'; id: number },
+  parentIndex: readonly number[],
+  authorId: number,
+): Promise<number[]> {
+  const rows = await queryRows<{ id: number | string }>(
+    deps.db,
+    sql`insert into replies (target_type, target_id, author_id, body, body_html)
+        select ${target.type}, ${target.id}, ${authorId}, 'reply ' || g, '<p>reply ' || g || '</p>'
+        from generate_series(1, ${parentIndex.length}) g
+        returning id`,
+  );
+  const ids = rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+  const depth: number[] = [];
+  const links = parentIndex.flatMap((p, i) => {
+    if (p >= i) throw new Error(`reply ${i} must hang under an earlier reply, not ${p}`);
+    depth[i] = p < 0 ? 0 : (depth[p] ?? 0) + 1;
+    return p < 0 ? [] : [sql`(${ids[i]}::bigint, ${ids[p]}::bigint, ${depth[i]}::int)`];
+  });
+  // A few thousand rows per UPDATE keeps the bind parameters under PostgreSQL's 65,535.
+  for (let start = 0; start < links.length; start += 5000) {
+    await deps.db.execute(
+      sql`update replies r set parent_id = v.parent_id, depth = v.depth
+          from (values ${sql.join(links.slice(start, start + 5000), sql`, `)}) as v(id, parent_id, depth)
+          where r.id = v.id`,
+    );
+  }
+  return ids;
 }
 
 export { activeContentIn, XSS_PAYLOADS } from './testing-xss';

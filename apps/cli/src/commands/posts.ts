@@ -123,6 +123,7 @@ export function registerPostCommands(program: Command, open: Open): void {
             answerThreads[i] ?? { items: [], truncated: false, total: 0 },
           ]),
         ),
+        maxDepth: options.depth,
       };
       print(
         session.json,

@@ -70,22 +70,60 @@ function ReplyForm({
   );
 }
 
-/** Mutations of one thread; every success refetches the thread. */
-function useThreadMutations(thread: ThreadInput) {
+/**
+ * Mutations on the replies of one `reply.thread` query (the whole thread, or a subtree loaded with
+ * "Show more replies"); every success refetches the thread and every subtree loaded from it.
+ */
+function useThreadMutations(query: ThreadInput) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.reply.thread.queryKey(thread) });
+  // A key without `rootId` also matches the subtree queries of the same post (partial key match).
+  const threadKey = trpc.reply.thread.queryKey({ targetType: query.targetType, targetId: query.targetId });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: threadKey });
   return {
     create: useMutation(trpc.reply.create.mutationOptions({ onSuccess: refresh })),
     update: useMutation(trpc.reply.update.mutationOptions({ onSuccess: refresh })),
     remove: useMutation(trpc.reply.delete.mutationOptions({ onSuccess: refresh })),
-    react: useReplyReaction(thread),
+    react: useReplyReaction(query),
   };
 }
 
 type Mutations = ReturnType<typeof useThreadMutations>;
 
-/** One reply with its actions and, below it, its children (collapsible). */
+/**
+ * The children of `node` that the thread left out (`moreReplies`), loaded on demand with
+ * `reply.thread({ rootId: node.id })` and shown in place of the ones already there.
+ */
+function MoreReplies({
+  node,
+  thread,
+  me,
+  listId,
+  hidden,
+}: {
+  node: ReplyNode;
+  thread: ThreadInput;
+  me: Me;
+  listId: string;
+  hidden: boolean;
+}) {
+  const trpc = useTRPC();
+  const input: ThreadInput = { targetType: thread.targetType, targetId: thread.targetId, rootId: node.id };
+  const query = useQuery(trpc.reply.thread.queryOptions(input));
+  const mutations = useThreadMutations(input);
+  if (query.isPending) return <Loading label="Loading replies…" />;
+  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  const children = query.data.items[0]?.children ?? [];
+  return (
+    <ul className="reply-list" id={listId} hidden={hidden}>
+      {children.map((child) => (
+        <ReplyItem key={child.id} node={child} thread={thread} me={me} mutations={mutations} />
+      ))}
+    </ul>
+  );
+}
+
+/** One reply with its actions and, below it, its children (collapsible), or a way to load them. */
 function ReplyItem({
   node,
   thread,
@@ -99,6 +137,7 @@ function ReplyItem({
 }) {
   const [mode, setMode] = useState<'view' | 'reply' | 'edit'>('view');
   const [collapsed, setCollapsed] = useState(false);
+  const [showMore, setShowMore] = useState(false);
   const childrenId = useId();
   const hidden = countDescendants(node);
   const canModify = Boolean(me && !node.deleted && (me.id === node.author.id || isModerator(me)));
@@ -162,7 +201,7 @@ function ReplyItem({
             </button>
           </>
         )}
-        {node.children.length > 0 && (
+        {(node.children.length > 0 || showMore) && (
           <button
             type="button"
             className="btn btn--link btn--small"
@@ -170,9 +209,8 @@ function ReplyItem({
             aria-controls={childrenId}
             onClick={() => setCollapsed(!collapsed)}
           >
-            {collapsed
-              ? `Show ${plural(hidden, 'reply', 'replies')}`
-              : `Hide ${plural(hidden, 'reply', 'replies')}`}
+            {/* Loaded replies are counted by their own query: no number then. */}
+            {`${collapsed ? 'Show' : 'Hide'} ${showMore ? 'replies' : plural(hidden, 'reply', 'replies')}`}
           </button>
         )}
       </div>
@@ -196,15 +234,28 @@ function ReplyItem({
           }
         />
       )}
-      {node.moreReplies && node.children.length === 0 && (
-        <p className="muted small">Deeper replies are not shown here.</p>
+      {showMore ? (
+        <MoreReplies node={node} thread={thread} me={me} listId={childrenId} hidden={collapsed} />
+      ) : (
+        node.children.length > 0 && (
+          <ul className="reply-list" id={childrenId} hidden={collapsed}>
+            {node.children.map((child) => (
+              <ReplyItem key={child.id} node={child} thread={thread} me={me} mutations={mutations} />
+            ))}
+          </ul>
+        )
       )}
-      {node.children.length > 0 && (
-        <ul className="reply-list" id={childrenId} hidden={collapsed}>
-          {node.children.map((child) => (
-            <ReplyItem key={child.id} node={child} thread={thread} me={me} mutations={mutations} />
-          ))}
-        </ul>
+      {node.moreReplies && !showMore && (
+        <button
+          type="button"
+          className="btn btn--link btn--small"
+          onClick={() => {
+            setShowMore(true);
+            setCollapsed(false);
+          }}
+        >
+          Show more replies
+        </button>
       )}
     </li>
   );

@@ -1,4 +1,4 @@
-import { notifications, queryRows, replies } from '@devflow/db';
+import { loadThread, notifications, replies } from '@devflow/db';
 import { QueryCounter } from '@devflow/db/testing';
 import type { inferProcedureInput } from '@trpc/server';
 import { count, eq, sql } from 'drizzle-orm';
@@ -12,6 +12,7 @@ import {
   createTestAnswer,
   createTestDeps,
   createTestQuestion,
+  createTestReplies,
   createTestUser,
   type TestDeps,
 } from '../testing';
@@ -39,32 +40,14 @@ afterAll(async () => {
   await deps.close();
 });
 
-/** Inserts `n` top-level replies in one statement and returns their ids in insertion order. */
-async function bulkReplies(target: { type: 'question' | 'answer'; id: number }, n: number, authorId: number) {
-  const rows = await queryRows<{ id: number | string }>(
-    deps.db,
-    sql`insert into replies (target_type, target_id, author_id, body, body_html)
-        select ${target.type}, ${target.id}, ${authorId}, 'reply ' || g, '<p>reply ' || g || '</p>'
-        from generate_series(1, ${n}) g
-        returning id`,
+/** `n` top-level replies by `authorId`, ids in age order. */
+const flatReplies = (target: { type: 'question' | 'answer'; id: number }, n: number, authorId: number) =>
+  createTestReplies(
+    deps,
+    target,
+    Array.from({ length: n }, () => -1),
+    authorId,
   );
-  return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
-}
-
-/** Links `ids[i]` under `ids[parentIndex[i]]` (or top level for -1) with one UPDATE, setting depths. */
-async function linkTree(ids: number[], parentIndex: number[]) {
-  const depth: number[] = [];
-  const values = ids.map((id, i) => {
-    const p = parentIndex[i] ?? -1;
-    depth[i] = p < 0 ? 0 : (depth[p] ?? 0) + 1;
-    return sql`(${id}::bigint, ${p < 0 ? null : ids[p]}::bigint, ${depth[i]}::int)`;
-  });
-  await deps.db.execute(
-    sql`update replies r set parent_id = v.parent_id, depth = v.depth
-        from (values ${sql.join(values, sql`, `)}) as v(id, parent_id, depth)
-        where r.id = v.id`,
-  );
-}
 
 type Shape = { id: string; children: Shape[] };
 const shape = (nodes: ReplyNode[]): Shape[] => nodes.map((n) => ({ id: n.id, children: shape(n.children) }));
@@ -110,14 +93,15 @@ describe('reply.thread', () => {
   it('returns a 1,000-node random tree exactly, siblings oldest first, in one query', async () => {
     const question = await createTestQuestion(deps, alice);
     const answer = await createTestAnswer(deps, bob, question);
-    const ids = await bulkReplies({ type: 'answer', id: answer.id }, 1000, carol.id);
     let seed = 42;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
       return seed / 2_147_483_648;
     };
-    const parentIndex = ids.map((_, i) => (i < 5 || random() < 0.05 ? -1 : Math.floor(random() * i)));
-    await linkTree(ids, parentIndex);
+    const parentIndex = Array.from({ length: 1000 }, (_, i) =>
+      i < 5 || random() < 0.05 ? -1 : Math.floor(random() * i),
+    );
+    const ids = await createTestReplies(deps, { type: 'answer', id: answer.id }, parentIndex, carol.id);
     const build = (parent: number): Shape[] =>
       ids.flatMap((id, i) => (parentIndex[i] === parent ? [{ id: String(id), children: build(i) }] : []));
     const expected = build(-1);
@@ -142,6 +126,9 @@ describe('reply.thread', () => {
     );
     expect(sub.statements).toHaveLength(1);
     expect(shape(sub.result.items)).toEqual(expected.filter((n) => n.id === String(ids[rootIndex])));
+    // `total` counts the whole thread under the answer, whatever the root.
+    expect(sub.result.total).toBe(1000);
+    expect(sub.result.truncated).toBe(false);
 
     // maxDepth 2: roots and their children only; deeper replies are flagged, not returned.
     const shallow = await callerFor(deps, null).reply.thread({
@@ -153,6 +140,8 @@ describe('reply.thread', () => {
       nodes.map((n) => ({ id: n.id, children: levels > 1 ? cut(n.children, levels - 1) : [] }));
     expect(shape(shallow.items)).toEqual(cut(expected, 2));
     expect(shallow.truncated).toBe(true);
+    expect(shallow.total).toBe(1000);
+    expect(shallow.items.some((n) => n.moreReplies)).toBe(false);
     const hasGrandchildren = expected.flatMap((n) => n.children).filter((n) => n.children.length > 0);
     const flagged = shallow.items.flatMap((n) => n.children).filter((n) => n.moreReplies);
     expect(flagged.map((n) => n.id).sort()).toEqual(hasGrandchildren.map((n) => n.id).sort());
@@ -196,24 +185,167 @@ describe('reply.thread', () => {
     });
   });
 
-  it('caps a response at 10,000 replies and says it was truncated', async () => {
+  it('returns the first 10,000 of more top-level replies, truncated, with no parent to flag', async () => {
     const question = await createTestQuestion(deps, alice);
-    await bulkReplies({ type: 'question', id: question.id }, 10_001, bob.id);
-    const result = await callerFor(deps, null).reply.thread({
-      targetType: 'question',
-      targetId: String(question.id),
-    });
-    expect(result.items).toHaveLength(10_000);
+    const ids = await flatReplies({ type: 'question', id: question.id }, 10_001, bob.id);
+    const { result, statements } = await counter.measure(() =>
+      callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
+    );
+    expect(statements).toHaveLength(1);
+    expect(result.items.map((n) => n.id)).toEqual(ids.slice(0, 10_000).map(String));
+    expect(result.items.some((n) => n.moreReplies || n.children.length > 0)).toBe(false);
     expect(result.total).toBe(10_001);
     expect(result.truncated).toBe(true);
   });
 
+  it('caps a big thread breadth-first: whole levels, then part of one, and flags every cut node', async () => {
+    // Level sizes 100, 1,900, 6,000, 4,000, 500: the cap of 10,000 keeps levels 1-3 (8,000 replies) and
+    // 2,000 of level 4. Parents are drawn at random, so a level's breadth-first order (parent's order, then
+    // id) differs from id order, and level-3 replies end up with all or none of their children returned —
+    // except the one where the cap falls, which keeps a part.
+    const question = await createTestQuestion(deps, alice);
+    const sizes = [100, 1900, 6000, 4000, 500];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const levelOf: number[] = [];
+    const parentIndex: number[] = [];
+    let start = 0;
+    for (const [level, size] of sizes.entries()) {
+      const previous = level === 0 ? 0 : (sizes[level - 1] ?? 0);
+      for (let i = 0; i < size; i++) {
+        levelOf.push(level + 1);
+        // Level 4 hangs from every 12th level-3 reply only, so the reply where the cap falls has several.
+        const step = level === 3 ? 12 : 1;
+        parentIndex.push(
+          level === 0 ? -1 : start - previous + step * Math.floor((random() * previous) / step),
+        );
+      }
+      start += size;
+    }
+    const ids = await createTestReplies(deps, { type: 'question', id: question.id }, parentIndex, carol.id);
+    const deleted = ids[150];
+    await deps.db.execute(sql`update replies set deleted_at = now() where id = ${deleted}`);
+
+    // Oracle: breadth-first from all rows — level 1 by id, then each level by parent's order, then id.
+    const childrenOf = new Map<number, number[]>();
+    for (const [i, p] of parentIndex.entries()) {
+      const list = childrenOf.get(p) ?? [];
+      list.push(i);
+      childrenOf.set(p, list);
+    }
+    const order: number[] = [];
+    for (let queue = [...(childrenOf.get(-1) ?? [])]; queue.length > 0 && order.length < 10_000; ) {
+      const next = queue.shift();
+      if (next === undefined) break;
+      order.push(next);
+      queue.push(...(childrenOf.get(next) ?? []));
+    }
+    const kept = new Set(order);
+    const indexOf = new Map(ids.map((id, i) => [String(id), i]));
+    const levelOfNode = (node: ReplyNode) => levelOf[indexOf.get(node.id) ?? -1];
+    const expectedFlags = order
+      .filter((i) => (childrenOf.get(i) ?? []).some((c) => !kept.has(c)))
+      .map((i) => String(ids[i]))
+      .sort();
+
+    const { result, statements } = await counter.measure(() =>
+      callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
+    );
+    expect(statements).toHaveLength(1);
+    const flat: ReplyNode[] = [];
+    const walk = (nodes: ReplyNode[], level: number) => {
+      for (const node of nodes) {
+        flat.push(node);
+        expect(levelOfNode(node)).toBe(level);
+        expect(node.children.map((c) => Number(c.id))).toEqual(
+          [...node.children.map((c) => Number(c.id))].sort((a, b) => a - b),
+        );
+        walk(node.children, level + 1);
+      }
+    };
+    walk(result.items, 1);
+    expect(flat).toHaveLength(10_000);
+    expect(new Set(flat.map((n) => n.id))).toEqual(new Set(order.map((i) => String(ids[i]))));
+    const perLevel = [1, 2, 3, 4, 5].map((level) => flat.filter((n) => levelOfNode(n) === level).length);
+    expect(perLevel).toEqual([100, 1900, 6000, 2000, 0]);
+    const flagged = flat
+      .filter((n) => n.moreReplies)
+      .map((n) => n.id)
+      .sort();
+    expect(flagged).toEqual(expectedFlags);
+    // Level-3 parents kept all their children, none of them, or (where the cap fell) a part.
+    const keptOf = (i: number) => (childrenOf.get(i) ?? []).filter((c) => kept.has(c)).length;
+    const level3 = order.filter((i) => levelOf[i] === 3 && (childrenOf.get(i) ?? []).length > 0);
+    const whole = level3.filter((i) => keptOf(i) === childrenOf.get(i)?.length);
+    const part = level3.filter((i) => keptOf(i) > 0 && keptOf(i) < (childrenOf.get(i)?.length ?? 0));
+    const none = level3.filter((i) => keptOf(i) === 0);
+    expect([whole.length > 0, part.length, none.length > 0]).toEqual([true, 1, true]);
+    expect(result.truncated).toBe(true);
+    expect(result.total).toBe(12_500);
+    expect(flat.find((n) => n.id === String(deleted))).toMatchObject({ deleted: true, body: '' });
+
+    // A prepared statement goes generic after five runs, planned without knowing the thread: with the
+    // statistics of many small threads (as in production) it then expects a handful of rows per thread,
+    // and that plan must stay fast on a big one. A join from the page to an aggregate of the page once
+    // became a nested loop there, quadratic in the page (seconds for this thread).
+    await deps.db.execute(
+      sql`insert into replies (target_type, target_id, author_id, body, body_html)
+          select 'answer', 1000000000 + g, ${carol.id}, 'elsewhere', '<p>elsewhere</p>'
+          from generate_series(1, 20000) g`,
+    );
+    await deps.db.execute(sql`analyze replies`);
+    const timed = (mode: 'force_custom_plan' | 'force_generic_plan') =>
+      deps.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`set local plan_cache_mode = ${mode}`));
+        const started = performance.now();
+        const rows = await loadThread(tx, {
+          targetType: 'question',
+          targetId: question.id,
+          rootId: null,
+          maxDepth: 1000,
+          maxNodes: 10_000,
+          viewerId: null,
+        });
+        return { mode, rows: rows.length, ms: performance.now() - started };
+      });
+    const runs = [];
+    for (let i = 0; i < 2; i++)
+      runs.push(await timed('force_custom_plan'), await timed('force_generic_plan'));
+    expect(runs.map((run) => run.rows)).toEqual([10_000, 10_000, 10_000, 10_000]);
+    const fastest = (mode: string) =>
+      Math.min(...runs.filter((run) => run.mode === mode).map((run) => run.ms));
+    expect(fastest('force_generic_plan')).toBeLessThan(2.5 * fastest('force_custom_plan') + 50);
+
+    // A flagged node is where to ask again: its subtree comes back with every child.
+    const level4 = order.find((i) => levelOf[i] === 4 && (childrenOf.get(i) ?? []).length > 0);
+    for (const index of [part[0], level4]) {
+      if (index === undefined) throw new Error('the shape has no such node');
+      const id = String(ids[index]);
+      expect(flagged).toContain(id);
+      const sub = await callerFor(deps, null).reply.thread({
+        targetType: 'question',
+        targetId: String(question.id),
+        rootId: id,
+      });
+      expect(sub.items.map((n) => n.id)).toEqual([id]);
+      expect(sub.items[0]?.children.map((c) => c.id)).toEqual(
+        (childrenOf.get(index) ?? []).map((c) => String(ids[c])),
+      );
+      expect(sub.truncated).toBe(false);
+      expect(sub.total).toBe(12_500);
+    }
+  });
+
   it('reads a 10,000-deep chain 1,000 levels at a time, quickly, and goes on from a deeper root', async () => {
     const question = await createTestQuestion(deps, alice);
-    const ids = await bulkReplies({ type: 'question', id: question.id }, 10_000, bob.id);
-    await linkTree(
-      ids,
-      ids.map((_, i) => i - 1),
+    const ids = await createTestReplies(
+      deps,
+      { type: 'question', id: question.id },
+      Array.from({ length: 10_000 }, (_, i) => i - 1),
+      bob.id,
     );
     const started = performance.now();
     const { result, statements } = await counter.measure(() =>
@@ -221,11 +353,15 @@ describe('reply.thread', () => {
     );
     const elapsed = performance.now() - started;
     expect(statements).toHaveLength(1);
-    expect(result.total).toBe(1000);
+    expect(result.total).toBe(10_000);
     expect(result.truncated).toBe(true);
     let node = result.items[0];
-    for (let i = 1; i < 1000; i++) node = node?.children[0];
+    for (let i = 1; i < 1000; i++) {
+      expect(node?.moreReplies).toBe(false);
+      node = node?.children[0];
+    }
     expect(node?.id).toBe(String(ids[999]));
+    expect(node?.children).toEqual([]);
     expect(node?.moreReplies).toBe(true);
     expect(elapsed).toBeLessThan(deps.dbHandle.kind === 'postgres' ? 1500 : 5000);
 
@@ -234,9 +370,10 @@ describe('reply.thread', () => {
       targetId: String(question.id),
       rootId: String(ids[9990]),
     });
-    expect(deeper.total).toBe(10);
+    expect(deeper.total).toBe(10_000);
     expect(deeper.truncated).toBe(false);
     expect(deeper.items[0]?.depth).toBe(9990);
+    expect(countNodes(deeper.items)).toBe(10);
   });
 
   it('answers NOT_FOUND for an unknown or deleted target and for a root outside the thread', async () => {

@@ -57,7 +57,12 @@ export const replyRouter = router({
     .output(okOutput)
     .mutation(({ ctx, input }) => deleteReply(ctx.deps, ctx.user, input)),
 
-  /** A thread (or the subtree under `rootId`) as a tree, loaded with one recursive query. */
+  /**
+   * A thread (or the subtree under `rootId`) as a tree, loaded with one recursive query: at most 10,000
+   * replies, breadth-first — every top-level reply, then the next level, and so on until the cap. A node
+   * with `moreReplies: true` has children that were left out: ask again with `rootId` set to it.
+   * `truncated` says whether anything was left out; `total` counts every reply under the post.
+   */
   thread: publicProcedure
     .meta({
       openapi: {

@@ -29,10 +29,16 @@ export const replyDeleteInput = z.object({ id: idInput });
 /** Most levels one `reply.thread` request returns. */
 export const MAX_THREAD_DEPTH = 1000;
 
-/** Most replies one `reply.thread` request returns; beyond it the response says `truncated: true`. */
+/**
+ * Most replies one `reply.thread` request returns, chosen breadth-first (level 1, then level 2, …); beyond
+ * it the response says `truncated: true` and flags the nodes whose children were cut (`moreReplies`).
+ */
 export const MAX_THREAD_NODES = 10_000;
 
-/** Input of `reply.thread`: a whole thread, or the subtree under `rootId`, down to `maxDepth` levels. */
+/**
+ * Input of `reply.thread`: a whole thread, or the subtree under `rootId`, down to `maxDepth` levels
+ * (the top-level replies, or the root, are level 1).
+ */
 export const replyThreadInput = z.object({
   targetType: replyTargetType,
   targetId: idInput,
@@ -65,7 +71,10 @@ export const replyOutput = z.object(replyFields).meta({ id: 'Reply' });
 
 /** A reply in a thread, with its children in order (oldest first). */
 export type ReplyNode = z.infer<typeof replyOutput> & {
-  /** True on the last returned level when deeper replies exist (ask again with `rootId`). */
+  /**
+   * True when some of this reply's children are not in the response — cut by `maxDepth` or by the node
+   * cap. Ask again with `rootId` set to this reply to read them.
+   */
   moreReplies: boolean;
   children: ReplyNode[];
 };
@@ -81,11 +90,18 @@ export const replyNode: z.ZodType<ReplyNode> = z
   })
   .meta({ id: 'ReplyNode' });
 
-/** Output of `reply.thread`. */
+/**
+ * Output of `reply.thread`: at most `MAX_THREAD_NODES` replies, breadth-first — every level-1 reply, then
+ * level 2, … until the cap, which may cut a level part-way. Nested as a tree, siblings oldest first.
+ */
 export const replyThreadOutput = z.object({
+  /** The top-level replies (or the `rootId` reply), each with its returned children. */
   items: z.array(replyNode),
-  /** True when the node cap or `maxDepth` left replies out. */
+  /**
+   * True when anything in scope was left out: children of a node flagged `moreReplies`, or top-level
+   * replies beyond the cap (which have no returned parent to flag).
+   */
   truncated: z.boolean(),
-  /** Replies in scope down to `maxDepth`, before the node cap. */
+  /** Replies under the target post at any depth, tombstones included — whatever `rootId` and `maxDepth`. */
   total: z.number().int(),
 });

@@ -180,11 +180,14 @@ const num = (value: DbNumber): number => Number(value);
 
 /**
  * Loads a thread — or the subtree under `rootId` — down to `maxDepth` levels, as a tree, with ONE SQL
- * statement (`loadThread`, a recursive CTE). Rows arrive depth-first, so each node's parent is already
- * built when the node arrives: one linear pass. At most `MAX_THREAD_NODES` replies are returned;
- * `truncated` says whether the cap or `maxDepth` left any out. Tombstones keep their place with an
- * empty body. A missing target, a deleted one (except for moderators, `post.viewDeleted`) or a `rootId`
- * outside the thread is NOT_FOUND.
+ * statement (`loadThread`, a recursive CTE). At most `MAX_THREAD_NODES` replies, chosen BREADTH-FIRST:
+ * every level-1 reply, then level 2, … until the cap (a level may be cut part-way), so the cost follows
+ * the page, not the thread. Rows arrive level by level, siblings oldest first, so each node's parent is
+ * already built when the node arrives: one linear pass. `moreReplies` marks every returned node with
+ * children left out (by `maxDepth` or by the cap), so a client can ask again with `rootId` = that node;
+ * `truncated` says whether anything in scope was left out; `total` counts every reply under the target.
+ * Tombstones keep their place with an empty body. A missing target, a deleted one (except for moderators,
+ * `post.viewDeleted`) or a `rootId` outside the thread is NOT_FOUND.
  */
 export async function loadReplyThread(
   deps: ApiDeps,
@@ -199,20 +202,20 @@ export async function loadReplyThread(
     maxNodes: MAX_THREAD_NODES,
     viewerId: viewer?.id ?? null,
   });
-  const state = rows[0]?.target_state ?? null;
+  const first = rows[0];
+  const state = first?.target_state ?? null;
   const visible = state === 'live' || (state === 'deleted' && can(viewer, 'post.viewDeleted'));
-  if (!visible) {
+  if (!first || !visible) {
     throw notFound(input.targetType);
   }
   const nodes = rows.filter((row): row is ThreadRow & { id: DbNumber } => row.id !== null);
   if (input.rootId !== undefined && nodes.length === 0) {
     throw new TRPCError({ code: 'NOT_FOUND', message: `Reply ${input.rootId} is not part of this thread.` });
   }
-  const kept = nodes.slice(0, MAX_THREAD_NODES);
   const byId = new Map<string, ReplyNode>();
   const items: ReplyNode[] = [];
-  let truncated = nodes.length > MAX_THREAD_NODES;
-  for (const row of kept) {
+  const lastChildOf = new Map<ReplyNode, string>();
+  for (const row of nodes) {
     const deleted = row.deleted_at !== null;
     const node: ReplyNode = {
       id: toId(num(row.id)),
@@ -235,14 +238,22 @@ export async function loadReplyThread(
       createdAt: toIso(toDate(row.created_at)),
       updatedAt: toIso(toDate(row.updated_at)),
       deleted,
-      moreReplies: row.more_replies,
+      moreReplies: false,
       children: [],
     };
-    if (row.more_replies) truncated = true;
+    if (row.last_child !== null) lastChildOf.set(node, toId(num(row.last_child)));
     const parent = Number(row.lvl) > 1 && node.parentId !== null ? byId.get(node.parentId) : undefined;
     if (parent) parent.children.push(node);
     else items.push(node);
     byId.set(node.id, node);
   }
-  return { items, truncated, total: num(rows[0]?.total ?? kept.length) };
+  // Children join the page oldest first: a reply misses some exactly when its newest one is not here.
+  let truncated = false;
+  for (const [node, lastChild] of lastChildOf) {
+    node.moreReplies = !byId.has(lastChild);
+    if (node.moreReplies) truncated = true;
+  }
+  // Top-level replies beyond the cap have no returned parent to flag.
+  if (input.rootId === undefined && num(first.roots) > items.length) truncated = true;
+  return { items, truncated, total: num(first.total) };
 }

@@ -13,21 +13,27 @@ export type LoadThreadParams = {
   rootId: number | null;
   /** Levels to return, counting the roots as level 1. */
   maxDepth: number;
-  /** Node cap of one response; one more row is fetched to tell whether the cap cut anything. */
+  /** Node cap of one response: the walk stops once it holds this many replies. */
   maxNodes: number;
   /** Whose reaction fills `myReaction`; null for anonymous readers. */
   viewerId: number | null;
 };
 
-/** One row of `loadThread`, in depth-first order. `id` is null only on the target-only row of an empty result. */
+/**
+ * One row of `loadThread`, level by level (`lvl`, then `id`). `id` is null only on the target-only row of
+ * an empty result; `target_state`, `total` and `roots` are the same on every row.
+ */
 export type ThreadRow = {
   /** 'live', 'deleted', or null when the target does not exist. */
   target_state: 'live' | 'deleted' | null;
+  /** Replies under the target at any depth, tombstones included (whatever `rootId` and `maxDepth`). */
+  total: DbNumber;
+  /** Top-level replies under the target (level 1 of a whole-thread request). */
+  roots: DbNumber;
   id: DbNumber | null;
   parent_id: DbNumber | null;
   depth: number;
   lvl: number;
-  total: DbNumber | null;
   body: string;
   body_html: string;
   likes: number;
@@ -41,25 +47,41 @@ export type ThreadRow = {
   display_name: string | null;
   avatar_url: string | null;
   my_reaction: number | null;
-  more_replies: boolean;
+  /**
+   * On the last two returned levels: the id of this reply's newest child (null: no child). Children join
+   * the page oldest first, so the reply has children left out exactly when that id is not in the page.
+   * Null on the levels above, which are complete.
+   */
+  last_child: DbNumber | null;
 };
 
 /**
- * Loads a reply thread (or the subtree under `rootId`) in ONE statement, depth-first.
+ * Loads the first `maxNodes` replies of a thread (or of the subtree under `rootId`) BREADTH-FIRST, in ONE
+ * statement: every level-1 reply, then level 2, … until the cap, which may cut a level part-way.
  *
- * - `tree` is a recursive CTE scoped to the thread: its anchor reads the thread's top-level replies through
- *   `replies_thread_idx (target_type, target_id, parent_id)` (or the root by primary key), and each level
- *   probes `replies_parent_idx (parent_id)` once per parent. The children are read in a `LATERAL` subquery
- *   fenced with `OFFSET 0`, so the planner cannot flatten it into a hash or merge join that rescans the
- *   thread on every level (quadratic on deep chains, PITFALLS.md): the plan is a nested loop over an index
- *   scan, linear in the number of replies. JIT is off on every connection (`client.ts`).
- * - `path` (ids from the root) orders the rows depth-first with siblings oldest first, so the caller
- *   builds the tree in one linear pass. Recursion stops at `maxDepth`; `total` counts what matched
- *   before the node cap, and `more_replies` tells, on the last level, whether deeper replies were cut
- *   (one `replies_parent_idx` probe per last-level node, under a CASE so other rows skip it).
- * - Bodies, authors and the viewer's reaction are joined only for the page (`maxNodes + 1` rows).
- * - The target's state rides along on a row that exists even when the thread is empty, so the caller
- *   tells "no replies" from "no such post" without a second query.
+ * - `tree` is a recursive CTE scoped to the thread. Its anchor reads at most `maxNodes` top-level
+ *   replies, oldest first, straight from `replies_thread_idx (target_type, target_id, parent_id, id)`
+ *   (ordering by `parent_id, id` — all null — lets the planner see that the index is in that order, so
+ *   it stops after `maxNodes` entries instead of sorting a huge flat thread), or the root by primary key.
+ *   Each level probes `replies_parent_idx (parent_id, id)` once per parent, children oldest first
+ *   straight from the index. The children are read in a `LATERAL` subquery fenced with `OFFSET 0`, so
+ *   the planner cannot flatten it into a hash or merge join that rescans the thread on every level
+ *   (quadratic on deep chains, PITFALLS.md): the plan is a nested loop over an index scan. JIT is off on
+ *   every connection (`client.ts`).
+ * - `page` reads `tree` with `LIMIT maxNodes` and NO `ORDER BY`. PostgreSQL evaluates a recursive CTE
+ *   lazily, one level after the other (each level in the order of the level above, children by id), so
+ *   the recursion stops as soon as the page is full: the cost follows the page, not the thread. The page
+ *   is thus the first `maxNodes` replies ordered by (level, path of ids from the root).
+ * - Only nodes on the last two returned levels can miss children (the levels above are complete), so
+ *   only they are probed: `last_child` is one backward `replies_parent_idx` probe for the newest child.
+ *   A parent's children join the page together, oldest first, so they are all there exactly when that
+ *   child is; the caller checks it against the rows (a join to the page here would be planned as a
+ *   quadratic nested loop once the prepared statement goes generic — estimated 6 page rows for 10,000).
+ *   `total` and `roots` count the target's replies over `replies_thread_idx`.
+ * - Rows come out by (`lvl`, `id`): every parent before its children, siblings oldest first, so the
+ *   caller nests them in one linear pass. Bodies, authors and the viewer's reaction are joined for the
+ *   page only. The target's state rides along on a row that exists even when the thread is empty, so the
+ *   caller tells "no replies" from "no such post" without a second query.
  */
 export async function loadThread(db: Executor, params: LoadThreadParams): Promise<ThreadRow[]> {
   const { targetType, targetId, rootId, maxDepth, maxNodes, viewerId } = params;
@@ -76,33 +98,35 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
   return queryRows<ThreadRow>(
     db,
     sql`
-      with recursive tree (id, lvl, path) as (
-        select r.id, 1, array[r.id]
-        from replies r
-        where ${anchor}
+      with recursive tree (id, parent_id, lvl) as (
+        (select r.id, r.parent_id, 1
+         from replies r
+         where ${anchor}
+         order by r.parent_id, r.id
+         limit ${maxNodes})
         union all
-        select c.id, t.lvl + 1, t.path || c.id
+        select c.id, t.id, t.lvl + 1
         from tree t
         cross join lateral (
-          select k.id from replies k where k.parent_id = t.id offset 0
+          select k.id from replies k where k.parent_id = t.id order by k.id offset 0
         ) c
         where t.lvl < ${maxDepth}
       ),
       page as (
-        select id, lvl, path, count(*) over () as total
-        from tree
-        order by path
-        limit ${maxNodes + 1}
+        select id, parent_id, lvl from tree limit ${maxNodes}
       )
       select
-        tgt.target_state, p.id, r.parent_id, r.depth, p.lvl, p.total::int as total,
+        tgt.target_state, sc.total, sc.roots, p.id, r.parent_id, r.depth, p.lvl,
         r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at, r.updated_at, r.deleted_at,
         r.author_id, u.username, u.display_name, u.avatar_url,
         rx.value as my_reaction,
-        case when p.lvl = ${maxDepth}
-          then coalesce((select true from replies m where m.parent_id = p.id limit 1), false)
-          else false end as more_replies
+        case when p.lvl >= (select max(lvl) from page) - 1
+          then (select max(m.id) from replies m where m.parent_id = p.id) end as last_child
       from (select (${targetState}) as target_state) tgt
+      cross join (
+        select count(*) as total, count(*) filter (where s.parent_id is null) as roots
+        from replies s where s.target_type = ${targetType} and s.target_id = ${targetId}
+      ) sc
       left join (
         page p
         join replies r on r.id = p.id
@@ -110,7 +134,7 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
         left join reactions rx
           on rx.user_id = ${viewerId ?? 0} and rx.target_type = 'reply' and rx.target_id = p.id
       ) on true
-      order by p.path
+      order by p.lvl, p.id
     `,
   );
 }

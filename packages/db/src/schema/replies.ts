@@ -4,8 +4,9 @@ import { users } from './users';
 
 /**
  * Nested replies of any depth under a question or an answer. Every reply carries its thread's target
- * so the recursive CTE stays scoped to one thread; `parentId` is probed once per level through
- * `replies_parent_idx`. A deleted reply stays as a tombstone (`deletedAt`) so its children keep a parent.
+ * so the recursive CTE stays scoped to one thread; `parentId` is probed once per parent through
+ * `replies_parent_idx (parent_id, id)`, children oldest first. A deleted reply stays as a tombstone
+ * (`deletedAt`) so its children keep a parent.
  */
 export const replies = pgTable(
   'replies',
@@ -28,8 +29,10 @@ export const replies = pgTable(
     deletedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    index('replies_thread_idx').on(t.targetType, t.targetId, t.parentId),
-    index('replies_parent_idx').on(t.parentId),
+    // `id` last: a thread's top-level replies come out oldest first, so a capped read stops early.
+    index('replies_thread_idx').on(t.targetType, t.targetId, t.parentId, t.id),
+    // (parent_id, id): a parent's children come out oldest first with no sort, and a capped read stops early.
+    index('replies_parent_idx').on(t.parentId, t.id),
     index('replies_author_idx').on(t.authorId, t.createdAt.desc().nullsFirst()),
   ],
 );

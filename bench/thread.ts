@@ -1,0 +1,360 @@
+/**
+ * `reply.thread` three ways, for the bare baseline server and its check (`thread.test.ts`): the
+ * procedure's recursive CTE written out as plain SQL, one query per LEVEL, and one query per REPLY
+ * (classic N+1). All three return the procedure's JSON for an anonymous viewer — the same nodes,
+ * `moreReplies`, `truncated` and `total` — so the bench compares equal work.
+ *
+ * Semantics (packages/api/src/schemas/reply.ts): at most `THREAD_MAX_NODES` replies, breadth-first —
+ * every level-1 reply oldest first, then each level in its parents' order, each parent's children oldest
+ * first — until the cap, which may cut a level part-way. `moreReplies` marks every returned reply with a
+ * child left out; `truncated` says anything in scope was left out; `total` counts the post's replies.
+ *
+ * Strategies take a `RunSql` so that they run on postgres.js (the server, prepared statements like the
+ * procedure's) and on PGlite (the check, when `DATABASE_URL` is unset).
+ */
+
+/** Levels `reply.thread` returns at most by default (schemas/reply.ts `MAX_THREAD_DEPTH`). */
+export const THREAD_MAX_DEPTH = 1000;
+/** Node cap of one `reply.thread` response (schemas/reply.ts `MAX_THREAD_NODES`). */
+export const THREAD_MAX_NODES = 10_000;
+
+/** A value as either driver returns it: postgres.js gives int8 and counts as strings, PGlite numbers. */
+type Num = number | string | bigint;
+/** A parameter of a positional statement. */
+export type SqlParam = string | number | null | readonly (string | number)[];
+
+/** Runs one statement with `$n` parameters and resolves to its rows. */
+export type RunSql = <T extends object>(text: string, params: readonly SqlParam[]) => Promise<T[]>;
+
+/** What to load: the post, an optional subtree root, and the depth bound (as the procedure's input). */
+export type ThreadRequest = {
+  type: 'question' | 'answer';
+  id: number;
+  rootId?: number | undefined;
+  maxDepth?: number | undefined;
+};
+
+/** A reply row with its author, as every strategy reads it. */
+type ReplyRow = {
+  id: Num;
+  parent_id: Num | null;
+  depth: number;
+  body: string;
+  body_html: string;
+  likes: number;
+  dislikes: number;
+  score: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  deleted_at: Date | string | null;
+  author_id: Num;
+  username: string;
+  display_name: string | null;
+  avatar_url: string | null;
+};
+
+/** A row of the CTE statement: a reply (or nothing, on the target-only row) plus the page's facts. */
+type CteRow = { [K in keyof ReplyRow]: ReplyRow[K] | null } & {
+  target_state: 'live' | 'deleted' | null;
+  total: Num;
+  roots: Num;
+  lvl: number | null;
+  my_reaction: number | null;
+  last_child: Num | null;
+};
+
+/** A node of `reply.thread` (the procedure's `ReplyNode`). */
+export type TreeNode = {
+  id: string;
+  parentId: string | null;
+  targetType: 'question' | 'answer';
+  targetId: string;
+  depth: number;
+  body: string;
+  bodyHtml: string;
+  author: { id: string; username: string; displayName: string | null; avatarUrl: string | null };
+  likes: number;
+  dislikes: number;
+  score: number;
+  myReaction: 'like' | 'dislike' | null;
+  createdAt: string;
+  updatedAt: string;
+  deleted: boolean;
+  moreReplies: boolean;
+  children: TreeNode[];
+};
+
+/** The output of `reply.thread`; null stands for NOT_FOUND (missing or deleted post, root elsewhere). */
+export type ThreadResponse = { items: TreeNode[]; truncated: boolean; total: number } | null;
+
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+const reaction = (value: number | null) => (value === 1 ? 'like' : value === -1 ? 'dislike' : null);
+
+function toNode(row: ReplyRow, request: ThreadRequest, moreReplies: boolean, myReaction: number | null) {
+  const deleted = row.deleted_at !== null;
+  const node: TreeNode = {
+    id: String(row.id),
+    parentId: row.parent_id === null ? null : String(row.parent_id),
+    targetType: request.type,
+    targetId: String(request.id),
+    depth: Number(row.depth),
+    body: deleted ? '' : row.body,
+    bodyHtml: deleted ? '' : row.body_html,
+    author: {
+      id: String(row.author_id),
+      username: row.username,
+      displayName: row.display_name,
+      avatarUrl: row.avatar_url,
+    },
+    likes: Number(row.likes),
+    dislikes: Number(row.dislikes),
+    score: Number(row.score),
+    myReaction: reaction(myReaction === null ? null : Number(myReaction)),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    deleted,
+    moreReplies,
+    children: [],
+  };
+  return node;
+}
+
+/** Nests nodes given parents first, siblings in order; a node whose parent is not given is a root. */
+function nest(nodes: TreeNode[]): TreeNode[] {
+  const byId = new Map<string, TreeNode>();
+  const roots: TreeNode[] = [];
+  for (const node of nodes) {
+    const parent = node.parentId === null ? undefined : byId.get(node.parentId);
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+    byId.set(node.id, node);
+  }
+  return roots;
+}
+
+const targetStateSql = {
+  question: `select case when q.deleted_at is null then 'live' else 'deleted' end as target_state
+             from questions q where q.id = $2`,
+  answer: `select case when a.deleted_at is null and q.deleted_at is null then 'live' else 'deleted' end as target_state
+           from answers a join questions q on q.id = a.question_id where a.id = $2`,
+};
+
+/**
+ * The statement of `loadThread` (packages/db/src/queries/reply.ts), clause for clause: a breadth-first
+ * recursive CTE read with `LIMIT` and no `ORDER BY` (the walk stops once the page is full), one probe
+ * per node of the last two levels for its newest child, the post's reply counts, and the target's state.
+ * Parameters: `$1` target type, `$2` target id, `$3` node cap, `$4` max depth, `$5` viewer id
+ * (0: anonymous), and `$6` the root id when `withRoot`.
+ */
+export function threadCteSql(type: 'question' | 'answer', withRoot: boolean): string {
+  const anchor = withRoot
+    ? 'r.target_type = $1 and r.target_id = $2 and r.id = $6'
+    : 'r.target_type = $1 and r.target_id = $2 and r.parent_id is null';
+  return `
+    with recursive tree (id, parent_id, lvl) as (
+      (select r.id, r.parent_id, 1
+       from replies r
+       where ${anchor}
+       order by r.parent_id, r.id
+       limit $3)
+      union all
+      select c.id, t.id, t.lvl + 1
+      from tree t
+      cross join lateral (
+        select k.id from replies k where k.parent_id = t.id order by k.id offset 0
+      ) c
+      where t.lvl < $4
+    ),
+    page as (
+      select id, parent_id, lvl from tree limit $3
+    )
+    select
+      tgt.target_state, sc.total, sc.roots, p.id, r.parent_id, r.depth, p.lvl,
+      r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at, r.updated_at, r.deleted_at,
+      r.author_id, u.username, u.display_name, u.avatar_url,
+      rx.value as my_reaction,
+      case when p.lvl >= (select max(lvl) from page) - 1
+        then (select max(m.id) from replies m where m.parent_id = p.id) end as last_child
+    from (select (${targetStateSql[type]}) as target_state) tgt
+    cross join (
+      select count(*) as total, count(*) filter (where s.parent_id is null) as roots
+      from replies s where s.target_type = $1 and s.target_id = $2
+    ) sc
+    left join (
+      page p
+      join replies r on r.id = p.id
+      join users u on u.id = r.author_id
+      left join reactions rx
+        on rx.user_id = $5 and rx.target_type = 'reply' and rx.target_id = p.id
+    ) on true
+    order by p.lvl, p.id`;
+}
+
+/** The parameters of `threadCteSql` for an anonymous viewer. */
+export function threadCteParams(request: ThreadRequest): SqlParam[] {
+  const params: SqlParam[] = [
+    request.type,
+    request.id,
+    THREAD_MAX_NODES,
+    request.maxDepth ?? THREAD_MAX_DEPTH,
+    0,
+  ];
+  return request.rootId === undefined ? params : [...params, request.rootId];
+}
+
+const hasRow = (row: CteRow): row is CteRow & ReplyRow & { lvl: number } => row.id !== null;
+
+/** `reply.thread` in ONE statement, shaped like the procedure (services/reply.ts `loadReplyThread`). */
+export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
+  const withRoot = request.rootId !== undefined;
+  const rows = await run<CteRow>(threadCteSql(request.type, withRoot), threadCteParams(request));
+  const first = rows[0];
+  if (first?.target_state !== 'live') return null;
+  const nodes = rows.filter(hasRow);
+  if (withRoot && nodes.length === 0) return null;
+  // A reply misses children exactly when its newest child is not in the page (as in the service).
+  const returned = new Set(nodes.map((row) => String(row.id)));
+  const cut = (row: CteRow) => row.last_child !== null && !returned.has(String(row.last_child));
+  // Rows come by level, siblings oldest first; a `rootId` reply's parent is not in the page, so it is a root.
+  const items = nest(nodes.map((row) => toNode(row, request, cut(row), row.my_reaction)));
+  const returnedRoots = nodes.filter((row) => row.lvl === 1).length;
+  const truncated = nodes.some(cut) || (!withRoot && Number(first.roots) > returnedRoots);
+  return { items, truncated, total: Number(first.total) };
+}
+
+const replyColumns = `r.id, r.parent_id, r.depth, r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at,
+  r.updated_at, r.deleted_at, r.author_id, u.username, u.display_name, u.avatar_url`;
+
+/** The post's state and reply counts (first query of the naive strategies). */
+async function head(run: RunSql, request: ThreadRequest) {
+  const [row] = await run<{ target_state: 'live' | 'deleted' | null; total: Num; roots: Num }>(
+    `select (${targetStateSql[request.type]}) as target_state, count(*) as total,
+            count(*) filter (where s.parent_id is null) as roots
+     from replies s where s.target_type = $1 and s.target_id = $2`,
+    [request.type, request.id],
+  );
+  return row && row.target_state === 'live' ? { total: Number(row.total), roots: Number(row.roots) } : null;
+}
+
+/** Level 1: the oldest top-level replies (at most the cap), or the root. */
+function firstLevel(run: RunSql, request: ThreadRequest) {
+  return request.rootId === undefined
+    ? run<ReplyRow>(
+        `select ${replyColumns} from replies r join users u on u.id = r.author_id
+         where r.target_type = $1 and r.target_id = $2 and r.parent_id is null order by r.id limit $3`,
+        [request.type, request.id, THREAD_MAX_NODES],
+      )
+    : run<ReplyRow>(
+        `select ${replyColumns} from replies r join users u on u.id = r.author_id
+         where r.target_type = $1 and r.target_id = $2 and r.id = $3`,
+        [request.type, request.id, request.rootId],
+      );
+}
+
+/**
+ * The page's bookkeeping shared by the naive strategies: which replies were returned, in breadth-first
+ * order, and which returned replies are known to have a child left out.
+ */
+class Page {
+  readonly rows: ReplyRow[] = [];
+  readonly cut = new Set<string>();
+  constructor(
+    readonly request: ThreadRequest,
+    readonly head: { total: number; roots: number },
+  ) {}
+  get full() {
+    return this.rows.length >= THREAD_MAX_NODES;
+  }
+  /** Adds a parent's children, oldest first, until the cap; flags the parent if some did not fit. */
+  addChildren(parentId: string, children: ReplyRow[]): ReplyRow[] {
+    const room = THREAD_MAX_NODES - this.rows.length;
+    const kept = children.slice(0, Math.max(room, 0));
+    this.rows.push(...kept);
+    if (kept.length < children.length) this.cut.add(parentId);
+    return kept;
+  }
+  response(): ThreadResponse {
+    const items = nest(this.rows.map((row) => toNode(row, this.request, this.cut.has(String(row.id)), null)));
+    const roots = this.rows.filter((row) => this.request.rootId === undefined && row.parent_id === null);
+    const truncated =
+      this.cut.size > 0 || (this.request.rootId === undefined && this.head.roots > roots.length);
+    return { items, truncated, total: this.head.total };
+  }
+}
+
+/**
+ * `reply.thread` the naive way: one query per LEVEL for the children of the whole previous level (put in
+ * breadth-first order in JS), until the page is full or `maxDepth` is reached; then one query for which
+ * replies of the last level have children.
+ */
+export async function threadPerLevel(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
+  const facts = await head(run, request);
+  if (!facts) return null;
+  const page = new Page(request, facts);
+  let level = await firstLevel(run, request);
+  if (request.rootId !== undefined && level.length === 0) return null;
+  page.rows.push(...level);
+  const maxDepth = request.maxDepth ?? THREAD_MAX_DEPTH;
+  for (let depth = 1; depth < maxDepth && level.length > 0 && !page.full; depth += 1) {
+    const children = await run<ReplyRow>(
+      `select ${replyColumns} from replies r join users u on u.id = r.author_id
+       where r.parent_id = any($1::bigint[]) order by r.id`,
+      [level.map((row) => String(row.id))],
+    );
+    const byParent = new Map<string, ReplyRow[]>();
+    for (const child of children) {
+      const key = String(child.parent_id);
+      const list = byParent.get(key);
+      if (list) list.push(child);
+      else byParent.set(key, [child]);
+    }
+    const next: ReplyRow[] = [];
+    for (const parent of level) {
+      next.push(...page.addChildren(String(parent.id), byParent.get(String(parent.id)) ?? []));
+    }
+    level = next;
+  }
+  // The last level's replies: their children were not read (cap or depth), so ask which have any.
+  if (level.length > 0) {
+    const parents = await run<{ parent_id: Num }>(
+      'select distinct parent_id from replies where parent_id = any($1::bigint[])',
+      [level.map((row) => String(row.id))],
+    );
+    for (const row of parents) page.cut.add(String(row.parent_id));
+  }
+  return page.response();
+}
+
+/**
+ * `reply.thread` the most naive way (classic N+1): one query per REPLY for its children, breadth-first,
+ * until the page is full or `maxDepth` is reached; then one query per returned reply whose children were
+ * not read, to know whether it has any.
+ */
+export async function threadPerNode(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
+  const facts = await head(run, request);
+  if (!facts) return null;
+  const page = new Page(request, facts);
+  const first = await firstLevel(run, request);
+  if (request.rootId !== undefined && first.length === 0) return null;
+  page.rows.push(...first);
+  const maxDepth = request.maxDepth ?? THREAD_MAX_DEPTH;
+  const level = new Map(first.map((row) => [String(row.id), 1]));
+  for (let i = 0; i < page.rows.length; i += 1) {
+    const row = page.rows[i];
+    if (!row) break;
+    const id = String(row.id);
+    const depth = level.get(id) ?? 1;
+    if (page.full || depth >= maxDepth) {
+      const [child] = await run<{ id: Num }>('select id from replies where parent_id = $1 limit 1', [id]);
+      if (child) page.cut.add(id);
+      continue;
+    }
+    const children = await run<ReplyRow>(
+      `select ${replyColumns} from replies r join users u on u.id = r.author_id
+       where r.parent_id = $1 order by r.id`,
+      [id],
+    );
+    for (const child of page.addChildren(id, children)) level.set(String(child.id), depth + 1);
+  }
+  return page.response();
+}

@@ -311,7 +311,7 @@ describe('reply.thread', () => {
         });
         return { mode, rows: rows.length, ms: performance.now() - started };
       });
-    const runs = [];
+    const runs: { mode: string; rows: number; ms: number }[] = [];
     for (let i = 0; i < 2; i++)
       runs.push(await timed('force_custom_plan'), await timed('force_generic_plan'));
     expect(runs.map((run) => run.rows)).toEqual([10_000, 10_000, 10_000, 10_000]);

@@ -340,8 +340,8 @@ async function main() {
     });
     const threads = [
       { label: `${big}k`, ...threadOf('question', BIG_THREAD_QUESTION) },
-      // Answer 1 carries a 1,000-reply "chain" thread: each reply answers the one before (~2 % start anew).
-      { label: '1k chain', ...threadOf('answer', 1) },
+      // Answer 1 carries a chain: one top-level reply, each next reply answers the one before, 1,000 deep.
+      { label: '1,000-deep chain', ...threadOf('answer', 1) },
     ];
     // The four ways must give the same answer, or the comparison below compares different work.
     for (const thread of threads) {
@@ -374,6 +374,15 @@ async function main() {
     }
     for (const single of singles) log(`  single request: ${single.name}: ${single.ms.toFixed(0)} ms`);
 
+    // (b) where levels are many and narrow: the 1,000-deep chain, one CTE against one query per level.
+    const bareChain = (strategy: string) => ({
+      method: 'GET' as const,
+      path: `/bare/thread-${strategy}?type=answer&id=1`,
+    });
+    await measureTogether([
+      { name: 'bare thread CTE 1,000-deep chain', server: bare, requests: [bareChain('cte')] },
+      { name: 'bare thread per level 1,000-deep chain', server: bare, requests: [bareChain('per-level')] },
+    ]);
     // (b): the big thread in one recursive query (tRPC and bare) against one query per level. One query per
     // reply stays out of the load test: each request is ~10,000 queries, and those still queued at 64
     // connections would keep the database busy through the other scenarios' windows (timed alone above).
@@ -461,6 +470,13 @@ function computeRatios(): Ratio[] {
         min: 10,
         target: '≥ 10× at every measured level',
         heavy: true,
+      },
+      {
+        name: "(b') the 1,000-deep chain: bare CTE vs bare one query per level",
+        over: 'bare thread CTE 1,000-deep chain',
+        under: 'bare thread per level 1,000-deep chain',
+        min: 10,
+        target: '≥ 10× at every measured level',
       },
       {
         name: '(c) keyset vs OFFSET at page 1000 (both bare)',

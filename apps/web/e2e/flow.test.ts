@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHOWN_LEVELS } from '../src/lib/thread';
 import { launchBrowser, saveScreenshot } from './browser';
 import { mailCount, type RunningServer, startServer, waitForCode } from './server';
 
@@ -179,6 +180,25 @@ describe('DevFlow in the browser', () => {
     await third.waitFor({ state: 'hidden' });
     await reply(a, 'Level one').getByRole('button', { name: 'Show 2 replies' }).click();
     await third.waitFor({ state: 'visible' });
+  });
+
+  step(`shows ${SHOWN_LEVELS} levels and opens deeper replies in place`, async () => {
+    // Alice goes on under her own reply, one level past what the page shows.
+    let parent = 'Level three';
+    for (const word of ['four', 'five', 'six', 'seven']) {
+      await reply(a, parent).getByRole('button', { name: 'Reply', exact: true }).first().click();
+      await a.getByLabel('Reply to alice').fill(`Depth ${word} of the chain.`);
+      await a.getByRole('button', { name: 'Post reply' }).click();
+      parent = `Depth ${word}`;
+      // The seventh level is past the page's depth: posting it opens its parent's replies in place.
+      await reply(a, parent).waitFor();
+    }
+    await a.reload();
+    await reply(a, 'Depth six').waitFor();
+    expect(await reply(a, 'Depth seven').count()).toBe(0);
+    await reply(a, 'Depth six').getByRole('button', { name: 'Show more replies' }).click();
+    await reply(a, 'Depth seven').waitFor();
+    expect(await reply(a, 'Depth six').locator(reply(a, 'Depth seven')).count()).toBe(1);
   });
 
   step('likes the answer (optimistically) and the like survives a reload', async () => {

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { isModerator, type Me, useMe } from '../hooks/useMe';
 import { useReplyReaction } from '../hooks/useReactions';
 import { plural } from '../lib/format';
+import { SHOWN_LEVELS } from '../lib/thread';
 import { countDescendants } from '../lib/tree';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../lib/trpc';
 import { SafeHtml } from './SafeHtml';
@@ -108,7 +109,12 @@ function MoreReplies({
   hidden: boolean;
 }) {
   const trpc = useTRPC();
-  const input: ThreadInput = { targetType: thread.targetType, targetId: thread.targetId, rootId: node.id };
+  const input: ThreadInput = {
+    targetType: thread.targetType,
+    targetId: thread.targetId,
+    rootId: node.id,
+    maxDepth: SHOWN_LEVELS,
+  };
   const query = useQuery(trpc.reply.thread.queryOptions(input));
   const mutations = useThreadMutations(input);
   if (query.isPending) return <Loading label="Loading replies…" />;
@@ -117,7 +123,14 @@ function MoreReplies({
   return (
     <ul className="reply-list" id={listId} hidden={hidden}>
       {children.map((child) => (
-        <ReplyItem key={child.id} node={child} thread={thread} me={me} mutations={mutations} />
+        <ReplyItem
+          key={child.id}
+          node={child}
+          thread={thread}
+          me={me}
+          mutations={mutations}
+          levelsBelow={SHOWN_LEVELS - 2}
+        />
       ))}
     </ul>
   );
@@ -129,11 +142,14 @@ function ReplyItem({
   thread,
   me,
   mutations,
+  levelsBelow,
 }: {
   node: ReplyNode;
   thread: ThreadInput;
   me: Me;
   mutations: Mutations;
+  /** Levels under this node that its query loaded; 0 on the last one, whose new replies it cannot show. */
+  levelsBelow: number;
 }) {
   const [mode, setMode] = useState<'view' | 'reply' | 'edit'>('view');
   const [collapsed, setCollapsed] = useState(false);
@@ -228,6 +244,8 @@ function ReplyItem({
                 onSuccess: () => {
                   setMode('view');
                   setCollapsed(false);
+                  // On the last shown level the new reply is deeper than the thread query reaches.
+                  if (levelsBelow === 0) setShowMore(true);
                 },
               },
             )
@@ -240,7 +258,14 @@ function ReplyItem({
         node.children.length > 0 && (
           <ul className="reply-list" id={childrenId} hidden={collapsed}>
             {node.children.map((child) => (
-              <ReplyItem key={child.id} node={child} thread={thread} me={me} mutations={mutations} />
+              <ReplyItem
+                key={child.id}
+                node={child}
+                thread={thread}
+                me={me}
+                mutations={mutations}
+                levelsBelow={levelsBelow - 1}
+              />
             ))}
           </ul>
         )
@@ -268,7 +293,7 @@ function ReplyItem({
 export function ReplyThread({ targetType, targetId }: ThreadInput) {
   const trpc = useTRPC();
   const me = useMe().data ?? null;
-  const thread: ThreadInput = { targetType, targetId };
+  const thread: ThreadInput = { targetType, targetId, maxDepth: SHOWN_LEVELS };
   const query = useQuery(trpc.reply.thread.queryOptions(thread));
   const mutations = useThreadMutations(thread);
   const [writing, setWriting] = useState(false);
@@ -281,7 +306,14 @@ export function ReplyThread({ targetType, targetId }: ThreadInput) {
       ) : query.data.items.length > 0 ? (
         <ul className="reply-list">
           {query.data.items.map((node) => (
-            <ReplyItem key={node.id} node={node} thread={thread} me={me} mutations={mutations} />
+            <ReplyItem
+              key={node.id}
+              node={node}
+              thread={thread}
+              me={me}
+              mutations={mutations}
+              levelsBelow={SHOWN_LEVELS - 1}
+            />
           ))}
         </ul>
       ) : null}

@@ -119,18 +119,39 @@ function MoreReplies({
   const mutations = useThreadMutations(input);
   if (query.isPending) return <Loading label="Loading replies…" />;
   if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
-  const children = query.data.items[0]?.children ?? [];
   return (
-    <ul className="reply-list" id={listId} hidden={hidden}>
-      {children.map((child) => (
-        <ReplyItem
-          key={child.id}
-          node={child}
-          thread={thread}
-          me={me}
-          mutations={mutations}
-          levelsBelow={SHOWN_LEVELS - 2}
-        />
+    <ReplyList
+      nodes={query.data.items[0]?.children ?? []}
+      id={listId}
+      hidden={hidden}
+      thread={thread}
+      me={me}
+      mutations={mutations}
+      levelsBelow={SHOWN_LEVELS - 2}
+    />
+  );
+}
+
+/** Sibling replies, in order, each with its own subtree. */
+function ReplyList({
+  nodes,
+  id,
+  hidden,
+  ...item
+}: {
+  nodes: ReplyNode[];
+  id?: string;
+  hidden?: boolean;
+  thread: ThreadInput;
+  me: Me;
+  mutations: Mutations;
+  /** Levels under each of `nodes` that their query loaded. */
+  levelsBelow: number;
+}) {
+  return (
+    <ul className="reply-list" id={id} hidden={hidden}>
+      {nodes.map((node) => (
+        <ReplyItem key={node.id} node={node} {...item} />
       ))}
     </ul>
   );
@@ -256,18 +277,15 @@ function ReplyItem({
         <MoreReplies node={node} thread={thread} me={me} listId={childrenId} hidden={collapsed} />
       ) : (
         node.children.length > 0 && (
-          <ul className="reply-list" id={childrenId} hidden={collapsed}>
-            {node.children.map((child) => (
-              <ReplyItem
-                key={child.id}
-                node={child}
-                thread={thread}
-                me={me}
-                mutations={mutations}
-                levelsBelow={levelsBelow - 1}
-              />
-            ))}
-          </ul>
+          <ReplyList
+            nodes={node.children}
+            id={childrenId}
+            hidden={collapsed}
+            thread={thread}
+            me={me}
+            mutations={mutations}
+            levelsBelow={levelsBelow - 1}
+          />
         )
       )}
       {node.moreReplies && !showMore && (
@@ -304,18 +322,13 @@ export function ReplyThread({ targetType, targetId }: ThreadInput) {
       ) : query.isError ? (
         <ErrorMessage error={query.error} retry={() => query.refetch()} />
       ) : query.data.items.length > 0 ? (
-        <ul className="reply-list">
-          {query.data.items.map((node) => (
-            <ReplyItem
-              key={node.id}
-              node={node}
-              thread={thread}
-              me={me}
-              mutations={mutations}
-              levelsBelow={SHOWN_LEVELS - 1}
-            />
-          ))}
-        </ul>
+        <ReplyList
+          nodes={query.data.items}
+          thread={thread}
+          me={me}
+          mutations={mutations}
+          levelsBelow={SHOWN_LEVELS - 1}
+        />
       ) : null}
       {me &&
         (writing ? (

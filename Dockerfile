@@ -9,6 +9,8 @@ WORKDIR /app
 # 1. Dependencies only: this layer is reused until a manifest or the lockfile changes.
 FROM base AS deps
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+# Patched dependencies (pnpm-workspace.yaml `patchedDependencies`) are applied at install.
+COPY patches/ patches/
 COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
 COPY apps/cli/package.json apps/cli/

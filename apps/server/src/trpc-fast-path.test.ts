@@ -178,7 +178,7 @@ describe('tRPC fast path', () => {
     expect(b.headers['retry-after']).not.toBeNull();
   });
 
-  it('leaves every unusual request to the stock adapter, with the same outcome', async () => {
+  it('answers unusual requests exactly as the stock adapter does (most are left to it)', async () => {
     const cases: [string, RequestInit, number][] = [
       ['/trpc/no.such.procedure', {}, 404],
       [`/trpc/question.byId?input=${encodeURIComponent('{not json')}`, {}, 400],
@@ -189,6 +189,16 @@ describe('tRPC fast path', () => {
       ],
       [`/trpc/reaction.set?input=${q({})}`, {}, 405],
       ['/trpc/reaction.set', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }, 415],
+      [
+        '/trpc/reaction.set',
+        { method: 'POST', headers: { 'content-type': 'application/json-patch+json' }, body: '{}' },
+        415,
+      ],
+      [
+        '/trpc/auth.logout',
+        { method: 'POST', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: '{}' },
+        401,
+      ],
       ['/trpc/auth.register', { method: 'POST', headers: { 'content-type': 'application/json' } }, 400],
       [
         `/trpc/${Array.from({ length: MAX_BATCH_SIZE + 1 }, () => 'health.check').join(',')}?batch=1`,

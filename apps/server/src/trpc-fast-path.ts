@@ -51,8 +51,10 @@ async function readCalls(
   const method = c.req.method;
   const expected: ProcedureType = method === 'GET' ? 'query' : 'mutation';
   if (method !== 'GET' && method !== 'POST') return null;
-  if (method === 'POST' && !c.req.header('content-type')?.toLowerCase().startsWith('application/json'))
-    return null;
+  // tRPC picks its body parser by media type; only JSON (or no type on a GET) is ours.
+  const contentType = c.req.header('content-type');
+  const json = contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
+  if (method === 'POST' ? !json : contentType !== undefined && !json) return null;
   if (wantsStream(c)) return null;
   const url = new URL(c.req.url);
   let joined: string;

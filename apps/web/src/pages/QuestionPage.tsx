@@ -31,6 +31,26 @@ function canModify(me: Me, authorId: string): boolean {
 }
 
 /** One answer: votes, body, accept button for the question's author, edit/delete, replies. */
+/** The banner on a deleted question or answer (only moderators see those), with its Restore button. */
+function DeletedNote({
+  noun,
+  pending,
+  onRestore,
+}: {
+  noun: 'question' | 'answer';
+  pending: boolean;
+  onRestore: () => void;
+}) {
+  return (
+    <p className="deleted-note row" style={{ justifyContent: 'space-between' }}>
+      This {noun} is deleted; only moderators see it.
+      <button type="button" className="btn btn--small" onClick={onRestore} disabled={pending}>
+        Restore
+      </button>
+    </p>
+  );
+}
+
 function AnswerItem({ answer, question, me }: { answer: Answer; question: Question; me: Me }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -73,17 +93,11 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
       <div>
         {answer.accepted && <p className="accepted-badge">✓ Accepted answer</p>}
         {answer.deleted && (
-          <p className="deleted-note row" style={{ justifyContent: 'space-between' }}>
-            This answer is deleted; only moderators see it.
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={() => restore.mutate({ id: answer.id })}
-              disabled={restore.isPending}
-            >
-              Restore
-            </button>
-          </p>
+          <DeletedNote
+            noun="answer"
+            pending={restore.isPending}
+            onRestore={() => restore.mutate({ id: answer.id })}
+          />
         )}
         {editing ? (
           <form onSubmit={save}>
@@ -251,17 +265,11 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
       />
       <div>
         {question.deleted && (
-          <p className="deleted-note row" style={{ justifyContent: 'space-between' }}>
-            This question is deleted; only moderators see it.
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={() => restore.mutate({ id: question.id })}
-              disabled={restore.isPending}
-            >
-              Restore
-            </button>
-          </p>
+          <DeletedNote
+            noun="question"
+            pending={restore.isPending}
+            onRestore={() => restore.mutate({ id: question.id })}
+          />
         )}
         <SafeHtml html={question.bodyHtml} />
         <ErrorMessage error={react.error ?? remove.error ?? restore.error} />

@@ -17,8 +17,11 @@ import postgres from 'postgres';
 
 type Queue<T> = { length: number; push(x: T): T; shift(): T | undefined; remove(x: T): T | null };
 
-/** postgres.js 3.4.9's `src/queue.js`, as published. */
-function publishedQueue<T>(): Queue<T> {
+/**
+ * postgres.js 3.4.9's `src/queue.js`, as published, or with DevFlow's patch: `remove` searches from the
+ * head, and `shift` drops the holes once they are most of the array.
+ */
+function connectionQueue<T>(patched: boolean): Queue<T> {
   let xs: (T | undefined)[] = [];
   let index = 0;
   return {
@@ -26,7 +29,7 @@ function publishedQueue<T>(): Queue<T> {
       return xs.length - index;
     },
     remove: (x) => {
-      const at = xs.indexOf(x);
+      const at = xs.indexOf(x, patched ? index : 0);
       if (at === -1) return null;
       xs.splice(at, 1);
       return x;
@@ -40,38 +43,7 @@ function publishedQueue<T>(): Queue<T> {
       if (index === xs.length) {
         index = 0;
         xs = [];
-      } else {
-        xs[index - 1] = undefined;
-      }
-      return out;
-    },
-  };
-}
-
-/** The same queue with DevFlow's patch. */
-function patchedQueue<T>(): Queue<T> {
-  let xs: (T | undefined)[] = [];
-  let index = 0;
-  return {
-    get length() {
-      return xs.length - index;
-    },
-    remove: (x) => {
-      const at = xs.indexOf(x, index);
-      if (at === -1) return null;
-      xs.splice(at, 1);
-      return x;
-    },
-    push: (x) => {
-      xs.push(x);
-      return x;
-    },
-    shift: () => {
-      const out = xs[index++];
-      if (index === xs.length) {
-        index = 0;
-        xs = [];
-      } else if (index >= 1024 && index * 2 >= xs.length) {
+      } else if (patched && index >= 1024 && index * 2 >= xs.length) {
         xs = xs.slice(index);
         index = 0;
       } else {
@@ -105,8 +77,8 @@ const verdict = (ratio: number, max: number) =>
 
 const batches = 8;
 const perBatch = 20_000;
-const published = replay(publishedQueue(), batches, perBatch);
-const patched = replay(patchedQueue(), batches, perBatch);
+const published = replay(connectionQueue(false), batches, perBatch);
+const patched = replay(connectionQueue(true), batches, perBatch);
 const last = (xs: number[]) => xs[xs.length - 1] ?? 0;
 const first = (xs: number[]) => Math.max(xs[1] ?? 0, 0.001); // batch 0 includes JIT warm-up
 console.log(`queue replay, ${batches} × ${perBatch.toLocaleString('en-US')} operations (ms per batch):`);

@@ -334,9 +334,14 @@ async function main() {
     // Last: the 100k-reply thread. Requests still queued when a window ends keep the database busy
     // for a while, so nothing is measured after them.
     const big = size.bigThread / 1000;
+    /** The baseline server's route for one thread strategy (`cte`, `per-level`, `per-node`). */
+    const bareThreadRequest = (type: 'question' | 'answer', id: number, strategy: string): CannonRequest => ({
+      method: 'GET',
+      path: `/bare/thread-${strategy}?type=${type}&id=${id}`,
+    });
     const threadOf = (type: 'question' | 'answer', id: number) => ({
       trpc: `${main.url}${get('reply.thread', { targetType: type, targetId: String(id) }).path}`,
-      bare: (strategy: string) => `${bare.url}/bare/thread-${strategy}?type=${type}&id=${id}`,
+      bare: (strategy: string) => `${bare.url}${bareThreadRequest(type, id, strategy).path}`,
     });
     const threads = [
       { label: `${big}k`, ...threadOf('question', BIG_THREAD_QUESTION) },
@@ -375,29 +380,33 @@ async function main() {
     for (const single of singles) log(`  single request: ${single.name}: ${single.ms.toFixed(0)} ms`);
 
     // (b) where levels are many and narrow: the 1,000-deep chain, one CTE against one query per level.
-    const bareChain = (strategy: string) => ({
-      method: 'GET' as const,
-      path: `/bare/thread-${strategy}?type=answer&id=1`,
-    });
     await measureTogether([
-      { name: 'bare thread CTE 1,000-deep chain', server: bare, requests: [bareChain('cte')] },
-      { name: 'bare thread per level 1,000-deep chain', server: bare, requests: [bareChain('per-level')] },
+      {
+        name: 'bare thread CTE 1,000-deep chain',
+        server: bare,
+        requests: [bareThreadRequest('answer', 1, 'cte')],
+      },
+      {
+        name: 'bare thread per level 1,000-deep chain',
+        server: bare,
+        requests: [bareThreadRequest('answer', 1, 'per-level')],
+      },
     ]);
     // (b): the big thread in one recursive query (tRPC and bare) against one query per level. One query per
     // reply stays out of the load test: each request is ~10,000 queries, and those still queued at 64
     // connections would keep the database busy through the other scenarios' windows (timed alone above).
-    const bareThread = (strategy: string) => ({
-      method: 'GET' as const,
-      path: `/bare/thread-${strategy}?type=question&id=${BIG_THREAD_QUESTION}`,
-    });
     await measureTogether(
       [
         { name: `reply.thread ${big}k replies`, server: main, requests: [thread(BIG_THREAD_QUESTION)] },
-        { name: `bare thread CTE ${big}k (baseline b)`, server: bare, requests: [bareThread('cte')] },
+        {
+          name: `bare thread CTE ${big}k (baseline b)`,
+          server: bare,
+          requests: [bareThreadRequest('question', BIG_THREAD_QUESTION, 'cte')],
+        },
         {
           name: `bare thread per level ${big}k (baseline b)`,
           server: bare,
-          requests: [bareThread('per-level')],
+          requests: [bareThreadRequest('question', BIG_THREAD_QUESTION, 'per-level')],
         },
       ],
       heavyLoad,

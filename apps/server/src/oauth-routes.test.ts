@@ -300,6 +300,23 @@ describe('return paths after sign-in (no open redirect)', () => {
   });
 });
 
+describe('display names from the provider', () => {
+  it('strips bidi overrides and invisible characters from the provider name, and signs in', async () => {
+    mock.githubUser = {
+      id: freshId(),
+      login: 'mirror-image',
+      name: '\u202Enimda\u202C \u200BReal\uFEFF Name\u2067',
+      emails: [{ email: 'mirror@example.com', primary: true, verified: true }],
+    };
+    const browser = new TestBrowser();
+    expect((await signIn(browser, 'github')).location).toBe('/');
+    const me = await whoAmI(browser);
+    expect(me?.email).toBe('mirror@example.com');
+    const profile = await clientOf(browser).user.byUsername.query({ username: 'mirror-image' });
+    expect(profile.displayName).toBe('nimda Real Name');
+  });
+});
+
 describe('signing in with Google (OpenID Connect)', () => {
   it('links a second provider with the same verified email to the same account', async () => {
     mock.githubUser = {

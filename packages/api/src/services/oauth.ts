@@ -18,6 +18,7 @@ import type { ApiConfig } from '../config';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import { safeReturnPath } from '../return-to';
+import { cleanDisplayName } from '../schemas/user';
 import { insertUser } from './account';
 import {
   createAuthorizationRequest,
@@ -302,7 +303,7 @@ async function createAccountFor(tx: Transaction, identity: ProviderIdentity): Pr
     username: await uniqueUsername(tx, usernameBase(identity)),
     passwordHash: null,
     emailVerified: email === identity.email && identity.emailVerified,
-    displayName: identity.name?.trim().slice(0, 100) || null,
+    displayName: cleanDisplayName(identity.name),
     avatarUrl: identity.avatarUrl?.startsWith('https://') ? identity.avatarUrl : null,
   });
   return row.id;

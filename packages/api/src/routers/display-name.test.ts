@@ -56,6 +56,12 @@ const HIDDEN = [
   '\u115F',
 ];
 
+/** Any code point (lone surrogates included), with the hidden characters and spaces made frequent. */
+const anyCharacter = fc.oneof(
+  fc.constantFrom(...HIDDEN, ' ', '\u00A0'),
+  fc.integer({ min: 0, max: 0x10ffff }).map((code) => String.fromCodePoint(code)),
+);
+
 const profileOf = async (user: SessionUser) => callerFor(deps).user.byUsername({ username: user.username });
 
 async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
@@ -172,7 +178,7 @@ describe('display names', () => {
 
   it('cleanDisplayName keeps only what updateProfile accepts, unchanged (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), (raw) => {
+      fc.property(fc.string({ unit: anyCharacter, maxLength: 120 }), (raw) => {
         const cleaned = cleanDisplayName(raw);
         if (cleaned === null) return;
         expect(updateProfileInput.parse({ displayName: cleaned }).displayName).toBe(cleaned);

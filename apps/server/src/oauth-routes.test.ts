@@ -251,6 +251,72 @@ describe('signing in with GitHub', () => {
   });
 });
 
+describe('return paths after sign-in (no open redirect)', () => {
+  /** The security review's payloads (issue 14, item 4), with backslash, tab and newline variants. */
+  const payloads = [
+    '/.//evil.com',
+    '/..//evil.com',
+    '/%2e//evil.com',
+    '/a/../..//evil.com',
+    '/.//evil.com/path?x=1#y',
+    '/\\evil.com',
+    '/%5Cevil.com',
+    '/.\\/evil.com',
+    '/\t/evil.com',
+    '/.\n//evil.com',
+    '/./\r\n/evil.com',
+  ];
+
+  it('ends the callback on a path of this site for every payload', async () => {
+    mock.githubUser = { id: freshId(), login: 'wanderer', emails: [] };
+    const site = new URL(server.url).origin;
+    for (const returnTo of payloads) {
+      const { location, callbackUrl } = await signIn(
+        new TestBrowser(),
+        'github',
+        `?returnTo=${encodeURIComponent(returnTo)}`,
+      );
+      const where = `${JSON.stringify(returnTo)} → Location ${location}`;
+      // What the browser does with the Location header: resolve it against the callback's URL.
+      expect(new URL(location, callbackUrl).origin, where).toBe(site);
+      expect(location, where).toMatch(/^\/(?![/\\])/);
+    }
+  });
+
+  it('still returns to the page the sign-in started from, normalized', async () => {
+    mock.githubUser = { id: freshId(), login: 'homebody', emails: [] };
+    const cases: [string, string][] = [
+      ['/questions/7/../8?tab=answers#a1', '/questions/8?tab=answers#a1'],
+      ['/%2e/users/homebody', '/users/homebody'],
+    ];
+    for (const [returnTo, expected] of cases) {
+      const { location } = await signIn(
+        new TestBrowser(),
+        'github',
+        `?returnTo=${encodeURIComponent(returnTo)}`,
+      );
+      expect(location).toBe(expected);
+    }
+  });
+});
+
+describe('display names from the provider', () => {
+  it('strips bidi overrides and invisible characters from the provider name, and signs in', async () => {
+    mock.githubUser = {
+      id: freshId(),
+      login: 'mirror-image',
+      name: '\u202Enimda\u202C \u200BReal\uFEFF Name\u2067',
+      emails: [{ email: 'mirror@example.com', primary: true, verified: true }],
+    };
+    const browser = new TestBrowser();
+    expect((await signIn(browser, 'github')).location).toBe('/');
+    const me = await whoAmI(browser);
+    expect(me?.email).toBe('mirror@example.com');
+    const profile = await clientOf(browser).user.byUsername.query({ username: 'mirror-image' });
+    expect(profile.displayName).toBe('nimda Real Name');
+  });
+});
+
 describe('signing in with Google (OpenID Connect)', () => {
   it('links a second provider with the same verified email to the same account', async () => {
     mock.githubUser = {

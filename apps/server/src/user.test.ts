@@ -105,6 +105,29 @@ describe('profiles, roles and suspensions over HTTP', () => {
     });
   });
 
+  it('refuses display names with invisible or bidi characters over /trpc and /api, with a sentence', async () => {
+    const client = await as(member);
+    await client.user.updateProfile.mutate({ displayName: 'Honest Name' });
+    const token = tokens.get(member.id) ?? '';
+    for (const displayName of ['Alice \u202EnimdA\u202C', 'Ad\u200Bmin', 'x\u2066y\u2069', 'bell\u0007']) {
+      const refused = await failure(client.user.updateProfile.mutate({ displayName }));
+      expect(refused.data?.code).toBe('BAD_REQUEST');
+      expect(refused.message).toMatch(
+        /^Invalid input: displayName: must not contain invisible or control characters such as U\+[0-9A-F]{4}/,
+      );
+      const rest = await fetch(`${server.url}/api/user/update-profile`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ displayName }),
+      });
+      expect(rest.status).toBe(400);
+      expect(await rest.text()).toContain('must not contain invisible or control characters');
+    }
+    expect((await anonymous().user.byUsername.query({ username: member.username })).displayName).toBe(
+      'Honest Name',
+    );
+  });
+
   it('lets only admins change roles, never their own', async () => {
     const target = await createTestUser(server.deps);
     for (const actor of [member, moderator]) {

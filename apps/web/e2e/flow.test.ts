@@ -281,4 +281,18 @@ describe('DevFlow in the browser', () => {
     await a.getByRole('button', { name: 'Sign in' }).click();
     await a.getByTestId('me-link').filter({ hasText: alice.username }).waitFor();
   });
+
+  step('after sign-in, a ?next= that points off the site opens the home page instead', async () => {
+    for (const next of ['/.//evil.example/x', '/\\evil.example', '/%2e//evil.example']) {
+      await a.getByRole('button', { name: 'Sign out' }).click();
+      await a.getByRole('link', { name: 'Sign in' }).waitFor();
+      await a.goto(`/signin?next=${encodeURIComponent(next)}`);
+      await a.getByLabel('Email or username').fill(alice.username);
+      await a.getByLabel('Password').fill('a brand new passphrase');
+      await a.getByRole('button', { name: 'Sign in' }).click();
+      await a.waitForURL((url) => url.pathname === '/');
+      expect(new URL(a.url()).origin, next).toBe(new URL(server.url).origin);
+      await a.getByTestId('me-link').filter({ hasText: alice.username }).waitFor();
+    }
+  });
 });

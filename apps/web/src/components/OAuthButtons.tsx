@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { safeNext } from '../hooks/useSignedIn';
+import { safeNext } from '../lib/next';
 import { useTRPC } from '../lib/trpc';
 
 /** Display names of the OAuth providers the server knows. */

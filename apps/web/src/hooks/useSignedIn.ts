@@ -1,11 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
+import { safeNext } from '../lib/next';
 import { useTRPC } from '../lib/trpc';
-
-/** Only same-site paths are followed after sign-in ("//evil.example" is not). */
-export function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 /**
  * What happens after a successful sign-in or sign-up: every cached query is dropped (they were fetched

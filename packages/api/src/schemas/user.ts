@@ -26,10 +26,65 @@ const httpsUrl = z
     }
   }, 'must be an https:// URL');
 
+/** Longest display name, in characters (code points). */
+export const DISPLAY_NAME_MAX_LENGTH = 80;
+
+/**
+ * Characters a display name may not hold, because they are invisible or move the text around them,
+ * so one name can be made to read as another's: controls (Cc), format characters (Cf: the bidi
+ * overrides and isolates U+202A–U+202E and U+2066–U+2069, the zero-width U+200B–U+200F and
+ * U+2060–U+2064, U+FEFF, tag characters…), line and paragraph separators (Zl, Zp), surrogates (Cs),
+ * and the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), letters that draw nothing.
+ */
+const HIDDEN_IN_NAMES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115F\u1160\u3164\uFFA0]/u;
+
+/** The same characters, for removing every one of them. */
+const HIDDEN_IN_NAMES_ALL = new RegExp(HIDDEN_IN_NAMES.source, 'gu');
+
+/** Tabs and line breaks, which separate words: they become one space rather than nothing. */
+const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
+
+/** `U+202E` for the first character `name` may not hold, or null when there is none. */
+function hiddenCharacterIn(name: string): string | null {
+  const found = HIDDEN_IN_NAMES.exec(name)?.[0];
+  const code = found?.codePointAt(0);
+  return code === undefined ? null : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A display name as typed in `user.updateProfile`: trimmed, at most `DISPLAY_NAME_MAX_LENGTH`
+ * characters, and refused (BAD_REQUEST naming the character) when it holds an invisible or control
+ * character (`HIDDEN_IN_NAMES`).
+ */
+export const displayNameInput = z
+  .string()
+  .trim()
+  .max(DISPLAY_NAME_MAX_LENGTH, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`)
+  .superRefine((name, ctx) => {
+    const hidden = hiddenCharacterIn(name);
+    if (hidden) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not contain invisible or control characters such as ${hidden} (they can make one name look like another)`,
+      });
+    }
+  });
+
+/**
+ * A display name from somewhere the user did not type it (an OAuth provider's profile): the
+ * characters `displayNameInput` refuses are removed instead (tabs and line breaks become a space),
+ * then it is trimmed and cut to `DISPLAY_NAME_MAX_LENGTH` characters; null when nothing is left.
+ */
+export function cleanDisplayName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const visible = [...name.replace(BREAKS, ' ').replace(HIDDEN_IN_NAMES_ALL, '').trim()];
+  return visible.slice(0, DISPLAY_NAME_MAX_LENGTH).join('').trim() || null;
+}
+
 /** `user.updateProfile` input: omitted fields stay as they are; null or "" clears a field. */
 export const updateProfileInput = z
   .object({
-    displayName: z.string().trim().max(80, 'must be at most 80 characters').nullable().optional(),
+    displayName: displayNameInput.nullable().optional(),
     bio: z.string().max(2000, 'must be at most 2000 characters').optional(),
     avatarUrl: z
       .union([httpsUrl, z.literal('')])

@@ -1,14 +1,11 @@
 import { type FeedCursor, loadFeed, toDate } from '@devflow/db';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import { toId, toIso } from '../schemas/common';
 import type { feedListInput, feedListOutput } from '../schemas/feed';
-import { decodeCursor, toPage } from './pagination';
+import { decodeCursor, feedCursor, toPage } from './pagination';
 import { excerptOf } from './posts';
-
-/** Cursor shape of the feed: the last item's (createdAt with microseconds, type, id). */
-const feedCursor = z.tuple([z.iso.datetime(), z.enum(['question', 'answer']), z.number().int().positive()]);
 
 /**
  * The caller's feed: questions and answers by the users they follow, newest first, keyset-paginated on

@@ -1,6 +1,6 @@
 import { notifications, questions, users } from '@devflow/db';
 import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import { toId, toIso } from '../schemas/common';
@@ -10,9 +10,7 @@ import type {
   notificationMarkReadInput,
   notificationMarkReadOutput,
 } from '../schemas/notification';
-import { decodeCursor, toPage } from './pagination';
-
-const idCursor = z.tuple([z.number().int().positive()]);
+import { decodeCursor, idCursor, toPage } from './pagination';
 
 type Executor = Pick<ApiDeps['db'], 'select'>;
 

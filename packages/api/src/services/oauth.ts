@@ -17,6 +17,8 @@ import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
+import { safeReturnPath } from '../return-to';
+import { cleanDisplayName } from '../schemas/user';
 import { insertUser } from './account';
 import {
   createAuthorizationRequest,
@@ -48,22 +50,12 @@ export function oauthRedirectUri(config: Pick<ApiConfig, 'publicUrl'>, provider:
 }
 
 /**
- * Where to send the browser after sign-in: `value` when it is a same-origin relative path (`/x?y#z`),
- * otherwise `/`. Absolute URLs, protocol-relative `//host`, backslash tricks and the `/auth/` routes
- * are refused, so the flow can never be used as an open redirect or sent round in a loop.
+ * Where to send the browser after sign-in: `value` resolved against `publicUrl` when that is a page of
+ * this site, otherwise `/` — the rule of `safeReturnPath` (`return-to.ts`), which the web app's
+ * `?next=` shares, so the flow can never be used as an open redirect or sent round in a loop.
  */
 export function safeReturnTo(value: string | null | undefined, publicUrl: string): string {
-  if (!value || value.length > 1000 || !value.startsWith('/') || value.startsWith('//')) return '/';
-  if (value.includes('\\') || [...value].some((char) => char <= ' ' || char === '\u007f')) return '/';
-  try {
-    const base = new URL(publicUrl);
-    const target = new URL(value, base);
-    // Never back into the sign-in routes themselves: that would start another flow.
-    if (target.origin !== base.origin || target.pathname.startsWith('/auth/')) return '/';
-    return `${target.pathname}${target.search}${target.hash}`;
-  } catch {
-    return '/';
-  }
+  return safeReturnPath(value, publicUrl);
 }
 
 /** What the server keeps between the redirect to the provider and the callback, keyed by `state`. */
@@ -311,7 +303,7 @@ async function createAccountFor(tx: Transaction, identity: ProviderIdentity): Pr
     username: await uniqueUsername(tx, usernameBase(identity)),
     passwordHash: null,
     emailVerified: email === identity.email && identity.emailVerified,
-    displayName: identity.name?.trim().slice(0, 100) || null,
+    displayName: cleanDisplayName(identity.name),
     avatarUrl: identity.avatarUrl?.startsWith('https://') ? identity.avatarUrl : null,
   });
   return row.id;

@@ -1,11 +1,10 @@
 import { answers, type Database, type Executor, questions, questionTags, tags, users } from '@devflow/db';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import { toId, toIso } from '../schemas/common';
 import { renderMarkdown } from './markdown';
-import { decodeCursor, intIdCursor, timeIdCursor, toPage } from './pagination';
+import { decodeCursor, rankIdCursor, scoreIdCursor, timeIdCursor, toPage } from './pagination';
 import { assertCan, can } from './policy';
 import {
   authorColumns,
@@ -480,7 +479,7 @@ export function listQuestionsQuery(db: Executor, params: ListQuestionsParams) {
   let cursorOf: (row: SummaryRow) => (string | number)[];
   if (params.sort === 'top') {
     if (params.cursor) {
-      const [score, id] = decodeCursor(params.cursor, intIdCursor);
+      const [score, id] = decodeCursor(params.cursor, scoreIdCursor);
       where.push(sql`(${questions.score}, ${questions.id}) < (${score}, ${id})`);
     }
     order = [desc(questions.score), desc(questions.id)];
@@ -518,8 +517,6 @@ export async function listQuestions(deps: Deps, actor: SessionUser | null, param
   return toPage(rows, params.limit, toItem, cursorOf);
 }
 
-const searchCursor = z.tuple([z.number(), z.number().int().positive()]);
-
 /**
  * `question.search`: ranked full-text search (see `searchQuestionIds`), paginated by the keyset
  * `(rank, id)`.
@@ -528,7 +525,7 @@ export async function searchQuestions(
   deps: Deps,
   params: { q: string; cursor?: string | null | undefined; limit: number },
 ) {
-  const after = params.cursor ? decodeCursor(params.cursor, searchCursor) : null;
+  const after = params.cursor ? decodeCursor(params.cursor, rankIdCursor) : null;
   const hits = await searchQuestionIds(deps.db, { q: params.q, after, limit: params.limit + 1 });
   const rows =
     hits.length === 0

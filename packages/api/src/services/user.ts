@@ -16,7 +16,7 @@ import type {
 } from '../schemas/user';
 import { findUserById, type UserRow } from './account';
 import { renderMarkdown } from './markdown';
-import { decodeCursor, intIdCursor, toPage } from './pagination';
+import { decodeCursor, idCursor, toPage } from './pagination';
 import { assertCan } from './policy';
 import { reputationOf } from './reputation';
 import { refreshUserSessions } from './session';
@@ -179,7 +179,7 @@ export async function listUsers(
   assertCan(actor, 'user.list');
   const conditions: SQL[] = [];
   if (input.cursor) {
-    const [, lastId] = decodeCursor(input.cursor, intIdCursor);
+    const [lastId] = decodeCursor(input.cursor, idCursor);
     conditions.push(lt(users.id, lastId));
   }
   if (input.q) {
@@ -208,6 +208,6 @@ export async function listUsers(
       suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
       createdAt: toIso(row.createdAt),
     }),
-    (row) => [row.id, row.id],
+    (row) => [row.id],
   );
 }

@@ -2,16 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppRouter, createSession, defaultApiConfig } from '@devflow/api';
-import { createTestDeps, createTestUser, type TestDeps } from '@devflow/api/testing';
+import { createTestUser } from '@devflow/api/testing';
 import { queryRows } from '@devflow/db';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, MAX_BATCH_SIZE } from './app';
-import { startHttpServer } from './http-server';
-import { createLogger } from './logger';
+import { MAX_BATCH_SIZE } from './app';
 import { codeFromOutbox } from './testing/auth-client';
 import { type MockOAuthProvider, startMockOAuthProvider } from './testing/mock-oauth-provider';
+import { startTestServer, type TestServer } from './testing/server';
 
 const PASSWORD = 'correct horse battery staple';
 const WRONG = 'not the password at all';
@@ -28,9 +27,7 @@ const limits = {
 };
 const OAUTH_STARTS = 10;
 
-let deps: TestDeps;
-let url = '';
-let stop: () => Promise<void>;
+let server: TestServer;
 let outbox = '';
 let mock: MockOAuthProvider;
 let nextIp = 1;
@@ -40,38 +37,32 @@ const freshIp = () => `203.0.113.${nextIp++}`;
 beforeAll(async () => {
   mock = await startMockOAuthProvider();
   outbox = join(mkdtempSync(join(tmpdir(), 'devflow-race-')), 'outbox.jsonl');
-  deps = await createTestDeps({
-    mailOutbox: outbox,
-    rateLimits: limits,
-    oauth: {
-      github: mock.github,
-      google: null,
-      timeoutMs: 1000,
-      startLimit: { points: OAUTH_STARTS, durationSeconds: 600 },
+  server = await startTestServer(
+    {
+      mailOutbox: outbox,
+      rateLimits: limits,
+      oauth: {
+        github: mock.github,
+        google: null,
+        timeoutMs: 1000,
+        startLimit: { points: OAUTH_STARTS, durationSeconds: 600 },
+      },
     },
-  });
-  const log = createLogger('silent');
-  const server = await startHttpServer(
-    createApp({ deps: { ...deps, log }, log, trustProxy: 1, webDir: '/nonexistent' }),
-    '127.0.0.1',
-    0,
+    '/nonexistent',
+    { trustProxy: 1 },
   );
-  url = server.url;
-  deps.config.publicUrl = url;
-  stop = async () => {
-    await server.stop(2000);
-    await deps.close();
-    await mock.stop();
-  };
 });
-afterAll(() => stop());
+afterAll(async () => {
+  await server.stop();
+  await mock.stop();
+});
 
 /** A tRPC client whose calls of one tick travel as one batch request (up to the server's cap). */
 function batchClient(ip: string, token?: string) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
-        url: `${url}/trpc`,
+        url: `${server.url}/trpc`,
         maxItems: MAX_BATCH_SIZE,
         headers: () => ({
           'x-forwarded-for': ip,
@@ -201,15 +192,15 @@ describe('rate limits hold under concurrent calls', () => {
     expect(count(results, 'OK')).toBeLessThanOrEqual(limits.register.points);
     expect(count(results, 'OK') + count(results, 'TOO_MANY_REQUESTS')).toBe(50);
     const [row] = await queryRows<{ n: number }>(
-      deps.db,
+      server.deps.db,
       sql`select count(*)::int as n from users where username like 'burst%'`,
     );
     expect(Number(row?.n)).toBe(count(results, 'OK'));
   });
 
   it('writes: two parallel batches of 40 apply at most 60', async () => {
-    const user = await createTestUser(deps);
-    const { token } = await createSession(deps, { userId: user.id, ip: null, userAgent: null });
+    const user = await createTestUser(server.deps);
+    const { token } = await createSession(server.deps, { userId: user.id, ip: null, userAgent: null });
     const batch = (offset: number) => {
       const client = batchClient(freshIp(), token);
       return Array.from({ length: 40 }, (_, i) =>
@@ -271,7 +262,7 @@ describe('rate limits hold under concurrent calls', () => {
     const ip = freshIp();
     const responses = await Promise.all(
       Array.from({ length: 30 }, () =>
-        fetch(`${url}/auth/oauth/github`, { redirect: 'manual', headers: { 'x-forwarded-for': ip } }),
+        fetch(`${server.url}/auth/oauth/github`, { redirect: 'manual', headers: { 'x-forwarded-for': ip } }),
       ),
     );
     const locations = responses.map((response) => response.headers.get('location') ?? '');

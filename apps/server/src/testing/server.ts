@@ -10,15 +10,17 @@ export type TestServer = { url: string; deps: TestDeps; stop(): Promise<void> };
 /**
  * Starts the real Hono app (same middleware, same tRPC mount) on 127.0.0.1 with a fresh database and
  * cache namespace. `publicUrl` is the server's own URL so CSRF checks pass for same-origin calls.
+ * `trustProxy: 1` lets a test pick each call's client IP with `X-Forwarded-For` (as `TRUST_PROXY=1`).
  */
 export async function startTestServer(
   config: Partial<ApiConfig> = {},
   webDir = '/nonexistent',
+  options: { trustProxy?: number } = {},
 ): Promise<TestServer> {
   const deps = await createTestDeps(config);
   const log = createLogger('silent');
   let publicUrl = 'http://127.0.0.1';
-  const app = createApp({ deps: { ...deps, log }, log, trustProxy: 0, webDir });
+  const app = createApp({ deps: { ...deps, log }, log, trustProxy: options.trustProxy ?? 0, webDir });
   const server = await startHttpServer(app, '127.0.0.1', 0);
   publicUrl = server.url;
   deps.config.publicUrl = config.publicUrl ?? publicUrl;

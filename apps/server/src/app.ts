@@ -6,16 +6,20 @@ import {
   cacheMetricsText,
   checkHealth,
   createHttpContext,
+  INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,
   RateLimitedError,
+  UNAVAILABLE_MESSAGE,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from '@devflow/api';
+import { isDatabaseUnavailable } from '@devflow/db';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
 import type { TRPCError } from '@trpc/server';
 import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { clientIp } from './client-ip';
 import type { ServerLogger } from './logger';
@@ -63,6 +67,20 @@ function retryAfter(errors: readonly TRPCError[]): number | null {
 export function createApp(options: AppOptions) {
   const { deps, log, trustProxy, webDir } = options;
   const app = new Hono<Env>();
+  // What no route handled: logged through the logger's error serializer (Hono's default would print the
+  // whole error, query parameters included, to stderr), answered with a fixed sentence.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    const fields = { err: error, requestId: c.get('requestId'), method: c.req.method, path: c.req.path };
+    if (isDatabaseUnavailable(error)) {
+      log.warn(fields, 'database unavailable');
+      return c.json({ error: { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE } }, 503, {
+        'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+      });
+    }
+    log.error(fields, 'request failed');
+    return c.json({ error: { code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE } }, 500);
+  });
 
   app.use(requestId());
   app.use(async (c, next) => {

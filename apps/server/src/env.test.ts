@@ -56,6 +56,17 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the per-network code limits from RATE_LIMITS, with the defaults for the rest', () => {
+    const env = loadEnv({
+      RATE_LIMITS:
+        '{"otpTriesIp":{"points":3,"durationSeconds":60},"otpRequestAccountIp":{"points":2,"durationSeconds":600}}',
+    });
+    expect(env.RATE_LIMITS.otpTriesIp).toEqual({ points: 3, durationSeconds: 60 });
+    expect(env.RATE_LIMITS.otpRequestAccountIp).toEqual({ points: 2, durationSeconds: 600 });
+    expect(env.RATE_LIMITS.otpTries).toBe(30);
+    expect(loadEnv({}).RATE_LIMITS.otpTriesIp).toEqual({ points: 5, durationSeconds: 15 * 60 });
+  });
+
   it('never echoes secrets back in the error', () => {
     expect(() => loadEnv({ REDIS_URL: 'http://:hunter2@cache' })).toThrow(/REDIS_URL/);
     try {

@@ -39,6 +39,14 @@ async function main() {
     throw error;
   }
   const log = createLogger(env.LOG_LEVEL);
+  // A crash is reported through the logger's error serializer: Node's own report prints every field of
+  // the error, a failed query's parameters included. The logger flushes its line on exit.
+  const crash = (what: string) => (error: unknown) => {
+    log.fatal({ err: error }, what);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled rejection'));
   const dbHandle = await createDb({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,

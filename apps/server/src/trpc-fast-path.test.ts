@@ -24,6 +24,8 @@ describe('tRPC fast path', () => {
         loginIp: { points: 100, durationSeconds: 600 },
         register: { points: 100, durationSeconds: 600 },
         otpRequest: { points: 5, durationSeconds: 3600 },
+        otpRequestAccountIp: { points: 5, durationSeconds: 3600 },
+        otpTriesIp: { points: 5, durationSeconds: 900 },
         otpTries: 5,
         writes: { points: 1000, durationSeconds: 60 },
       },

@@ -6,14 +6,24 @@ const window = z.object({
   durationSeconds: z.number().int().positive(),
 });
 
-/** Rate limits from the contract; `RATE_LIMITS` (JSON) may override any of them. */
+/**
+ * Rate limits from the contract; `RATE_LIMITS` (JSON) may override any of them. Code mails and code
+ * tries each have a limit per network below a higher cap that counts every network, so a stranger on
+ * one network can neither use up the owner's mails nor destroy the owner's code (README, `RATE_LIMITS`).
+ */
 export const rateLimitsSchema = z
   .object({
     loginAccountIp: window.default({ points: 10, durationSeconds: 15 * 60 }),
     loginIp: window.default({ points: 50, durationSeconds: 15 * 60 }),
     register: window.default({ points: 20, durationSeconds: 60 * 60 }),
-    otpRequest: window.default({ points: 5, durationSeconds: 60 * 60 }),
-    otpTries: z.number().int().positive().default(5),
+    /** Code mails per account+IP. */
+    otpRequestAccountIp: window.default({ points: 5, durationSeconds: 60 * 60 }),
+    /** Code mails per account, from every network together. */
+    otpRequest: window.default({ points: 10, durationSeconds: 60 * 60 }),
+    /** Code tries per IP (email verification and password reset together). */
+    otpTriesIp: window.default({ points: 5, durationSeconds: 15 * 60 }),
+    /** Tries per code, from every network together; the code stops working after them. */
+    otpTries: z.number().int().positive().default(30),
     writes: window.default({ points: 60, durationSeconds: 60 }),
   })
   .strict();

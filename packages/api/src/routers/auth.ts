@@ -97,7 +97,7 @@ export const authRouter = router({
     .input(z.void())
     .output(okOutput)
     .mutation(async ({ ctx }) => {
-      await auth.requestEmailVerification(ctx.deps, ctx.user);
+      await auth.requestEmailVerification(ctx.deps, ctx.req, ctx.user);
       return { ok: true as const };
     }),
 
@@ -114,7 +114,7 @@ export const authRouter = router({
     })
     .input(verifyEmailInput)
     .output(publicUserOutput)
-    .mutation(({ ctx, input }) => auth.verifyEmail(ctx.deps, ctx.user, input)),
+    .mutation(({ ctx, input }) => auth.verifyEmail(ctx.deps, ctx.req, ctx.user, input)),
 
   /** Mails a password reset code if an account has this email; the answer is the same either way. */
   requestPasswordReset: publicProcedure
@@ -129,7 +129,7 @@ export const authRouter = router({
     .input(requestPasswordResetInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      await auth.requestPasswordReset(ctx.deps, input);
+      await auth.requestPasswordReset(ctx.deps, ctx.req, input);
       return { ok: true as const };
     }),
 
@@ -146,7 +146,7 @@ export const authRouter = router({
     .input(resetPasswordInput)
     .output(okOutput)
     .mutation(async ({ ctx, input }) => {
-      await auth.resetPassword(ctx.deps, input);
+      await auth.resetPassword(ctx.deps, ctx.req, input);
       return { ok: true as const };
     }),
 });

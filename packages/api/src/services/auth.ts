@@ -23,7 +23,7 @@ import {
 import { sendMail } from './mail';
 import { checkOtp, issueOtp, OTP_TTL_SECONDS } from './otp';
 import { hashPassword, verifyPassword } from './passwords';
-import { assertNotLimited, consume, resetLimit } from './rate-limit';
+import { consume, refund, resetLimit } from './rate-limit';
 import { createSession, invalidateUserSessions, refreshUserSessions } from './session';
 
 /** What a successful sign-in gives: the account, and the session token with its expiry. */
@@ -55,7 +55,10 @@ export async function register(
 /**
  * Signs in with an email or username and a password. Unknown accounts and wrong passwords get the same
  * answer in the same time (a dummy hash is verified). Failures count per account+IP and per IP; over
- * either limit the caller gets TOO_MANY_REQUESTS, and a success clears the account+IP count.
+ * either limit the caller gets TOO_MANY_REQUESTS. Each attempt reserves its point on both limits before
+ * the password is verified, so concurrent calls (one batch of 50) cannot all pass a check made before
+ * any failure is counted; a success gives the IP's point back and clears the account+IP count, and an
+ * attempt that fails for another reason (the database is down) gives both back.
  */
 export async function login(
   deps: ApiDeps,
@@ -63,17 +66,26 @@ export async function login(
   input: z.infer<typeof loginInput>,
 ): Promise<SignedIn> {
   const accountKey = `${input.login.toLowerCase()}|${req.ip}`;
-  await assertNotLimited(deps, 'loginIp', req.ip);
-  await assertNotLimited(deps, 'loginAccountIp', accountKey);
-  const row = await findUserByLogin(deps.db, input.login);
-  const ok = await verifyPassword(row?.passwordHash ?? null, input.password);
-  if (!row || !ok) {
-    await consume(deps, 'loginIp', req.ip);
+  await consume(deps, 'loginIp', req.ip);
+  try {
     await consume(deps, 'loginAccountIp', accountKey);
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: WRONG_CREDENTIALS });
+  } catch (error) {
+    await refund(deps, 'loginIp', req.ip);
+    throw error;
   }
-  await resetLimit(deps, 'loginAccountIp', accountKey);
-  return signIn(deps, req, row);
+  let outcome: 'failed' | 'verified' | 'error' = 'error';
+  try {
+    const row = await findUserByLogin(deps.db, input.login);
+    const ok = await verifyPassword(row?.passwordHash ?? null, input.password);
+    outcome = row && ok ? 'verified' : 'failed';
+    if (!row || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: WRONG_CREDENTIALS });
+    await resetLimit(deps, 'loginAccountIp', accountKey);
+    return await signIn(deps, req, row);
+  } finally {
+    if (outcome !== 'failed') await refund(deps, 'loginIp', req.ip);
+    // After a success the account+IP count was cleared; a refund now would take another call's point.
+    if (outcome === 'error') await refund(deps, 'loginAccountIp', accountKey);
+  }
 }
 
 async function signIn(deps: ApiDeps, req: RequestInfo, row: UserRow): Promise<SignedIn> {
@@ -92,12 +104,32 @@ export async function me(deps: ApiDeps, actor: SessionUser | null): Promise<Publ
   return row ? toPublicUser(row) : null;
 }
 
-/** Mails a 6-digit code that proves the account's email address. OTP mails count per account. */
-export async function requestEmailVerification(deps: ApiDeps, actor: SessionUser): Promise<void> {
+/**
+ * Counts a code mail for `email`: per account+IP, then per account from every network. A stranger's
+ * requests from one network thus never use up the owner's; the per-account cap bounds mail to a victim.
+ */
+async function countCodeMail(deps: ApiDeps, req: RequestInfo, email: string): Promise<void> {
+  const account = email.toLowerCase();
+  const accountIp = `${account}|${req.ip}`;
+  await consume(deps, 'otpRequestAccountIp', accountIp);
+  try {
+    await consume(deps, 'otpRequest', account);
+  } catch (error) {
+    await refund(deps, 'otpRequestAccountIp', accountIp);
+    throw error;
+  }
+}
+
+/** Mails a 6-digit code that proves the account's email address. OTP mails count per account (+IP). */
+export async function requestEmailVerification(
+  deps: ApiDeps,
+  req: RequestInfo,
+  actor: SessionUser,
+): Promise<void> {
   if (actor.emailVerified) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'Your email address is already verified.' });
   }
-  await consume(deps, 'otpRequest', actor.email.toLowerCase());
+  await countCodeMail(deps, req, actor.email);
   const code = await issueOtp(deps, 'verify-email', actor.id);
   await sendMail(deps, {
     to: actor.email,
@@ -110,10 +142,11 @@ export async function requestEmailVerification(deps: ApiDeps, actor: SessionUser
 /** Marks the account's email verified when `code` is the one mailed to it. */
 export async function verifyEmail(
   deps: ApiDeps,
+  req: RequestInfo,
   actor: SessionUser,
   input: z.infer<typeof verifyEmailInput>,
 ): Promise<PublicUser> {
-  await checkOtp(deps, 'verify-email', actor.id, input.code);
+  await checkOtp(deps, req.ip, 'verify-email', { userId: actor.id }, input.code);
   const [row] = await deps.db
     .update(users)
     .set({ emailVerified: true, updatedAt: new Date() })
@@ -127,13 +160,15 @@ export async function verifyEmail(
 /**
  * Mails a password-reset code when an account has this email. The answer — and its timing, since the
  * code is created and mailed after the answer — is the same whether or not the account exists;
- * requests count per email address either way.
+ * requests count per email address (+IP) either way. Each mail carries a fresh code, whatever
+ * happened to the one before.
  */
 export async function requestPasswordReset(
   deps: ApiDeps,
+  req: RequestInfo,
   input: z.infer<typeof requestPasswordResetInput>,
 ): Promise<void> {
-  await consume(deps, 'otpRequest', input.email.toLowerCase());
+  await countCodeMail(deps, req, input.email);
   const row = await findUserByLogin(deps.db, input.email);
   if (!row) return;
   void (async () => {
@@ -151,11 +186,22 @@ export async function requestPasswordReset(
 
 /**
  * Sets a new password when `code` is the reset code mailed to `email`, proves the address, and ends
- * every session of the account (one transaction).
+ * every session of the account (one transaction). A wrong code gets the same answer, by the same
+ * steps, whether or not an account has this email (`checkOtp`).
  */
-export async function resetPassword(deps: ApiDeps, input: z.infer<typeof resetPasswordInput>): Promise<void> {
+export async function resetPassword(
+  deps: ApiDeps,
+  req: RequestInfo,
+  input: z.infer<typeof resetPasswordInput>,
+): Promise<void> {
   const row = await findUserByLogin(deps.db, input.email);
-  await checkOtp(deps, 'password-reset', row?.id ?? null, input.code);
+  await checkOtp(
+    deps,
+    req.ip,
+    'password-reset',
+    row ? { userId: row.id } : { unknownEmail: input.email },
+    input.code,
+  );
   if (!row) return;
   const passwordHash = await hashPassword(input.newPassword);
   await deps.db.transaction(async (tx) => {

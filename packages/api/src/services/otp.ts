@@ -1,6 +1,7 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { ApiDeps } from '../deps';
+import { consume, refund } from './rate-limit';
 
 /** What a code proves: an email address, or the right to set a new password. */
 export type OtpPurpose = 'verify-email' | 'password-reset';
@@ -8,11 +9,24 @@ export type OtpPurpose = 'verify-email' | 'password-reset';
 /** Codes live 10 minutes. */
 export const OTP_TTL_SECONDS = 10 * 60;
 
-const codeKey = (purpose: OtpPurpose, userId: number) => `otp:${purpose}:${userId}`;
-const triesKey = (purpose: OtpPurpose, userId: number) => `otp:${purpose}:${userId}:tries`;
+/**
+ * Whose code is checked: an account, or — for a reset asked for an email no account has — a stand-in
+ * that never holds a code but goes through the same steps, so both answer alike in the same time.
+ */
+export type OtpSubject = { userId: number } | { unknownEmail: string };
 
-function digest(purpose: OtpPurpose, userId: number, code: string): Buffer {
-  return createHash('sha256').update(`${purpose}:${userId}:${code}`).digest();
+/** The one answer to every code that does not work: wrong, expired, used, or tried too often. */
+export const WRONG_CODE = 'That code is wrong or has expired. Check the latest mail or request a new code.';
+
+const subjectId = (subject: OtpSubject) =>
+  'userId' in subject
+    ? String(subject.userId)
+    : `unknown:${createHash('sha256').update(subject.unknownEmail.toLowerCase()).digest('hex')}`;
+const codeKey = (purpose: OtpPurpose, id: string) => `otp:${purpose}:${id}`;
+const triesKey = (purpose: OtpPurpose, id: string) => `otp:${purpose}:${id}:tries`;
+
+function digest(purpose: OtpPurpose, id: string, code: string): Buffer {
+  return createHash('sha256').update(`${purpose}:${id}:${code}`).digest();
 }
 
 const cacheDown = (error: unknown) =>
@@ -24,7 +38,8 @@ const cacheDown = (error: unknown) =>
 
 /**
  * Creates a new 6-digit code (CSPRNG) for `userId`, replacing any earlier one, and returns it for the
- * mail. Only its SHA-256 is stored, in the cache, for 10 minutes; the try counter starts over.
+ * mail. Only its SHA-256 is stored, in the cache, for 10 minutes; the try counter starts over, so a
+ * code others have tried to death never keeps the owner from getting a working one.
  */
 export async function issueOtp(
   deps: Pick<ApiDeps, 'cache'>,
@@ -32,13 +47,10 @@ export async function issueOtp(
   userId: number,
 ): Promise<string> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const id = subjectId({ userId });
   try {
-    await deps.cache.del(triesKey(purpose, userId));
-    await deps.cache.set(
-      codeKey(purpose, userId),
-      digest(purpose, userId, code).toString('hex'),
-      OTP_TTL_SECONDS,
-    );
+    await deps.cache.del(triesKey(purpose, id));
+    await deps.cache.set(codeKey(purpose, id), digest(purpose, id, code).toString('hex'), OTP_TTL_SECONDS);
   } catch (error) {
     throw cacheDown(error);
   }
@@ -46,47 +58,39 @@ export async function issueOtp(
 }
 
 /**
- * Checks `code` and consumes it when right (single use). Each code allows `rateLimits.otpTries` tries:
- * the next one fails even with the right code. Compares in constant time, and fails closed: when the
- * cache is unreachable nothing is accepted. Throws BAD_REQUEST with a message the user can act on.
+ * Checks `code` and consumes it when right (single use). Each try first takes a point of the caller's
+ * network (`otpTriesIp`: TOO_MANY_REQUESTS beyond it, given back when the code is right), then counts
+ * against the code (`otpTries` from every network together: past them the code is deleted). Every
+ * failure is BAD_REQUEST `WRONG_CODE`, whether the account exists or not and however often the code
+ * was tried. Compares in constant time, and fails closed: when the cache is unreachable nothing is
+ * accepted.
  */
 export async function checkOtp(
   deps: Pick<ApiDeps, 'cache' | 'config'>,
+  ip: string,
   purpose: OtpPurpose,
-  userId: number | null,
+  subject: OtpSubject,
   code: string,
 ): Promise<void> {
-  const wrong = new TRPCError({
-    code: 'BAD_REQUEST',
-    message: 'That code is wrong or has expired. Check the latest mail or request a new code.',
-  });
-  if (userId === null) throw wrong;
-  let stored: string | null;
+  await consume(deps, 'otpTriesIp', ip);
+  const id = subjectId(subject);
+  let wrong = false;
   try {
-    const tries = await deps.cache.incr(triesKey(purpose, userId), OTP_TTL_SECONDS);
-    if (tries > deps.config.rateLimits.otpTries) {
-      await deps.cache.del(codeKey(purpose, userId));
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: 'This code was tried too many times and no longer works. Request a new code.',
-      });
-    }
-    stored = await deps.cache.get(codeKey(purpose, userId));
-  } catch (error) {
-    if (error instanceof TRPCError) throw error;
-    throw cacheDown(error);
-  }
-  if (stored === null) throw wrong;
-  const expected = Buffer.from(stored, 'hex');
-  const given = digest(purpose, userId, code);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw wrong;
-  let taken: string | null;
-  try {
-    taken = await deps.cache.take(codeKey(purpose, userId));
+    const tries = await deps.cache.incr(triesKey(purpose, id), OTP_TTL_SECONDS);
+    const spent = tries > deps.config.rateLimits.otpTries;
+    if (spent) await deps.cache.del(codeKey(purpose, id));
+    const stored = spent ? null : await deps.cache.get(codeKey(purpose, id));
+    const expected = Buffer.from(stored ?? '', 'hex');
+    const given = digest(purpose, id, code);
+    wrong = expected.length !== given.length || !timingSafeEqual(expected, given);
+    // Another request may use the code between our read and take: single use means this one loses.
+    if (!wrong) wrong = (await deps.cache.take(codeKey(purpose, id))) !== stored;
   } catch (error) {
     throw cacheDown(error);
+  } finally {
+    // Only wrong codes count against the network.
+    if (!wrong) await refund(deps, 'otpTriesIp', ip);
   }
-  // Another request used the code between our read and take: single use means this one loses.
-  if (taken !== stored) throw wrong;
-  await deps.cache.del(triesKey(purpose, userId)).catch(() => undefined);
+  if (wrong) throw new TRPCError({ code: 'BAD_REQUEST', message: WRONG_CODE });
+  await deps.cache.del(triesKey(purpose, id)).catch(() => undefined);
 }

@@ -179,15 +179,17 @@ export async function deleteReply(
 const num = (value: DbNumber): number => Number(value);
 
 /**
- * Loads a thread — or the subtree under `rootId` — down to `maxDepth` levels, as a tree, with ONE SQL
- * statement (`loadThread`, a recursive CTE). At most `MAX_THREAD_NODES` replies, chosen BREADTH-FIRST:
- * every level-1 reply, then level 2, … until the cap (a level may be cut part-way), so the cost follows
- * the page, not the thread. Rows arrive level by level, siblings oldest first, so each node's parent is
- * already built when the node arrives: one linear pass. `moreReplies` marks every returned node with
- * children left out (by `maxDepth` or by the cap), so a client can ask again with `rootId` = that node;
- * `truncated` says whether anything in scope was left out; `total` counts every reply under the target.
- * Tombstones keep their place with an empty body. A missing target, a deleted one (except for moderators,
- * `post.viewDeleted`) or a `rootId` outside the thread is NOT_FOUND.
+ * Loads a thread — or the subtree under `rootId` — down to `maxDepth` levels, with ONE SQL statement
+ * (`loadThread`, a recursive CTE). At most `MAX_THREAD_NODES` replies, chosen BREADTH-FIRST: every
+ * level-1 reply, then level 2, … until the cap (a level may be cut part-way), so the cost follows the
+ * page, not the thread. Rows arrive level by level, siblings oldest first, so each node's parent is
+ * already listed when the node arrives: one linear pass links every node to its parent's `children`,
+ * with no recursion anywhere (a chain is as deep as `maxDepth`; the output stays flat, `schemas/reply.ts`).
+ * `moreReplies` marks every returned node with children left out (by `maxDepth` or by the cap), so a
+ * client can ask again with `rootId` = that node; `truncated` says whether anything in scope was left
+ * out; `total` counts every reply under the target. Tombstones keep their place with an empty body. A
+ * missing target, a deleted one (except for moderators, `post.viewDeleted`) or a `rootId` outside the
+ * thread is NOT_FOUND.
  */
 export async function loadReplyThread(
   deps: ApiDeps,
@@ -215,6 +217,7 @@ export async function loadReplyThread(
   const byId = new Map<string, ReplyNode>();
   const items: ReplyNode[] = [];
   const lastChildOf = new Map<ReplyNode, string>();
+  let roots = 0;
   for (const row of nodes) {
     const deleted = row.deleted_at !== null;
     const node: ReplyNode = {
@@ -243,8 +246,9 @@ export async function loadReplyThread(
     };
     if (row.last_child !== null) lastChildOf.set(node, toId(num(row.last_child)));
     const parent = Number(row.lvl) > 1 && node.parentId !== null ? byId.get(node.parentId) : undefined;
-    if (parent) parent.children.push(node);
-    else items.push(node);
+    if (parent) parent.children.push(node.id);
+    else roots += 1;
+    items.push(node);
     byId.set(node.id, node);
   }
   // Children join the page oldest first: a reply misses some exactly when its newest one is not here.
@@ -254,6 +258,6 @@ export async function loadReplyThread(
     if (node.moreReplies) truncated = true;
   }
   // Top-level replies beyond the cap have no returned parent to flag.
-  if (input.rootId === undefined && num(first.roots) > items.length) truncated = true;
+  if (input.rootId === undefined && num(first.roots) > roots) truncated = true;
   return { items, truncated, total: num(first.total) };
 }

@@ -101,7 +101,9 @@ async function callRepeatedly(path: string): Promise<{ statuses: number[]; last:
 }
 
 describe(`the 1,000-deep chain under node --stack-size=${STACK_KB}`, () => {
-  it('is seeded as one chain of 1,000 replies', () => {
+  it("runs on the run's database, with the seed's chain of 1,000 replies", async () => {
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { db: string };
+    expect(health.db).toBe(process.env.DATABASE_URL ? 'postgres' : 'pglite');
     expect(chain).toHaveLength(1000);
   });
 

@@ -81,7 +81,8 @@ export type TreeNode = {
   updatedAt: string;
   deleted: boolean;
   moreReplies: boolean;
-  children: TreeNode[];
+  /** Ids of the returned children, oldest first. */
+  children: string[];
 };
 
 /** The output of `reply.thread`; null stands for NOT_FOUND (missing or deleted post, root elsewhere). */
@@ -119,17 +120,18 @@ function toNode(row: ReplyRow, request: ThreadRequest, moreReplies: boolean, myR
   return node;
 }
 
-/** Nests nodes given parents first, siblings in order; a node whose parent is not given is a root. */
-function nest(nodes: TreeNode[]): TreeNode[] {
+/**
+ * Fills each node's `children` with the ids of its returned children, oldest first, given the nodes as the
+ * procedure lists them: flat, level by level, by id within a level.
+ */
+function link(items: TreeNode[]): TreeNode[] {
   const byId = new Map<string, TreeNode>();
-  const roots: TreeNode[] = [];
-  for (const node of nodes) {
+  for (const node of items) {
     const parent = node.parentId === null ? undefined : byId.get(node.parentId);
-    if (parent) parent.children.push(node);
-    else roots.push(node);
+    parent?.children.push(node.id);
     byId.set(node.id, node);
   }
-  return roots;
+  return items;
 }
 
 const targetStateSql = {
@@ -216,7 +218,7 @@ export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<
   const returned = new Set(nodes.map((row) => String(row.id)));
   const cut = (row: CteRow) => row.last_child !== null && !returned.has(String(row.last_child));
   // Rows come by level, siblings oldest first; a `rootId` reply's parent is not in the page, so it is a root.
-  const items = nest(nodes.map((row) => toNode(row, request, cut(row), row.my_reaction)));
+  const items = link(nodes.map((row) => toNode(row, request, cut(row), row.my_reaction)));
   const returnedRoots = nodes.filter((row) => row.lvl === 1).length;
   const truncated = nodes.some(cut) || (!withRoot && Number(first.roots) > returnedRoots);
   return { items, truncated, total: Number(first.total) };
@@ -274,7 +276,11 @@ class Page {
     return kept;
   }
   response(): ThreadResponse {
-    const items = nest(this.rows.map((row) => toNode(row, this.request, this.cut.has(String(row.id)), null)));
+    // Breadth-first order is each level in its parents' order; the procedure lists a level by id.
+    const rows = [...this.rows].sort(
+      (a, b) => Number(a.depth) - Number(b.depth) || Number(a.id) - Number(b.id),
+    );
+    const items = link(rows.map((row) => toNode(row, this.request, this.cut.has(String(row.id)), null)));
     const roots = this.rows.filter((row) => this.request.rootId === undefined && row.parent_id === null);
     const truncated =
       this.cut.size > 0 || (this.request.rootId === undefined && this.head.roots > roots.length);

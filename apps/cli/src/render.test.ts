@@ -59,12 +59,17 @@ describe('formatDate', () => {
 });
 
 describe('renderThread', () => {
-  const reply = (id: string, moreReplies: boolean, ...children: ReplyNode[]): ReplyNode => ({
+  const reply = (
+    id: string,
+    parent: { id: string; depth: number } | null,
+    moreReplies: boolean,
+    children: string[] = [],
+  ): ReplyNode => ({
     id,
-    parentId: null,
+    parentId: parent?.id ?? null,
     targetType: 'question',
     targetId: '1',
-    depth: 0,
+    depth: parent ? parent.depth + 1 : 0,
     body: `reply ${id}`,
     bodyHtml: '',
     author: { id: '1', username: 'ada', displayName: null, avatarUrl: null },
@@ -80,11 +85,27 @@ describe('renderThread', () => {
   });
 
   it('says why replies are missing: the --depth asked for, or the 10,000-reply cap', () => {
-    const lines = renderThread([reply('1', true, reply('2', true)), reply('3', false)], true, 2);
+    const one = reply('1', null, true, ['2']);
+    const lines = renderThread([one, reply('3', null, false), reply('2', one, true)], true, 2);
     expect(lines.filter((line) => line.includes('…'))).toEqual([
       '│  … more replies not shown (a thread shows at most 10,000 replies)',
       '│     … deeper replies not shown (raise --depth)',
       '… (thread truncated: more replies exist)',
     ]);
+  });
+
+  it('draws a flat 1,000-deep chain (as reply.thread sends it) from a subtree root, level by level', () => {
+    const chain: ReplyNode[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const parent = chain[i - 1];
+      const node = reply(String(i + 500), parent ?? { id: '499', depth: 499 }, false);
+      parent?.children.push(node.id);
+      chain.push(node);
+    }
+    const lines = renderThread(chain, false, 1000);
+    const heads = lines.filter((line) => line.includes('└─'));
+    expect(heads).toHaveLength(1000);
+    expect(heads[0]).toMatch(/^└─ ada · #500 /);
+    expect(heads[999]).toMatch(new RegExp(`^ {${3 * 999}}└─ ada · #1499 `));
   });
 });

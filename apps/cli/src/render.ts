@@ -69,18 +69,20 @@ function replyLines(reply: ReplyNode, lastLevel: boolean): string[] {
   return [head, ...body, ...more];
 }
 
-/** A reply thread read down to `maxDepth` levels as a tree, or nothing when there are no replies. */
+/**
+ * A reply thread read down to `maxDepth` levels as a tree, or nothing when there are no replies. The
+ * thread comes flat (each reply names its children by id); its roots are the replies whose parent it does
+ * not hold, all on the first level.
+ */
 export function renderThread(items: readonly ReplyNode[], truncated: boolean, maxDepth: number): string[] {
   if (items.length === 0) return [];
-  const lastLevel = new Set<string>();
-  for (let level = 1, nodes = items; nodes.length > 0; level += 1) {
-    if (level === maxDepth) for (const node of nodes) lastLevel.add(node.id);
-    nodes = nodes.flatMap((node) => node.children);
-  }
+  const byId = new Map(items.map((reply) => [reply.id, reply]));
+  const roots = items.filter((reply) => reply.parentId === null || !byId.has(reply.parentId));
+  const firstDepth = roots[0]?.depth ?? 0;
   const lines = drawTree(
-    items,
-    (reply) => replyLines(reply, lastLevel.has(reply.id)),
-    (reply) => reply.children,
+    roots,
+    (reply) => replyLines(reply, reply.depth - firstDepth + 1 === maxDepth),
+    (reply) => reply.children.flatMap((id) => byId.get(id) ?? []),
   );
   if (truncated) lines.push('… (thread truncated: more replies exist)');
   return lines;

@@ -149,7 +149,10 @@ describe('devflow CLI: the whole flow against a running server', () => {
       tags: ['cli', 'unicode'],
     });
     expect(show.answers[0]).toMatchObject({ id: answerId, likes: 1, score: 1 });
-    expect(show.replies.items[0].children[0].body).toBe('Nested reply by bob');
+    // As the API sends it: flat, each reply naming its children by id.
+    const replies: { id: string; body: string; children: string[] }[] = show.replies.items;
+    const nested = replies.find((reply) => reply.id === replies[0]?.children[0]);
+    expect(nested?.body).toBe('Nested reply by bob');
     expect(show.answers[0].replies.items[0].body).toBe('Thanks, that works!');
 
     const list = await as(alice)(['list', '--sort', 'newest', '--json']);

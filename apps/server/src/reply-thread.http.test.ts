@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('reply threads over HTTP', () => {
-  it('serves a nested thread to an anonymous tRPC client and NOT_FOUND for a missing post', async () => {
+  it('serves a thread, flat and parents first, to an anonymous tRPC client and NOT_FOUND for a missing post', async () => {
     const { deps } = server;
     const asker = await createTestUser(deps);
     const replier = await createTestUser(deps);
@@ -27,9 +27,12 @@ describe('reply threads over HTTP', () => {
     const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
     const thread = await client.reply.thread.query({ ...target, maxDepth: 5 });
     expect(thread.total).toBe(2);
-    expect(thread.items).toHaveLength(1);
+    // Flat, parents first: each reply names its returned children by id.
+    expect(thread.items).toHaveLength(2);
     expect(thread.items[0]).toMatchObject({ id: top.id, body: 'top', myReaction: null, deleted: false });
-    expect(thread.items[0]?.children.map((c) => [c.id, c.parentId, c.depth])).toEqual([
+    expect(thread.items[0]?.children).toEqual([child.id]);
+    expect(thread.items.map((c) => [c.id, c.parentId, c.depth])).toEqual([
+      [top.id, null, 0],
       [child.id, top.id, 1],
     ]);
 

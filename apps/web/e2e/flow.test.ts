@@ -20,6 +20,7 @@ let bobContext: BrowserContext;
 let a: Page;
 let b: Page;
 let questionUrl = '';
+let bobQuestionUrl = '';
 
 async function signUp(page: Page, user: typeof alice) {
   await page.goto('/signup');
@@ -137,6 +138,7 @@ describe('DevFlow in the browser', () => {
     await b.getByLabel('Tags').press('Enter');
     await b.getByRole('button', { name: 'Post your question' }).click();
     await b.getByRole('heading', { level: 1, name: 'Keyset or offset pagination for a feed?' }).waitFor();
+    bobQuestionUrl = new URL(b.url()).pathname;
 
     await b.goto(questionUrl);
     await b
@@ -182,7 +184,7 @@ describe('DevFlow in the browser', () => {
     await third.waitFor({ state: 'visible' });
   });
 
-  step(`shows ${SHOWN_LEVELS} levels and opens deeper replies in place`, async () => {
+  step(`shows ${SHOWN_LEVELS} levels and continues deeper replies on their own page`, async () => {
     // Alice goes on under her own reply, one level past what the page shows.
     let parent = 'Level three';
     for (const word of ['four', 'five', 'six', 'seven']) {
@@ -190,15 +192,19 @@ describe('DevFlow in the browser', () => {
       await a.getByLabel('Reply to alice').fill(`Depth ${word} of the chain.`);
       await a.getByRole('button', { name: 'Post reply' }).click();
       parent = `Depth ${word}`;
-      // The seventh level is past the page's depth: posting it opens its parent's replies in place.
+      // The seventh level is past the page's depth: posting it opens its parent's subtree page.
       await reply(a, parent).waitFor();
     }
-    await a.reload();
+    expect(new URL(a.url()).pathname).toMatch(/^\/questions\/\d+\/answers\/\d+\/replies\/\d+$/);
+    expect(await reply(a, 'Depth six').locator(reply(a, 'Depth seven')).count()).toBe(1);
+    await a.goto(questionUrl);
     await reply(a, 'Depth six').waitFor();
     expect(await reply(a, 'Depth seven').count()).toBe(0);
-    await reply(a, 'Depth six').getByRole('button', { name: 'Show more replies' }).click();
+    await reply(a, 'Depth six').getByRole('link', { name: 'Continue this thread' }).click();
     await reply(a, 'Depth seven').waitFor();
     expect(await reply(a, 'Depth six').locator(reply(a, 'Depth seven')).count()).toBe(1);
+    await a.getByRole('link', { name: 'Back to the question' }).click();
+    await a.getByRole('heading', { level: 1, name: title }).waitFor();
   });
 
   step('likes the answer (optimistically) and the like survives a reload', async () => {
@@ -294,5 +300,60 @@ describe('DevFlow in the browser', () => {
       expect(new URL(a.url()).origin, next).toBe(new URL(server.url).origin);
       await a.getByTestId('me-link').filter({ hasText: alice.username }).waitFor();
     }
+  });
+
+  step('keeps a 70-deep chain inside the window, "Continue this thread" going five levels on', async () => {
+    // The chain is posted through the API (the browser contexts' cookies, same origin), alternating
+    // authors; every level a page shows must stay as wide as the window allows.
+    const depth = 70;
+    const [, questionId] = /^\/questions\/(\d+)$/.exec(bobQuestionUrl) ?? [];
+    let parentId: string | undefined;
+    for (let level = 0; level < depth; level++) {
+      const page = level % 2 === 0 ? a : b;
+      const response = await page.request.post('/trpc/reply.create', {
+        headers: { origin: server.url },
+        data: {
+          targetType: 'question',
+          targetId: questionId,
+          ...(parentId === undefined ? {} : { parentId }),
+          body: `Chain level ${level}: another turn of a long back-and-forth about cursors.`,
+        },
+      });
+      expect(response.status()).toBe(200);
+      const body = (await response.json()) as { result: { data: { id: string } } };
+      parentId = body.result.data.id;
+    }
+    const windowWidth = 1280;
+    const fits = async (deepest: number) => {
+      await reply(a, `Chain level ${deepest}:`).waitFor();
+      const width = await a.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        inner: window.innerWidth,
+      }));
+      expect(width.inner).toBe(windowWidth);
+      expect(width.scroll).toBeLessThanOrEqual(width.inner);
+      // The deepest reply shown still has room for its text (not one word per line).
+      const box = await reply(a, `Chain level ${deepest}:`).locator(':scope > .reply__body').boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThan(400);
+    };
+    await a.goto(bobQuestionUrl);
+    await fits(SHOWN_LEVELS - 1);
+    expect(await reply(a, `Chain level ${SHOWN_LEVELS}:`).count()).toBe(0);
+    let pages = 0;
+    for (let root = SHOWN_LEVELS - 1; root < depth - 1; root += SHOWN_LEVELS - 1) {
+      await reply(a, `Chain level ${root}:`).getByRole('link', { name: 'Continue this thread' }).click();
+      await a.waitForURL(/\/questions\/\d+\/replies\/\d+$/);
+      const deepest = Math.min(root + SHOWN_LEVELS - 1, depth - 1);
+      await fits(deepest);
+      // The page starts at the reply it continues from; the one above it is a link away.
+      expect(await reply(a, `Chain level ${root - 1}:`).count()).toBe(0);
+      pages += 1;
+    }
+    expect(pages).toBe(13);
+    // The last page reaches the end of the chain: nothing left to continue.
+    expect(await a.getByRole('link', { name: 'Continue this thread' }).count()).toBe(0);
+    await a.getByRole('link', { name: 'Up one level' }).click();
+    await reply(a, `Chain level ${depth - SHOWN_LEVELS}:`).waitFor();
+    await saveScreenshot(a, 'deep-thread');
   });
 });

@@ -9,6 +9,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { OAuthErrorPage } from './pages/OAuthErrorPage';
 import { QuestionPage } from './pages/QuestionPage';
+import { ReplyThreadPage } from './pages/ReplyThreadPage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
@@ -24,6 +25,8 @@ export function App() {
         <Route path="ask" element={<AskPage />} />
         <Route path="questions/:id" element={<QuestionPage />} />
         <Route path="questions/:id/edit" element={<EditQuestionPage />} />
+        <Route path="questions/:id/replies/:replyId" element={<ReplyThreadPage />} />
+        <Route path="questions/:id/answers/:answerId/replies/:replyId" element={<ReplyThreadPage />} />
         <Route path="users/:username" element={<UserPage />} />
         <Route path="feed" element={<FeedPage />} />
         <Route path="notifications" element={<NotificationsPage />} />

@@ -9,6 +9,7 @@ import { type ApiConfig, defaultApiConfig } from './config';
 import { createContextInner, type SessionUser } from './context';
 import { type ApiDeps, silentLogger } from './deps';
 import { createCaller } from './root';
+import type { ReplyNode } from './schemas/reply';
 
 /** Dependencies for one test file, on the backends the run targets, and how to release them. */
 export type TestDeps = ApiDeps & { close(): Promise<void> };
@@ -165,6 +166,42 @@ export async function createTestReplies(
     );
   }
   return ids;
+}
+
+/** A reply of `reply.thread` with its children nested instead of named by id, as tests compare trees. */
+export type NestedReply = Omit<ReplyNode, 'children'> & { children: NestedReply[] };
+
+/**
+ * Nests a flat `reply.thread` answer into its trees (the roots: replies whose parent is not in it), in
+ * one pass without recursion, and checks what the flat form promises on the way: every reply comes after
+ * its parent, each `children` id is a reply of the answer whose `parentId` points back, and every reply
+ * whose parent was returned is among that parent's children.
+ */
+export function nestThread(thread: { items: readonly ReplyNode[] }): NestedReply[] {
+  const byId = new Map<string, { node: NestedReply; index: number }>();
+  for (const [index, item] of thread.items.entries()) {
+    if (byId.has(item.id)) throw new Error(`reply ${item.id} is listed twice`);
+    byId.set(item.id, { node: { ...item, children: [] }, index });
+  }
+  const roots: NestedReply[] = [];
+  let linked = 0;
+  for (const [index, item] of thread.items.entries()) {
+    const entry = byId.get(item.id);
+    if (!entry) throw new Error(`reply ${item.id} vanished`);
+    for (const childId of item.children) {
+      const child = byId.get(childId);
+      if (!child || child.node.parentId !== item.id || child.index <= index) {
+        throw new Error(`reply ${item.id} names ${childId} as a child that is not listed after it`);
+      }
+      entry.node.children.push(child.node);
+      linked += 1;
+    }
+    if (item.parentId === null || !byId.has(item.parentId)) roots.push(entry.node);
+  }
+  if (linked + roots.length !== thread.items.length) {
+    throw new Error("some replies are missing from their parent's children");
+  }
+  return roots;
 }
 
 export { activeContentIn, XSS_PAYLOADS } from './testing-xss';

@@ -73,8 +73,8 @@ export async function main(): Promise<string> {
   const input: RouterInputs['health']['check'] = undefined;
   const thread: RouterOutputs['reply']['thread'] = await client.reply.thread.query({ targetType: 'question', targetId: '1' });
   const firstBody: string = thread.items[0]?.body ?? '';
-  // @ts-expect-error reply trees are typed down to their children (a recursive, zod-inferred type)
-  const children: string = thread.items[0]?.children ?? [];
+  // @ts-expect-error a thread's replies are typed down to their children (the ids of the returned ones)
+  const children: number[] = thread.items[0]?.children ?? [];
   // @ts-expect-error inputs are checked: targetType is 'question' | 'answer'
   await client.reply.thread.query({ targetType: 'user', targetId: '1' });
   try {

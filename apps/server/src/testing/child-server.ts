@@ -13,13 +13,24 @@ export type ChildServer = {
   kill(): void;
 };
 
+/** Options of `spawnServer`. */
+export type SpawnOptions = {
+  /** How long to wait for the "listening" line. */
+  timeoutMs?: number;
+  /** Flags for `node` before the script, e.g. `--stack-size=400` to run with less stack than the default. */
+  nodeArgs?: readonly string[];
+};
+
 /**
  * Starts `src/main.ts` exactly as production does (`node --import tsx`), with only the given
  * environment (plus PATH), and waits for its "listening" log line.
  */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
+export async function spawnServer(
+  env: Record<string, string>,
+  { timeoutMs = 60_000, nodeArgs = [] }: SpawnOptions = {},
+): Promise<ChildServer> {
   const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
 import { isModerator, type Me, useMe } from '../hooks/useMe';
 import { useReplyReaction } from '../hooks/useReactions';
 import { plural } from '../lib/format';
-import { SHOWN_LEVELS } from '../lib/thread';
-import { countDescendants } from '../lib/tree';
+import { SHOWN_LEVELS, threadPath } from '../lib/thread';
+import { childrenOf, countDescendants, indexThread, type ThreadIndex } from '../lib/tree';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../lib/trpc';
 import { SafeHtml } from './SafeHtml';
 import { ErrorMessage, Loading } from './Status';
@@ -12,7 +13,7 @@ import { TimeAgo } from './TimeAgo';
 import { UserLink } from './UserLink';
 import { VoteButtons } from './VoteButtons';
 
-/** A node of `reply.thread`. */
+/** A node of `reply.thread` (flat: its children are named by id). */
 export type ReplyNode = RouterOutputs['reply']['thread']['items'][number];
 type ThreadInput = RouterInputs['reply']['thread'];
 
@@ -72,8 +73,8 @@ function ReplyForm({
 }
 
 /**
- * Mutations on the replies of one `reply.thread` query (the whole thread, or a subtree loaded with
- * "Show more replies"); every success refetches the thread and every subtree loaded from it.
+ * Mutations on the replies of one `reply.thread` query (the thread under a post, or a subtree on its own
+ * page); every success refetches the thread and every subtree loaded from it.
  */
 function useThreadMutations(query: ThreadInput) {
   const trpc = useTRPC();
@@ -91,92 +92,59 @@ function useThreadMutations(query: ThreadInput) {
 
 type Mutations = ReturnType<typeof useThreadMutations>;
 
-/**
- * The children of `node` that the thread left out (`moreReplies`), loaded on demand with
- * `reply.thread({ rootId: node.id })` and shown in place of the ones already there.
- */
-function MoreReplies({
-  node,
-  thread,
-  me,
-  listId,
-  hidden,
-}: {
-  node: ReplyNode;
+/** What every reply of one view shares: the thread, its index, the viewer, the mutations. */
+type ViewProps = {
   thread: ThreadInput;
+  questionId: string;
+  index: ThreadIndex<ReplyNode>;
   me: Me;
-  listId: string;
-  hidden: boolean;
-}) {
-  const trpc = useTRPC();
-  const input: ThreadInput = {
-    targetType: thread.targetType,
-    targetId: thread.targetId,
-    rootId: node.id,
-    maxDepth: SHOWN_LEVELS,
-  };
-  const query = useQuery(trpc.reply.thread.queryOptions(input));
-  const mutations = useThreadMutations(input);
-  if (query.isPending) return <Loading label="Loading replies…" />;
-  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
-  return (
-    <ReplyList
-      nodes={query.data.items[0]?.children ?? []}
-      id={listId}
-      hidden={hidden}
-      thread={thread}
-      me={me}
-      mutations={mutations}
-      levelsBelow={SHOWN_LEVELS - 2}
-    />
-  );
-}
+  mutations: Mutations;
+};
 
 /** Sibling replies, in order, each with its own subtree. */
 function ReplyList({
   nodes,
   id,
   hidden,
-  ...item
-}: {
+  levelsBelow,
+  ...view
+}: ViewProps & {
   nodes: ReplyNode[];
   id?: string;
   hidden?: boolean;
-  thread: ThreadInput;
-  me: Me;
-  mutations: Mutations;
-  /** Levels under each of `nodes` that their query loaded. */
+  /** Levels under each of `nodes` that this view shows. */
   levelsBelow: number;
 }) {
   return (
     <ul className="reply-list" id={id} hidden={hidden}>
       {nodes.map((node) => (
-        <ReplyItem key={node.id} node={node} {...item} />
+        <ReplyItem key={node.id} node={node} levelsBelow={levelsBelow} {...view} />
       ))}
     </ul>
   );
 }
 
-/** One reply with its actions and, below it, its children (collapsible), or a way to load them. */
+/**
+ * One reply with its actions and, below it, its children (collapsible). Where the view stops — its last
+ * level, or the thread's node cap — "Continue this thread" opens the replies below on their own page.
+ */
 function ReplyItem({
   node,
-  thread,
-  me,
-  mutations,
   levelsBelow,
-}: {
+  ...view
+}: ViewProps & {
   node: ReplyNode;
-  thread: ThreadInput;
-  me: Me;
-  mutations: Mutations;
-  /** Levels under this node that its query loaded; 0 on the last one, whose new replies it cannot show. */
+  /** Levels under this node that the view shows; 0 on the last one, whose replies go on elsewhere. */
   levelsBelow: number;
 }) {
+  const { thread, questionId, index, me, mutations } = view;
+  const navigate = useNavigate();
   const [mode, setMode] = useState<'view' | 'reply' | 'edit'>('view');
   const [collapsed, setCollapsed] = useState(false);
-  const [showMore, setShowMore] = useState(false);
   const childrenId = useId();
-  const hidden = countDescendants(node);
+  const children = childrenOf(index, node);
+  const hidden = countDescendants(index, node);
+  const continuePath = threadPath(questionId, thread, node.id);
   const canModify = Boolean(me && !node.deleted && (me.id === node.author.id || isModerator(me)));
   return (
     <li className="reply" data-testid="reply" data-depth={node.depth}>
@@ -238,7 +206,7 @@ function ReplyItem({
             </button>
           </>
         )}
-        {(node.children.length > 0 || showMore) && (
+        {children.length > 0 && (
           <button
             type="button"
             className="btn btn--link btn--small"
@@ -246,8 +214,7 @@ function ReplyItem({
             aria-controls={childrenId}
             onClick={() => setCollapsed(!collapsed)}
           >
-            {/* Loaded replies are counted by their own query: no number then. */}
-            {`${collapsed ? 'Show' : 'Hide'} ${showMore ? 'replies' : plural(hidden, 'reply', 'replies')}`}
+            {`${collapsed ? 'Show' : 'Hide'} ${plural(hidden, 'reply', 'replies')}`}
           </button>
         )}
       </div>
@@ -265,72 +232,90 @@ function ReplyItem({
                 onSuccess: () => {
                   setMode('view');
                   setCollapsed(false);
-                  // On the last shown level the new reply is deeper than the thread query reaches.
-                  if (levelsBelow === 0) setShowMore(true);
+                  // On the last shown level the new reply is deeper than this view: show it where it is.
+                  if (levelsBelow === 0) void navigate(continuePath);
                 },
               },
             )
           }
         />
       )}
-      {showMore ? (
-        <MoreReplies node={node} thread={thread} me={me} listId={childrenId} hidden={collapsed} />
-      ) : (
-        node.children.length > 0 && (
-          <ReplyList
-            nodes={node.children}
-            id={childrenId}
-            hidden={collapsed}
-            thread={thread}
-            me={me}
-            mutations={mutations}
-            levelsBelow={levelsBelow - 1}
-          />
-        )
+      {children.length > 0 && (
+        <ReplyList
+          nodes={children}
+          id={childrenId}
+          hidden={collapsed}
+          levelsBelow={levelsBelow - 1}
+          {...view}
+        />
       )}
-      {node.moreReplies && !showMore && (
-        <button
-          type="button"
-          className="btn btn--link btn--small"
-          onClick={() => {
-            setShowMore(true);
-            setCollapsed(false);
-          }}
-        >
-          Show more replies
-        </button>
+      {node.moreReplies && (
+        <Link className="btn btn--link btn--small" to={continuePath}>
+          Continue this thread →
+        </Link>
       )}
     </li>
   );
 }
 
 /**
- * The nested reply thread under a question or an answer (`reply.thread`, one query), with "Reply" at
- * every level, collapse/expand per branch, votes, and edit/delete for authors and moderators.
+ * The nested reply thread under a question or an answer (`reply.thread`, one query), `SHOWN_LEVELS`
+ * levels deep, with "Reply" at every level, collapse/expand per branch, votes, and edit/delete for authors
+ * and moderators. With `rootId` it shows the subtree rooted at that reply instead (the "Continue this
+ * thread" page), with a link one level up.
  */
-export function ReplyThread({ targetType, targetId }: ThreadInput) {
+export function ReplyThread({
+  targetType,
+  targetId,
+  questionId,
+  rootId,
+}: {
+  targetType: ThreadInput['targetType'];
+  targetId: string;
+  /** The question the thread belongs to (the pages' links start with it). */
+  questionId: string;
+  rootId?: string;
+}) {
   const trpc = useTRPC();
   const me = useMe().data ?? null;
-  const thread: ThreadInput = { targetType, targetId, maxDepth: SHOWN_LEVELS };
+  const thread: ThreadInput = {
+    targetType,
+    targetId,
+    maxDepth: SHOWN_LEVELS,
+    ...(rootId === undefined ? {} : { rootId }),
+  };
   const query = useQuery(trpc.reply.thread.queryOptions(thread));
   const mutations = useThreadMutations(thread);
+  const index = useMemo(() => indexThread(query.data?.items ?? []), [query.data]);
   const [writing, setWriting] = useState(false);
+  const parentId = rootId === undefined ? null : (index.roots[0]?.parentId ?? null);
   return (
-    <section className="replies" aria-label={`Replies to this ${targetType}`}>
+    <section
+      className={rootId === undefined ? 'replies' : 'replies replies--page'}
+      aria-label={`Replies to this ${targetType}`}
+    >
+      {parentId !== null && (
+        <p>
+          <Link to={threadPath(questionId, thread, parentId)}>↑ Up one level</Link>
+        </p>
+      )}
       {query.isPending ? (
         <Loading label="Loading replies…" />
       ) : query.isError ? (
         <ErrorMessage error={query.error} retry={() => query.refetch()} />
-      ) : query.data.items.length > 0 ? (
+      ) : index.roots.length > 0 ? (
         <ReplyList
-          nodes={query.data.items}
+          nodes={index.roots}
+          levelsBelow={SHOWN_LEVELS - 1}
           thread={thread}
+          questionId={questionId}
+          index={index}
           me={me}
           mutations={mutations}
-          levelsBelow={SHOWN_LEVELS - 1}
         />
       ) : null}
       {me &&
+        rootId === undefined &&
         (writing ? (
           <ReplyForm
             label={`Reply to this ${targetType}`}

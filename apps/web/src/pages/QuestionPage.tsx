@@ -156,7 +156,7 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
             answered <TimeAgo iso={answer.createdAt} /> by <UserLink user={answer.author} />
           </span>
         </div>
-        {!answer.deleted && <ReplyThread targetType="answer" targetId={answer.id} />}
+        {!answer.deleted && <ReplyThread targetType="answer" targetId={answer.id} questionId={question.id} />}
       </div>
     </article>
   );
@@ -299,7 +299,7 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
           </span>
         </div>
         {question.updatedAt !== question.createdAt && <QuestionHistory questionId={question.id} />}
-        <ReplyThread targetType="question" targetId={question.id} />
+        <ReplyThread targetType="question" targetId={question.id} questionId={question.id} />
       </div>
     </article>
   );

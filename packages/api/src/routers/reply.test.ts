@@ -6,7 +6,6 @@ import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../context';
 import { type AppRouter, appRouter } from '../root';
-import type { ReplyNode } from '../schemas/reply';
 import {
   callerFor,
   createTestAnswer,
@@ -14,6 +13,8 @@ import {
   createTestQuestion,
   createTestReplies,
   createTestUser,
+  type NestedReply,
+  nestThread,
   type TestDeps,
 } from '../testing';
 
@@ -50,12 +51,13 @@ const flatReplies = (target: { type: 'question' | 'answer'; id: number }, n: num
   );
 
 type Shape = { id: string; children: Shape[] };
-const shape = (nodes: ReplyNode[]): Shape[] => nodes.map((n) => ({ id: n.id, children: shape(n.children) }));
-const countNodes = (nodes: ReplyNode[]): number =>
+const shape = (nodes: NestedReply[]): Shape[] =>
+  nodes.map((n) => ({ id: n.id, children: shape(n.children) }));
+const countNodes = (nodes: NestedReply[]): number =>
   nodes.reduce((sum, n) => sum + 1 + countNodes(n.children), 0);
 
 describe('reply.thread', () => {
-  it('returns a 10-deep chain as a nested tree in one query', async () => {
+  it('returns a 10-deep chain, flat, parents first, in one query', async () => {
     const question = await createTestQuestion(deps, alice);
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -75,7 +77,10 @@ describe('reply.thread', () => {
     expect(statements[0]).toMatch(/with recursive/i);
     expect(result.total).toBe(10);
     expect(result.truncated).toBe(false);
-    let level = result.items;
+    expect(result.items.map((node) => [node.id, node.children])).toEqual(
+      ids.map((id, i) => [id, ids.slice(i + 1, i + 2)]),
+    );
+    let level = nestThread(result);
     for (let i = 0; i < 10; i++) {
       expect(level).toHaveLength(1);
       const node = level[0];
@@ -112,8 +117,9 @@ describe('reply.thread', () => {
     expect(statements).toHaveLength(1);
     expect(result.total).toBe(1000);
     expect(result.truncated).toBe(false);
-    expect(countNodes(result.items)).toBe(1000);
-    expect(shape(result.items)).toEqual(expected);
+    expect(result.items).toHaveLength(1000);
+    expect(countNodes(nestThread(result))).toBe(1000);
+    expect(shape(nestThread(result))).toEqual(expected);
 
     // A subtree: the first top-level reply with children, and only it.
     const rootIndex = ids.findIndex((_, i) => parentIndex.includes(i) && parentIndex[i] === -1);
@@ -125,7 +131,7 @@ describe('reply.thread', () => {
       }),
     );
     expect(sub.statements).toHaveLength(1);
-    expect(shape(sub.result.items)).toEqual(expected.filter((n) => n.id === String(ids[rootIndex])));
+    expect(shape(nestThread(sub.result))).toEqual(expected.filter((n) => n.id === String(ids[rootIndex])));
     // `total` counts the whole thread under the answer, whatever the root.
     expect(sub.result.total).toBe(1000);
     expect(sub.result.truncated).toBe(false);
@@ -138,12 +144,14 @@ describe('reply.thread', () => {
     });
     const cut = (nodes: Shape[], levels: number): Shape[] =>
       nodes.map((n) => ({ id: n.id, children: levels > 1 ? cut(n.children, levels - 1) : [] }));
-    expect(shape(shallow.items)).toEqual(cut(expected, 2));
+    expect(shape(nestThread(shallow))).toEqual(cut(expected, 2));
     expect(shallow.truncated).toBe(true);
     expect(shallow.total).toBe(1000);
-    expect(shallow.items.some((n) => n.moreReplies)).toBe(false);
+    expect(nestThread(shallow).some((n) => n.moreReplies)).toBe(false);
     const hasGrandchildren = expected.flatMap((n) => n.children).filter((n) => n.children.length > 0);
-    const flagged = shallow.items.flatMap((n) => n.children).filter((n) => n.moreReplies);
+    const flagged = nestThread(shallow)
+      .flatMap((n) => n.children)
+      .filter((n) => n.moreReplies);
     expect(flagged.map((n) => n.id).sort()).toEqual(hasGrandchildren.map((n) => n.id).sort());
   });
 
@@ -172,7 +180,7 @@ describe('reply.thread', () => {
       targetType: 'question',
       targetId: String(question.id),
     });
-    const [node] = thread.items;
+    const [node] = nestThread(thread);
     expect(node).toMatchObject({ id: top.id, deleted: true, body: '', bodyHtml: '' });
     expect(JSON.stringify(thread)).not.toContain('secret words');
     expect(node?.children.map((c) => [c.id, c.deleted, c.body])).toEqual([
@@ -245,7 +253,7 @@ describe('reply.thread', () => {
     }
     const kept = new Set(order);
     const indexOf = new Map(ids.map((id, i) => [String(id), i]));
-    const levelOfNode = (node: ReplyNode) => levelOf[indexOf.get(node.id) ?? -1];
+    const levelOfNode = (node: { id: string }) => levelOf[indexOf.get(node.id) ?? -1];
     const expectedFlags = order
       .filter((i) => (childrenOf.get(i) ?? []).some((c) => !kept.has(c)))
       .map((i) => String(ids[i]))
@@ -255,8 +263,8 @@ describe('reply.thread', () => {
       callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
     );
     expect(statements).toHaveLength(1);
-    const flat: ReplyNode[] = [];
-    const walk = (nodes: ReplyNode[], level: number) => {
+    const flat: NestedReply[] = [];
+    const walk = (nodes: NestedReply[], level: number) => {
       for (const node of nodes) {
         flat.push(node);
         expect(levelOfNode(node)).toBe(level);
@@ -266,7 +274,10 @@ describe('reply.thread', () => {
         walk(node.children, level + 1);
       }
     };
-    walk(result.items, 1);
+    walk(nestThread(result), 1);
+    // The flat list holds the same replies, level by level.
+    const levels = result.items.map((n) => levelOfNode(n) ?? -1);
+    expect(levels).toEqual([...levels].sort((x, y) => x - y));
     expect(flat).toHaveLength(10_000);
     expect(new Set(flat.map((n) => n.id))).toEqual(new Set(order.map((i) => String(ids[i]))));
     const perLevel = [1, 2, 3, 4, 5].map((level) => flat.filter((n) => levelOfNode(n) === level).length);
@@ -330,10 +341,8 @@ describe('reply.thread', () => {
         targetId: String(question.id),
         rootId: id,
       });
-      expect(sub.items.map((n) => n.id)).toEqual([id]);
-      expect(sub.items[0]?.children.map((c) => c.id)).toEqual(
-        (childrenOf.get(index) ?? []).map((c) => String(ids[c])),
-      );
+      expect(nestThread(sub).map((n) => n.id)).toEqual([id]);
+      expect(sub.items[0]?.children).toEqual((childrenOf.get(index) ?? []).map((c) => String(ids[c])));
       expect(sub.truncated).toBe(false);
       expect(sub.total).toBe(12_500);
     }
@@ -355,7 +364,7 @@ describe('reply.thread', () => {
     expect(statements).toHaveLength(1);
     expect(result.total).toBe(10_000);
     expect(result.truncated).toBe(true);
-    let node = result.items[0];
+    let node = nestThread(result)[0];
     for (let i = 1; i < 1000; i++) {
       expect(node?.moreReplies).toBe(false);
       node = node?.children[0];
@@ -373,7 +382,8 @@ describe('reply.thread', () => {
     expect(deeper.total).toBe(10_000);
     expect(deeper.truncated).toBe(false);
     expect(deeper.items[0]?.depth).toBe(9990);
-    expect(countNodes(deeper.items)).toBe(10);
+    expect(countNodes(nestThread(deeper))).toBe(10);
+    expect(deeper.items).toHaveLength(10);
   });
 
   it('answers NOT_FOUND for an unknown or deleted target and for a root outside the thread', async () => {
@@ -411,15 +421,24 @@ describe('reply.thread', () => {
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
-  it('is described in the OpenAPI document with a recursive ReplyNode', () => {
+  it('is described in the OpenAPI document as a list of ReplyNode, each naming its children by id', () => {
     const doc = generateOpenApiDocument(appRouter, {
       title: 'DevFlow',
       version: '1',
       baseUrl: 'http://localhost',
     });
-    expect(doc.paths?.['/reply/thread']).toBeDefined();
-    const node = JSON.stringify(doc.components?.schemas?.ReplyNode);
-    expect(node).toContain('#/components/schemas/ReplyNode');
+    const response = JSON.stringify(doc.paths?.['/reply/thread']?.get?.responses?.['200']);
+    expect(response).toContain('"items":{"type":"array","items":{"$ref":"#/components/schemas/ReplyNode"}}');
+    const node = doc.components?.schemas?.ReplyNode;
+    expect(node).toMatchObject({
+      type: 'object',
+      properties: {
+        children: { type: 'array', items: { type: 'string' } },
+        moreReplies: { type: 'boolean' },
+      },
+    });
+    // Flat: nothing in a node refers back to a node, so no reader has to follow a cycle.
+    expect(JSON.stringify(node)).not.toContain('$ref');
   });
 });
 

@@ -69,33 +69,38 @@ const replyFields = {
 /** A reply on its own (output of `reply.create` / `reply.update`). */
 export const replyOutput = z.object(replyFields).meta({ id: 'Reply' });
 
-/** A reply in a thread, with its children in order (oldest first). */
-export type ReplyNode = z.infer<typeof replyOutput> & {
-  /**
-   * True when some of this reply's children are not in the response — cut by `maxDepth` or by the node
-   * cap. Ask again with `rootId` set to this reply to read them.
-   */
-  moreReplies: boolean;
-  children: ReplyNode[];
-};
-
-/** Recursive schema of a thread node (zod 4 getter; a `$ref` cycle in OpenAPI). */
-export const replyNode: z.ZodType<ReplyNode> = z
+/**
+ * A reply in a thread. The thread comes FLAT, not nested: a 1,000-deep chain nested as JSON took more
+ * stack than a server with half of Node's default has to validate (zod walks it recursively) and to
+ * serialize (`JSON.stringify` does too), and every client would pay again to read it. So each node names
+ * its returned children by id, and the tree is one map lookup away (`apps/web/src/lib/tree.ts`).
+ */
+export const replyNode = z
   .object({
     ...replyFields,
+    /**
+     * True when some of this reply's children are not in the response — cut by `maxDepth` or by the node
+     * cap. Ask again with `rootId` set to this reply to read them.
+     */
     moreReplies: z.boolean(),
-    get children() {
-      return z.array(replyNode);
-    },
+    /** Ids of this reply's children that are in the response, oldest first (each is also in `items`). */
+    children: z.array(idOutput),
   })
   .meta({ id: 'ReplyNode' });
 
+/** A reply in a thread, with the ids of its returned children. */
+export type ReplyNode = z.infer<typeof replyNode>;
+
 /**
  * Output of `reply.thread`: at most `MAX_THREAD_NODES` replies, breadth-first — every level-1 reply, then
- * level 2, … until the cap, which may cut a level part-way. Nested as a tree, siblings oldest first.
+ * level 2, … until the cap, which may cut a level part-way.
  */
 export const replyThreadOutput = z.object({
-  /** The top-level replies (or the `rootId` reply), each with its returned children. */
+  /**
+   * Every returned reply, level by level (the top-level replies or the `rootId` reply first), oldest first
+   * within a level: a reply always comes after its parent. The tree's roots are the replies whose parent
+   * is not in the list; each reply's `children` lists its returned children.
+   */
   items: z.array(replyNode),
   /**
    * True when anything in scope was left out: children of a node flagged `moreReplies`, or top-level

@@ -1,4 +1,4 @@
-import { notifications, questions, users } from '@devflow/db';
+import { answers, notifications, questions, users } from '@devflow/db';
 import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { SessionUser } from '../context';
@@ -11,6 +11,7 @@ import type {
   notificationMarkReadOutput,
 } from '../schemas/notification';
 import { decodeCursor, idCursor, toPage } from './pagination';
+import { can } from './policy';
 
 type Executor = Pick<ApiDeps['db'], 'select'>;
 
@@ -25,7 +26,9 @@ async function unreadCount(db: Executor, userId: number): Promise<number> {
 /**
  * The caller's notifications, newest first (keyset on id through `notifications_user_idx`, or
  * `notifications_unread_idx` with `unreadOnly`), with the actor and the question's title (hidden once
- * the question is deleted).
+ * the question is deleted). A notification links to its answer and reply only while they are visible:
+ * once the question or the answer is deleted, `answerId` and `replyId` are null for everyone but
+ * moderators (a reply is as visible as the post it hangs from, `posts.ts` `replyPostHidden`).
  */
 export async function listNotifications(
   deps: ApiDeps,
@@ -43,6 +46,7 @@ export async function listNotifications(
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
       questionTitle: sql<string | null>`case when ${questions.deletedAt} is null then ${questions.title} end`,
+      postHidden: sql<boolean>`coalesce(${questions.deletedAt} is not null or ${answers.deletedAt} is not null, false)`,
       actorId: users.id,
       actorUsername: users.username,
       actorDisplayName: users.displayName,
@@ -51,6 +55,7 @@ export async function listNotifications(
     .from(notifications)
     .innerJoin(users, eq(users.id, notifications.actorId))
     .leftJoin(questions, eq(questions.id, notifications.questionId))
+    .leftJoin(answers, eq(answers.id, notifications.answerId))
     .where(
       and(
         eq(notifications.userId, viewer.id),
@@ -60,25 +65,29 @@ export async function listNotifications(
     )
     .orderBy(desc(notifications.id))
     .limit(input.limit + 1);
+  const seesHidden = can(viewer, 'post.viewDeleted');
   return toPage(
     rows,
     input.limit,
-    (row) => ({
-      id: toId(row.id),
-      type: row.type,
-      actor: {
-        id: toId(row.actorId),
-        username: row.actorUsername,
-        displayName: row.actorDisplayName,
-        avatarUrl: row.actorAvatarUrl,
-      },
-      questionId: row.questionId === null ? null : toId(row.questionId),
-      questionTitle: row.questionTitle ?? null,
-      answerId: row.answerId === null ? null : toId(row.answerId),
-      replyId: row.replyId === null ? null : toId(row.replyId),
-      createdAt: toIso(row.createdAt),
-      read: row.readAt !== null,
-    }),
+    (row) => {
+      const linked = seesHidden || !row.postHidden;
+      return {
+        id: toId(row.id),
+        type: row.type,
+        actor: {
+          id: toId(row.actorId),
+          username: row.actorUsername,
+          displayName: row.actorDisplayName,
+          avatarUrl: row.actorAvatarUrl,
+        },
+        questionId: row.questionId === null ? null : toId(row.questionId),
+        questionTitle: row.questionTitle ?? null,
+        answerId: row.answerId === null || !linked ? null : toId(row.answerId),
+        replyId: row.replyId === null || !linked ? null : toId(row.replyId),
+        createdAt: toIso(row.createdAt),
+        read: row.readAt !== null,
+      };
+    },
     (row) => [row.id],
   );
 }

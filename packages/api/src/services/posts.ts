@@ -1,5 +1,6 @@
 import { type Executor, queryRows, reactions, revisions, users } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
+import type { SQL, SQLWrapper } from 'drizzle-orm';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { SessionUser } from '../context';
 import { toId, toIso } from '../schemas/common';
@@ -137,6 +138,20 @@ export async function revisionsOf(db: Executor, targetType: 'question' | 'answer
   }));
 }
 
+/**
+ * SQL that is true when the post a reply hangs from is not live: its question is deleted, or its answer
+ * or that answer's question is (or the post is gone). A reply is exactly as visible as that post — an
+ * answer under a deleted question, likewise, as its question — so for everyone but moderators such a reply
+ * is NOT_FOUND with the missing reply's message in every procedure that touches it (update, delete,
+ * replying to it, reacting to it, notifications linking to it). Two primary-key probes.
+ */
+export function replyPostHidden(reply: { targetType: SQLWrapper; targetId: SQLWrapper }): SQL<boolean> {
+  return sql<boolean>`not (case when ${reply.targetType} = 'question'
+    then exists (select 1 from questions hq where hq.id = ${reply.targetId} and hq.deleted_at is null)
+    else exists (select 1 from answers ha join questions hq on hq.id = ha.question_id
+                 where ha.id = ${reply.targetId} and ha.deleted_at is null and hq.deleted_at is null) end)`;
+}
+
 /** Every kind of post: questions, answers and replies. */
 export type PostType = 'question' | 'answer' | 'reply';
 
@@ -145,7 +160,10 @@ export type PostRef = {
   authorId: number;
   /** The question the post belongs to (a question's own id); null only for a reply on a missing target. */
   questionId: number | null;
-  /** Deleted itself, or (for an answer) its question is deleted. */
+  /**
+   * Deleted itself, or hidden with what it hangs from: an answer's question, a reply's question or answer
+   * (`replyPostHidden`).
+   */
   deleted: boolean;
   likes: number;
   dislikes: number;
@@ -183,7 +201,8 @@ export async function findPost(
         : sql`select r.author_id,
                 case when r.target_type = 'question' then r.target_id
                   else (select a.question_id from answers a where a.id = r.target_id) end as question_id,
-                r.deleted_at is not null as deleted, r.likes, r.dislikes, r.score
+                (r.deleted_at is not null or ${replyPostHidden({ targetType: sql`r.target_type`, targetId: sql`r.target_id` })}) as deleted,
+                r.likes, r.dislikes, r.score
               from replies r where r.id = ${id}`;
   const lockClause =
     type === 'question'

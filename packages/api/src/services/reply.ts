@@ -19,7 +19,7 @@ import {
 import { renderMarkdown } from './markdown';
 import { notify } from './notification-events';
 import { assertCan, can } from './policy';
-import { notFound, requireLivePost } from './posts';
+import { notFound, replyPostHidden, requireLivePost } from './posts';
 import { reactionName } from './reaction';
 
 type Reply = z.infer<typeof replyOutput>;
@@ -67,9 +67,24 @@ async function authorOf(deps: Pick<ApiDeps, 'db'>, userId: number): Promise<Auth
   return author;
 }
 
+/** `replyPostHidden` for a row of `replies` read with Drizzle's builder. */
+const postHidden = () => replyPostHidden({ targetType: replies.targetType, targetId: replies.targetId });
+
+/**
+ * Whether `actor` may see a reply whose post (question or answer) is hidden or not: a reply is as visible
+ * as the post it hangs from, so only moderators (`post.viewDeleted`) reach replies under a deleted post.
+ */
+function replyVisible(actor: SessionUser | null, hidden: boolean): boolean {
+  return !hidden || can(actor, 'post.viewDeleted');
+}
+
+/** The one message for a parent reply that does not exist — or that the caller may not see. */
+const missingParent = 'The reply you are answering does not exist.';
+
 /**
  * Posts a reply under a live question or answer, at the top of its thread or under `parentId` (which
- * must be in the same thread; replying to a deleted reply is allowed so conversations can go on). The
+ * must be in the same thread; replying to a deleted reply is allowed so conversations can go on). A parent
+ * under a deleted post is, for everyone but moderators, as missing as one that never existed. The
  * parent's author — or the post's author for a top-level reply — is notified in the same transaction.
  */
 export async function createReply(
@@ -90,11 +105,12 @@ export async function createReply(
           targetId: replies.targetId,
           depth: replies.depth,
           authorId: replies.authorId,
+          hidden: postHidden(),
         })
         .from(replies)
         .where(eq(replies.id, parentId));
-      if (!parent) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: 'The reply you are answering does not exist.' });
+      if (!parent || !replyVisible(actor, parent.hidden)) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: missingParent });
       }
       if (parent.targetType !== targetType || parent.targetId !== targetId) {
         throw new TRPCError({
@@ -125,7 +141,10 @@ export async function createReply(
   return toReply(row, await authorOf(deps, actor.id), null);
 }
 
-/** Edits a live reply's body (its author or a moderator, `post.edit`). */
+/**
+ * Edits a live reply's body (its author or a moderator, `post.edit`). Under a deleted post only
+ * moderators reach it; for anyone else it is NOT_FOUND, as a missing reply.
+ */
 export async function updateReply(
   deps: ApiDeps,
   actor: SessionUser,
@@ -133,8 +152,15 @@ export async function updateReply(
 ): Promise<Reply> {
   const bodyHtml = renderMarkdown(input.body);
   const row = await deps.db.transaction(async (tx) => {
-    const [current] = await tx.select().from(replies).where(eq(replies.id, input.id)).for('update');
-    if (!current || current.deletedAt !== null) throw notFound('reply');
+    const [found] = await tx
+      .select({ reply: replies, hidden: postHidden() })
+      .from(replies)
+      .where(eq(replies.id, input.id))
+      .for('update');
+    if (!found || found.reply.deletedAt !== null || !replyVisible(actor, found.hidden)) {
+      throw notFound('reply');
+    }
+    const current = found.reply;
     assertCan(actor, 'post.edit', { authorId: current.authorId });
     const [updated] = await tx
       .update(replies)
@@ -155,7 +181,8 @@ export async function updateReply(
 
 /**
  * Deletes a reply as a tombstone (its author or a moderator, `post.delete`): the node stays so its
- * children keep their place, its body is hidden. Deleting a tombstone again is a no-op.
+ * children keep their place, its body is hidden. Deleting a tombstone again is a no-op. Under a deleted
+ * post only moderators reach it; for anyone else it is NOT_FOUND, as a missing reply.
  */
 export async function deleteReply(
   deps: ApiDeps,
@@ -164,11 +191,11 @@ export async function deleteReply(
 ): Promise<{ ok: true }> {
   await deps.db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ authorId: replies.authorId, deletedAt: replies.deletedAt })
+      .select({ authorId: replies.authorId, deletedAt: replies.deletedAt, hidden: postHidden() })
       .from(replies)
       .where(eq(replies.id, input.id))
       .for('update');
-    if (!current) throw notFound('reply');
+    if (!current || !replyVisible(actor, current.hidden)) throw notFound('reply');
     assertCan(actor, 'post.delete', { authorId: current.authorId });
     if (current.deletedAt !== null) return;
     await tx.update(replies).set({ deletedAt: new Date() }).where(eq(replies.id, input.id));
@@ -179,15 +206,17 @@ export async function deleteReply(
 const num = (value: DbNumber): number => Number(value);
 
 /**
- * Loads a thread — or the subtree under `rootId` — down to `maxDepth` levels, as a tree, with ONE SQL
- * statement (`loadThread`, a recursive CTE). At most `MAX_THREAD_NODES` replies, chosen BREADTH-FIRST:
- * every level-1 reply, then level 2, … until the cap (a level may be cut part-way), so the cost follows
- * the page, not the thread. Rows arrive level by level, siblings oldest first, so each node's parent is
- * already built when the node arrives: one linear pass. `moreReplies` marks every returned node with
- * children left out (by `maxDepth` or by the cap), so a client can ask again with `rootId` = that node;
- * `truncated` says whether anything in scope was left out; `total` counts every reply under the target.
- * Tombstones keep their place with an empty body. A missing target, a deleted one (except for moderators,
- * `post.viewDeleted`) or a `rootId` outside the thread is NOT_FOUND.
+ * Loads a thread — or the subtree under `rootId` — down to `maxDepth` levels, with ONE SQL statement
+ * (`loadThread`, a recursive CTE). At most `MAX_THREAD_NODES` replies, chosen BREADTH-FIRST: every
+ * level-1 reply, then level 2, … until the cap (a level may be cut part-way), so the cost follows the
+ * page, not the thread. Rows arrive level by level, siblings oldest first, so each node's parent is
+ * already listed when the node arrives: one linear pass links every node to its parent's `children`,
+ * with no recursion anywhere (a chain is as deep as `maxDepth`; the output stays flat, `schemas/reply.ts`).
+ * `moreReplies` marks every returned node with children left out (by `maxDepth` or by the cap), so a
+ * client can ask again with `rootId` = that node; `truncated` says whether anything in scope was left
+ * out; `total` counts every reply under the target. Tombstones keep their place with an empty body. A
+ * missing target, a deleted one (except for moderators, `post.viewDeleted`) or a `rootId` outside the
+ * thread is NOT_FOUND.
  */
 export async function loadReplyThread(
   deps: ApiDeps,
@@ -215,6 +244,7 @@ export async function loadReplyThread(
   const byId = new Map<string, ReplyNode>();
   const items: ReplyNode[] = [];
   const lastChildOf = new Map<ReplyNode, string>();
+  let roots = 0;
   for (const row of nodes) {
     const deleted = row.deleted_at !== null;
     const node: ReplyNode = {
@@ -243,8 +273,9 @@ export async function loadReplyThread(
     };
     if (row.last_child !== null) lastChildOf.set(node, toId(num(row.last_child)));
     const parent = Number(row.lvl) > 1 && node.parentId !== null ? byId.get(node.parentId) : undefined;
-    if (parent) parent.children.push(node);
-    else items.push(node);
+    if (parent) parent.children.push(node.id);
+    else roots += 1;
+    items.push(node);
     byId.set(node.id, node);
   }
   // Children join the page oldest first: a reply misses some exactly when its newest one is not here.
@@ -254,6 +285,6 @@ export async function loadReplyThread(
     if (node.moreReplies) truncated = true;
   }
   // Top-level replies beyond the cap have no returned parent to flag.
-  if (input.rootId === undefined && num(first.roots) > items.length) truncated = true;
+  if (input.rootId === undefined && num(first.roots) > roots) truncated = true;
   return { items, truncated, total: num(first.total) };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, type DbHandle, isDatabaseUnavailable, queryRows } from '@devflow/db';
+import { createDb, type DbHandle, isDatabaseUnavailable, queryRows, type Transaction } from '@devflow/db';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,19 +46,19 @@ type OptionsWithSocket = postgres.Options<Record<string, never>> & { socket: () 
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Uncaught exceptions seen while `fn` ran (vitest reports them too, and fails the run). */
-async function uncaughtDuring(fn: () => Promise<void>): Promise<Error[]> {
-  const seen: Error[] = [];
-  const listener = (error: Error) => seen.push(error);
+/** What `fn` returned, and the uncaught exceptions seen while it ran (vitest reports them too). */
+async function uncaughtDuring<T>(fn: () => Promise<T>): Promise<{ result: T; uncaught: Error[] }> {
+  const uncaught: Error[] = [];
+  const listener = (error: Error) => uncaught.push(error);
   process.on('uncaughtException', listener);
   try {
-    await fn();
+    const result = await fn();
     // A write deferred with `setImmediate` fires after the code that scheduled it.
     await pause(50);
+    return { result, uncaught };
   } finally {
     process.off('uncaughtException', listener);
   }
-  return seen;
 }
 
 let pg: PrivateService;
@@ -93,65 +93,75 @@ describe('postgres.js when PostgreSQL terminates a connection (patches/postgres@
   });
   afterAll(() => db?.close());
 
-  it('rejects the next query of a transaction whose backend died, instead of crashing the process', async () => {
-    const uncaught = await uncaughtDuring(async () => {
-      const result = await settledWithin(
-        outcome(
-          db.db.transaction(async (tx) => {
-            const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
-            await terminate(Number(me?.pid));
-            await queryRows(tx, sql`select 1`);
-          }),
-        ),
-        5000,
-      );
-      expect(result).not.toBe('pending');
-      if (result === 'pending' || result.ok) throw new Error('the transaction should have failed');
-      // The server answers this with 503 and Retry-After (packages/api/src/trpc.ts).
-      expect(isDatabaseUnavailable(result.error)).toBe(true);
+  /**
+   * Runs `body` in a transaction and waits for the transaction and for `body` itself: postgres.js
+   * rejects the transaction as soon as its connection closes, while `body` goes on running.
+   */
+  async function transactionToTheEnd(body: (tx: Transaction) => Promise<void>) {
+    let bodyEnded: (result: Outcome<void>) => void = () => {};
+    const bodyOutcome = new Promise<Outcome<void>>((resolve) => {
+      bodyEnded = resolve;
     });
+    const transaction = outcome(
+      db.db.transaction(async (tx) => {
+        const result = await outcome(body(tx));
+        bodyEnded(result);
+        if (!result.ok) throw result.error;
+      }),
+    );
+    return {
+      transaction: await settledWithin(transaction, 5000),
+      body: await settledWithin(bodyOutcome, 5000),
+    };
+  }
+
+  /** True when `result` is a failure the server answers with 503 and Retry-After (packages/api/src/trpc.ts). */
+  const unavailable = (result: Outcome<unknown> | 'pending') =>
+    result !== 'pending' && !result.ok && isDatabaseUnavailable(result.error);
+
+  it('rejects the next query of a transaction whose backend died, instead of crashing the process', async () => {
+    const { result, uncaught } = await uncaughtDuring(() =>
+      transactionToTheEnd(async (tx) => {
+        const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+        await terminate(Number(me?.pid));
+        await queryRows(tx, sql`select 1`);
+      }),
+    );
     expect(uncaught.map((error) => error.message)).toEqual([]);
+    expect(unavailable(result.transaction)).toBe(true);
+    expect(unavailable(result.body), 'the query after the connection died settles').toBe(true);
     // The pool reconnects for the next query.
     expect(await settledWithin(queryRows(db.db, sql`select 1 as one`), 5000)).toEqual([{ one: 1 }]);
   });
 
   it('never runs a query of a dead transaction on its own once the pool reconnected', async () => {
     await queryRows(db.db, sql`truncate probe`);
-    const transaction = outcome(
-      db.db.transaction(async (tx) => {
-        await queryRows(tx, sql`insert into probe values ('first, inside the transaction')`);
-        const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
-        await terminate(Number(me?.pid));
-        // Meanwhile another request gets the same (only) pool connection, reconnected.
-        await queryRows(db.db, sql`select 1`);
-        await queryRows(tx, sql`insert into probe values ('second, after the transaction died')`);
-      }),
-    );
-    const result = await settledWithin(transaction, 5000);
-    expect(result !== 'pending' && !result.ok && isDatabaseUnavailable(result.error)).toBe(true);
+    const { transaction, body } = await transactionToTheEnd(async (tx) => {
+      await queryRows(tx, sql`insert into probe values ('first, inside the transaction')`);
+      const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+      await terminate(Number(me?.pid));
+      // Meanwhile another request gets the same (only) pool connection, reconnected.
+      await queryRows(db.db, sql`select 1`);
+      await queryRows(tx, sql`insert into probe values ('second, after the transaction died')`);
+    });
+    expect(unavailable(transaction)).toBe(true);
+    expect(unavailable(body)).toBe(true);
     // Neither half of the failed transaction was committed.
     expect(await queryRows(db.db, sql`select note from probe`)).toEqual([]);
   });
 
-  it('keeps its pool connection when a dead transaction sends a new statement', async () => {
-    const queries: Array<Promise<unknown>> = [];
-    const transaction = outcome(
-      db.db.transaction(async (tx) => {
-        const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
-        await terminate(Number(me?.pid));
-        // Statements this connection never prepared, then one more: each must settle.
-        for (const note of ['a', 'b']) {
-          const query = queryRows(tx, sql`select ${`never prepared ${note}`}::text as note`);
-          queries.push(query);
-          await query.catch(() => undefined);
-        }
-      }),
-    );
-    expect(await settledWithin(transaction, 5000)).not.toBe('pending');
-    for (const query of queries) {
-      const settled = await settledWithin(outcome(query), 5000);
-      expect(settled !== 'pending' && !settled.ok && isDatabaseUnavailable(settled.error)).toBe(true);
-    }
+  it('keeps its pool connection when a dead transaction sends new statements', async () => {
+    const late: Array<Outcome<unknown> | 'pending'> = [];
+    const { transaction } = await transactionToTheEnd(async (tx) => {
+      const [me] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+      await terminate(Number(me?.pid));
+      // Statements this connection never prepared: each must settle.
+      for (const note of ['a', 'b']) {
+        late.push(await settledWithin(outcome(queryRows(tx, sql`select ${note}::text as note`)), 2000));
+      }
+    });
+    expect(unavailable(transaction)).toBe(true);
+    expect(late.map(unavailable)).toEqual([true, true]);
     // The pool's only connection was not lost: the next query is answered.
     expect(await settledWithin(queryRows(db.db, sql`select 2 as two`), 5000)).toEqual([{ two: 2 }]);
   });
@@ -163,7 +173,7 @@ describe('postgres.js when PostgreSQL terminates a connection (patches/postgres@
     await pause(100);
     await terminate(Number(me?.pid));
     const killed = await settledWithin(slow, 5000);
-    expect(killed !== 'pending' && !killed.ok && isDatabaseUnavailable(killed.error)).toBe(true);
+    expect(unavailable(killed)).toBe(true);
     // PostgreSQL is up: the next query gets a new connection and succeeds.
     expect(await settledWithin(outcome(queryRows(db.db, sql`select 3 as three`)), 5000)).toEqual({
       ok: true,
@@ -197,7 +207,7 @@ describe('postgres.js when PostgreSQL terminates a connection (patches/postgres@
         setImmediate(() => resolve(outcome(client`select 2`))),
       );
       const lost = await settledWithin(inFlight, 5000);
-      expect(lost !== 'pending' && !lost.ok && isDatabaseUnavailable(lost.error)).toBe(true);
+      expect(unavailable(lost)).toBe(true);
       // Before the patch the stale timer kept the new socket's startup message unsent: CONNECT_TIMEOUT
       // after `connect_timeout`, on every later query.
       expect(await settledWithin(outcome(client`select 3 as three`), 5000)).toEqual({
@@ -252,6 +262,12 @@ async function request(
   } catch (error) {
     return { op, kind: 'no answer', error: error instanceof Error ? error.name : String(error) };
   }
+}
+
+/** The lines a dying server printed last (the uncaught error and its stack). */
+function crashReport(server: ChildServer): string {
+  const lines = server.output().trimEnd().split('\n');
+  return `the server process exited:\n${lines.slice(-8).join('\n').slice(0, 2000)}`;
 }
 
 describe('the server when PostgreSQL terminates all its connections under load (real process)', () => {
@@ -367,7 +383,8 @@ describe('the server when PostgreSQL terminates all its connections under load (
       // Each round starts on a loaded pool that has reconnected since the last one.
       const target = successes + CLIENTS;
       const deadline = Date.now() + 10_000;
-      while (successes < target && Date.now() < deadline) await pause(10);
+      while (successes < target && Date.now() < deadline && server.child.exitCode === null) await pause(10);
+      expect(server.child.exitCode, crashReport(server)).toBeNull();
       expect(successes, `requests succeed again before round ${round + 1}`).toBeGreaterThanOrEqual(target);
       lastKilled = await terminateServerBackends();
       terminated.push(lastKilled.length);
@@ -375,7 +392,7 @@ describe('the server when PostgreSQL terminates all its connections under load (
     running = false;
     await Promise.all(clients);
 
-    expect(server.child.exitCode, server.output().slice(-2000)).toBeNull();
+    expect(server.child.exitCode, crashReport(server)).toBeNull();
     // Nothing failed unexpectedly: an outage is logged as "database unavailable", not "procedure failed".
     const unexpected = server
       .output()

@@ -181,6 +181,27 @@ describe('postgres.js when PostgreSQL terminates a connection (patches/postgres@
     });
   });
 
+  it('fails a query whose connection is closed during startup, instead of reconnecting forever', async () => {
+    // What a proxy in front of a stopped PostgreSQL does (e.g. a container port): accept, then hang up.
+    let accepted = 0;
+    const proxy = net.createServer((socket) => {
+      accepted += 1;
+      socket.end();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const client = postgres({ host: '127.0.0.1', port, max: 1, connect_timeout: 1 });
+    try {
+      // Before the patch: pending forever, thousands of connections a second.
+      expect(unavailable(await settledWithin(outcome(client`select 1`), 5000))).toBe(true);
+      expect(accepted).toBeLessThan(20);
+    } finally {
+      await client.end({ timeout: 0 });
+      proxy.close();
+    }
+  });
+
   it('connects again after its socket closed with a write still buffered', async () => {
     // The socket hook lets the test close the real socket at the one moment that matters: after a
     // query's bytes were buffered (written from a `setImmediate` callback, flushed on the next turn of

@@ -338,19 +338,6 @@ describe('the server when PostgreSQL terminates all its connections under load (
     return rows.map((row) => Number(row.pid));
   }
 
-  /** How many of `pids` still run. */
-  async function backendsAlive(pids: number[]): Promise<number> {
-    if (pids.length === 0) return 0;
-    const [alive] = await queryRows<{ n: number }>(
-      admin.db,
-      sql`select count(*)::int as n from pg_stat_activity where pid in (${sql.join(
-        pids.map((pid) => sql`${pid}::int`),
-        sql`, `,
-      )})`,
-    );
-    return Number(alive?.n);
-  }
-
   /** Reads and transactional writes in turn, as one client would make them. */
   function step(user: SignedUp, i: number): Promise<Answer> {
     const id = encodeURIComponent(JSON.stringify({ id: questionId }));
@@ -399,7 +386,6 @@ describe('the server when PostgreSQL terminates all its connections under load (
     });
 
     const terminated: number[] = [];
-    let lastKilled: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Each round starts on a loaded pool that has reconnected since the last one.
       const target = successes + CLIENTS;
@@ -407,8 +393,7 @@ describe('the server when PostgreSQL terminates all its connections under load (
       while (successes < target && Date.now() < deadline && server.child.exitCode === null) await pause(10);
       expect(server.child.exitCode, crashReport(server)).toBeNull();
       expect(successes, `requests succeed again before round ${round + 1}`).toBeGreaterThanOrEqual(target);
-      lastKilled = await terminateServerBackends();
-      terminated.push(lastKilled.length);
+      terminated.push((await terminateServerBackends()).length);
     }
     running = false;
     await Promise.all(clients);
@@ -434,18 +419,19 @@ describe('the server when PostgreSQL terminates all its connections under load (
         ),
     );
     expect(wrong, JSON.stringify(wrong.slice(0, 5))).toEqual([]);
-    const unavailable = answers.filter((a) => a.kind === 'response' && a.status === 503).length;
-    expect(unavailable, 'the terminations reached requests in flight').toBeGreaterThan(0);
+    const refused = answers.filter((a) => a.kind === 'response' && a.status === 503).length;
+    expect(refused, 'the terminations reached requests in flight').toBeGreaterThan(0);
 
-    // Recovered: once the last terminated backends are gone, every kind of request succeeds again, on
-    // the same process.
-    const gone = Date.now() + 5000;
-    while ((await backendsAlive(lastKilled)) > 0 && Date.now() < gone) await pause(20);
-    await pause(100);
+    // Recovered: within seconds every kind of request succeeds again, on the same process.
     const [user] = users;
     if (!user) throw new Error('no users');
-    const after = await Promise.all([0, 1, 2, 3, 4].map((i) => step(user, i + 100)));
-    expect(after.map((a) => (a.kind === 'response' ? a.status : a.error))).toEqual([200, 200, 200, 200, 200]);
+    const recoveredBy = Date.now() + 5000;
+    let after: Array<number | string> = [];
+    do {
+      const pass = await Promise.all([0, 1, 2, 3, 4].map((i) => step(user, i + 100)));
+      after = pass.map((a) => (a.kind === 'response' ? a.status : a.error));
+    } while (after.some((status) => status !== 200) && Date.now() < recoveredBy);
+    expect(after).toEqual([200, 200, 200, 200, 200]);
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
 

@@ -167,7 +167,7 @@ export function createApp(options: AppOptions) {
     }),
   );
 
-  mountOpenApi(app, { deps, log, createContext, retryAfter });
+  mountOpenApi(app, { deps, createContext, retryAfter, onError: onTrpcError });
   app.route('/auth', oauthRoutes({ deps, log, trustProxy, webDir }));
 
   mountWebApp(app, webDir);

@@ -12,7 +12,6 @@ import { Scalar } from '@scalar/hono-api-reference';
 import type { TRPCError } from '@trpc/server';
 import type { Hono, Context as HonoContext } from 'hono';
 import { createOpenApiFetchHandler } from 'trpc-to-openapi';
-import type { ServerLogger } from './logger';
 
 /** Where the interactive reference's script is served from: our own origin, never a CDN. */
 export const DOCS_SCRIPT_PATH = '/docs/scalar.js';
@@ -28,10 +27,11 @@ export type ContextFactory = (c: HonoContext, resHeaders: Headers) => Promise<Co
 /** What `mountOpenApi` needs from `createApp`. */
 export type OpenApiMountOptions = {
   deps: ApiDeps;
-  log: ServerLogger;
   createContext: ContextFactory;
   /** The `Retry-After` of a failed call, when a rate limit refused it or the database is down. */
   retryAfter: (errors: readonly TRPCError[]) => number | null;
+  /** Logs a failed call, as `/trpc` does (an outage is a warning, not a failed procedure). */
+  onError: (failure: { error: TRPCError; path?: string; type: string }) => void;
 };
 
 /**
@@ -43,7 +43,7 @@ export function mountOpenApi<E extends { Variables: Record<string, unknown> }>(
   app: Hono<E>,
   options: OpenApiMountOptions,
 ) {
-  const { deps, log, createContext, retryAfter } = options;
+  const { deps, createContext, retryAfter, onError } = options;
   // Generated at start so a router the generator rejects stops the server; regenerated only if the
   // public URL changes afterwards (test servers learn their port after the app is built).
   let document = { url: deps.config.publicUrl, json: documentJson(deps.config.publicUrl) };
@@ -61,11 +61,7 @@ export function mountOpenApi<E extends { Variables: Record<string, unknown> }>(
       endpoint: REST_PREFIX,
       req: c.req.raw,
       createContext: () => createContext(c, resHeaders),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') {
-          log.error({ err: error.cause ?? error, path, type: 'rest' }, 'procedure failed');
-        }
-      },
+      onError: ({ error, path }) => onError({ error, path, type: 'rest' }),
       responseMeta: ({ errors }) => {
         const seconds = retryAfter(errors);
         // A database outage is 503 here too (the REST adapter would otherwise map it to 500).

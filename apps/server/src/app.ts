@@ -9,6 +9,7 @@ import {
   INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,
   RateLimitedError,
+  REST_PREFIX,
   UNAVAILABLE_MESSAGE,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from '@devflow/api';
@@ -22,6 +23,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { clientIp } from './client-ip';
+import { emptyBodyAsNoInput } from './empty-body';
 import type { ServerLogger } from './logger';
 import { oauthRoutes } from './oauth-routes';
 import { mountOpenApi } from './openapi';
@@ -139,6 +141,10 @@ export function createApp(options: AppOptions) {
     const seconds = retryAfter(errors);
     return seconds === null ? undefined : new Headers({ 'retry-after': String(seconds) });
   };
+  // A POST without content is a call without input, on both tRPC paths and on the REST mirror.
+  const noContent = emptyBodyAsNoInput();
+  app.use('/trpc/*', noContent);
+  app.use(`${REST_PREFIX}/*`, noContent);
   if (options.trpcFastPath !== false) {
     app.use(
       '/trpc/*',

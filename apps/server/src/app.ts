@@ -19,6 +19,7 @@ import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { clientIp } from './client-ip';
+import { emptyBodyAsNoInput } from './empty-body';
 import type { ServerLogger } from './logger';
 import { oauthRoutes } from './oauth-routes';
 import { mountOpenApi } from './openapi';
@@ -127,6 +128,10 @@ export function createApp(options: AppOptions) {
     const seconds = retryAfter(errors);
     return seconds === null ? undefined : new Headers({ 'retry-after': String(seconds) });
   };
+  // A POST without content is a call without input, on both tRPC paths and on the REST mirror.
+  const noContent = emptyBodyAsNoInput();
+  app.use('/trpc/*', noContent);
+  app.use(`${REST_PREFIX}/*`, noContent);
   if (options.trpcFastPath !== false) {
     app.use(
       '/trpc/*',

@@ -214,6 +214,100 @@ describe('tRPC fast path', () => {
     }
   });
 
+  it('runs input-less queries given no input, an empty input, {} or null, single and batched', async () => {
+    const me = { authorization: `Bearer ${token}` };
+    const variants = [
+      '',
+      '?input=',
+      `?input=${q({})}`,
+      `?input=${q(null)}`,
+      '?batch=1',
+      `?batch=1&input=${q({})}`,
+      `?batch=1&input=${q({ 0: {} })}`,
+      `?batch=1&input=${q({ 0: null })}`,
+    ];
+    for (const variant of variants) {
+      const reply = await same(`/trpc/auth.me${variant}`, { headers: me });
+      const item = variant.startsWith('?batch=1') ? (reply.body as unknown[])[0] : reply.body;
+      expect({ variant, status: reply.status, item }).toMatchObject({
+        variant,
+        status: 200,
+        item: { result: { data: { username: 'fastpath' } } },
+      });
+      const health = await same(`/trpc/health.check${variant}`);
+      expect({ variant, status: health.status }).toEqual({ variant, status: 200 });
+    }
+  });
+
+  it('runs input-less mutations sent with no body, an empty body, {} or null, single and batched', async () => {
+    await post(fast.url, 'auth.register', {
+      email: 'leaver@example.com',
+      username: 'leaver',
+      password: 'a passphrase for leaving 42',
+    });
+    const signIn = async () => {
+      const reply = await post(fast.url, 'auth.login', {
+        login: 'leaver',
+        password: 'a passphrase for leaving 42',
+      });
+      return dataOf<{ token: string }>(reply).token;
+    };
+    const json = { 'content-type': 'application/json' };
+    // [path, headers, body]: `httpLink` sends the first; raw clients and the batch links the rest.
+    const variants: [string, Record<string, string>, string | undefined][] = [
+      ['/trpc/auth.logout', json, undefined],
+      ['/trpc/auth.logout', {}, undefined],
+      ['/trpc/auth.logout', json, ''],
+      ['/trpc/auth.logout', json, '{}'],
+      ['/trpc/auth.logout', json, 'null'],
+      ['/trpc/auth.logout?batch=1', json, undefined],
+      ['/trpc/auth.logout?batch=1', json, '{}'],
+      ['/trpc/auth.logout?batch=1', json, JSON.stringify({ 0: {} })],
+      ['/trpc/auth.logout?batch=1', json, JSON.stringify({ 0: null })],
+    ];
+    for (const [path, headers, body] of variants) {
+      const replies: Reply[] = [];
+      for (const base of [fast.url, stock.url]) {
+        const session = await signIn();
+        const auth = { authorization: `Bearer ${session}` };
+        replies.push(await send(base, path, { method: 'POST', headers: { ...headers, ...auth }, body }));
+        // The session is over: the same token is now anonymous.
+        const after = await send(base, '/trpc/auth.me', { headers: auth });
+        expect({ path, headers, body, me: dataOf(after) }).toEqual({ path, headers, body, me: null });
+      }
+      const [a, b] = replies.map(normalized);
+      if (!a) throw new Error('no reply');
+      expect(a).toEqual(b);
+      const item = path.endsWith('?batch=1') ? (a.body as unknown[])[0] : a.body;
+      expect({ path, headers, body, status: a.status, item }).toEqual({
+        path,
+        headers,
+        body,
+        status: 200,
+        item: { result: { data: { ok: true } } },
+      });
+    }
+  });
+
+  it('refuses input to an input-less procedure with BAD_REQUEST naming it', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const query = await same(`/trpc/auth.me?input=${q({ verbose: true })}`, { headers: auth });
+    expect(query.status).toBe(400);
+    expect(query.body).toMatchObject({ error: { message: expect.stringContaining('verbose') } });
+    for (const body of ['"everywhere"', '[]', JSON.stringify({ everywhere: true })]) {
+      const mutation = await same('/trpc/auth.logout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body,
+      });
+      expect({ body, status: mutation.status }).toEqual({ body, status: 400 });
+    }
+    // Still signed in: refused calls end nothing.
+    expect(dataOf(await send(fast.url, '/trpc/auth.me', { headers: auth }))).toMatchObject({
+      username: 'fastpath',
+    });
+  });
+
   it('leaves streaming (jsonl) batches to the stock adapter', async () => {
     const a = await fetch(`${fast.url}/trpc/health.check?batch=1&input=${q({})}`, {
       headers: { 'trpc-accept': 'application/jsonl' },

@@ -2,9 +2,9 @@ import { defaultApiConfig, type SessionUser } from '@devflow/api';
 import { callerFor, createTestAnswer, createTestQuestion, createTestUser } from '@devflow/api/testing';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DbFingerprint, dbFingerprint } from '../testing/fingerprint';
-import { register } from '../testing/flows';
+import { field, ok, register, type SignedUp } from '../testing/flows';
 import { HOSTILE_STRINGS, hostileInput, nested } from '../testing/hostile';
 import {
   CLIENT_ERROR_CODES,
@@ -62,6 +62,7 @@ describe('hostile input at every procedure (anonymous and signed in, over HTTP a
   let user: SessionUser;
   /** A Bearer token of a user signed up over HTTP, so protected procedures read their input. */
   let token: string;
+  let fuzzer: SignedUp;
   let ids: string[];
   let last: DbFingerprint;
 
@@ -72,11 +73,27 @@ describe('hostile input at every procedure (anonymous and signed in, over HTTP a
     const question = await createTestQuestion(server.deps, other);
     const answer = await createTestAnswer(server.deps, user, question);
     const signedUp = await register(server.url, 'fuzzer');
+    fuzzer = signedUp;
     token = signedUp.token;
     ids = [String(user.id), String(other.id), String(question.id), String(answer.id), signedUp.id];
     last = await dbFingerprint(server.deps.db);
   });
   afterAll(() => server?.stop());
+
+  // A fuzzed call may really end the session (`auth.logout` takes no input, and `null` or `{}` is none):
+  // each test starts signed in again, with the new session as the database baseline.
+  beforeEach(async () => {
+    const me = await callHttp(server.url, { path: 'auth.me', type: 'query' }, undefined, { token });
+    if (field(me.json, 'result', 'data') !== null) return;
+    const signedIn = await ok(server.url, 'auth.login', 'mutation', {
+      login: fuzzer.username,
+      password: fuzzer.password,
+    });
+    const fresh = field(signedIn, 'token');
+    if (typeof fresh !== 'string') throw new Error('auth.login returned no token');
+    token = fresh;
+    last = await dbFingerprint(server.deps.db);
+  });
 
   /** Checks that a failed call changed nothing, and moves the baseline past a successful one. */
   async function checkDatabase(failed: boolean, where: string) {

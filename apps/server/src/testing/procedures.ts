@@ -9,6 +9,8 @@ export type ProcedureInfo = {
   type: 'query' | 'mutation';
   /** Top-level input keys when the input is an object; `null` when the procedure takes no input. */
   inputKeys: string[] | null;
+  /** The declared input schema (the first, when several are merged), if any. */
+  input: z.ZodType | null;
   /** The declared output schema, if any. */
   output: z.ZodType | null;
 };
@@ -37,6 +39,18 @@ function inputKeysOf(schemas: unknown[]): string[] {
 }
 
 /**
+ * Every procedure of `appRouter` with the type tRPC records for it, subscriptions included: suites that
+ * must call everything (`vendor-client.test.ts`) fail on a type they have no link for instead of
+ * skipping it.
+ */
+export function listProcedureTypes(): { path: string; type: string }[] {
+  const procedures: Record<string, unknown> = appRouter._def.procedures;
+  return Object.entries(procedures)
+    .map(([path, procedure]) => ({ path, type: defOf(procedure)?.type ?? 'unknown' }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
  * Every query and mutation of `appRouter`, read from the router itself: suites built on this cover
  * procedures as they are added, without a list to keep up to date.
  */
@@ -50,6 +64,7 @@ export function listProcedures(): ProcedureInfo[] {
       path,
       type: def.type,
       inputKeys: def.inputs.length === 0 ? null : inputKeysOf(def.inputs),
+      input: def.inputs[0] instanceof z.ZodType ? def.inputs[0] : null,
       output: def.output instanceof z.ZodType ? def.output : null,
     });
   }

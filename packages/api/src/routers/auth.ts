@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   authResultOutput,
   loginInput,
@@ -8,7 +7,7 @@ import {
   resetPasswordInput,
   verifyEmailInput,
 } from '../schemas/auth';
-import { okOutput } from '../schemas/common';
+import { noInput, okOutput } from '../schemas/common';
 import * as auth from '../services/auth';
 import {
   blankSessionCookie,
@@ -67,7 +66,7 @@ export const authRouter = router({
   /** The signed-in account, or null. */
   me: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/auth/me', tags: ['auth'], summary: 'The signed-in account' } })
-    .input(z.void())
+    .input(noInput)
     .output(publicUserOutput.nullable())
     .query(({ ctx }) => auth.me(ctx.deps, ctx.user)),
 
@@ -76,7 +75,7 @@ export const authRouter = router({
     .meta({
       openapi: { method: 'POST', path: '/auth/logout', tags: ['auth'], summary: 'Sign out', protect: true },
     })
-    .input(z.void())
+    .input(noInput)
     .output(okOutput)
     .mutation(async ({ ctx }) => {
       if (ctx.session) await invalidateSession(ctx.deps, ctx.session.id);
@@ -95,7 +94,7 @@ export const authRouter = router({
         protect: true,
       },
     })
-    .input(z.void())
+    .input(noInput)
     .output(okOutput)
     .mutation(async ({ ctx }) => {
       await invalidateUserSessions(ctx.deps, ctx.user.id);
@@ -118,7 +117,7 @@ export const authRouter = router({
         protect: true,
       },
     })
-    .input(z.void())
+    .input(noInput)
     .output(okOutput)
     .mutation(async ({ ctx }) => {
       await auth.requestEmailVerification(ctx.deps, ctx.user);

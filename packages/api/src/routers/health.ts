@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { noInput } from '../schemas/common';
 import { healthOutput } from '../schemas/health';
 import { checkHealth } from '../services/health';
 import { publicProcedure, router } from '../trpc';
@@ -8,7 +8,7 @@ export const healthRouter = router({
   /** Reports whether the database and the cache answer, and which ones this server runs on. */
   check: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/health', tags: ['health'], summary: 'Service health' } })
-    .input(z.void())
+    .input(noInput)
     .output(healthOutput)
     .query(async ({ ctx }) => {
       const { ok, db, cache } = await checkHealth(ctx.deps);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { noInput } from '../schemas/common';
 import {
   notificationListInput,
   notificationListOutput,
@@ -55,7 +55,7 @@ export const notificationRouter = router({
         protect: true,
       },
     })
-    .input(z.void())
+    .input(noInput)
     .output(unreadCountOutput)
     .query(({ ctx }) => countUnread(ctx.deps, ctx.user)),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { noInput } from '../schemas/common';
 import { linkedAccountsOutput, oauthProvidersOutput, unlinkInput } from '../schemas/oauth';
 import { listLinkedAccounts, oauthProviderStatus, unlinkProvider } from '../services/oauth';
 import { protectedProcedure, publicProcedure, router } from '../trpc';
@@ -19,7 +19,7 @@ export const oauthRouter = router({
         protect: false,
       },
     })
-    .input(z.void())
+    .input(noInput)
     .output(oauthProvidersOutput)
     .query(({ ctx }) => oauthProviderStatus(ctx.deps.config)),
 
@@ -34,7 +34,7 @@ export const oauthRouter = router({
         protect: true,
       },
     })
-    .input(z.void())
+    .input(noInput)
     .output(linkedAccountsOutput)
     .query(({ ctx }) => listLinkedAccounts(ctx.deps, ctx.user)),
 

@@ -12,6 +12,15 @@ export const idInput = z
 /** An id as the API returns it. */
 export const idOutput = z.string();
 
+/**
+ * The input of every procedure that takes none, instead of `z.void()` (which refuses `{}` and `null`).
+ * Clients say "no input" in each of these ways: nothing (`@trpc/client`'s `httpLink` posts no body, a
+ * GET has no `input`), `{}` (a batch entry, a REST body, a generated client) or `null`. Anything else —
+ * a key, a string, an array — is BAD_REQUEST: a client that sends a field expects it to mean something.
+ * It is an (empty, strict) object so the REST mirror documents an optional JSON object body.
+ */
+export const noInput = z.strictObject({}).nullish();
+
 /** An ISO-8601 timestamp as the API returns it. */
 export const isoDate = z.string();
 

@@ -184,8 +184,11 @@ async function send(op: Operation, call: Call): Promise<Response> {
     if (query.size > 0) url += `?${query}`;
     return fetch(url, { headers });
   }
-  // An operation without a request body is a bare POST: no body and no content type.
-  const body = call.rawBody ?? (op.requestBody === undefined ? undefined : JSON.stringify(call.input ?? {}));
+  // Without input, and where the document says the body is optional (or absent), a bare POST: no body
+  // and no content type, as a generated client sends it.
+  const bodyOptional = op.requestBody === undefined || !Reflect.get(Object(op.requestBody), 'required');
+  const bare = call.input === undefined && bodyOptional && call.contentType === undefined;
+  const body = call.rawBody ?? (bare ? undefined : JSON.stringify(call.input ?? {}));
   if (body !== undefined) headers['content-type'] = call.contentType ?? 'application/json';
   return fetch(url, { method: 'POST', headers, body });
 }
@@ -576,8 +579,14 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   'auth-me': { ok: async () => ({}) },
-  'auth-logout': { ok: async () => ({ as: await session() }) },
-  'auth-logoutAll': { ok: async () => ({ as: await session() }) },
+  'auth-logout': {
+    ok: async () => ({ as: await session() }),
+    invalid: async () => ({ as: await session(), input: { everywhere: true } }),
+  },
+  'auth-logoutAll': {
+    ok: async () => ({ as: await session() }),
+    invalid: async () => ({ as: await session(), input: { now: true } }),
+  },
   'auth-requestEmailVerification': {
     ok: async () => ({ as: await session({ emailVerified: false }) }),
     errors: {

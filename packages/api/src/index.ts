@@ -10,15 +10,7 @@ export {
 export { type ApiDeps, type Logger, silentLogger } from './deps';
 export { describeIssues, RateLimitedError, type ValidationIssue } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
-export {
-  createOpenApiDocument,
-  ERROR_CODE_OF_STATUS,
-  ERROR_STATUSES,
-  type ErrorStatus,
-  type OpenApiDocumentOptions,
-  procedureDocs,
-  REST_PREFIX,
-} from './openapi';
+export { createOpenApiDocument, type OpenApiDocumentOptions, procedureDocs, REST_PREFIX } from './openapi';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from './schemas/reply';
 export {

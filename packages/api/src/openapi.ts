@@ -287,8 +287,8 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions): OpenAPIO
     operation.security = access === 'public' ? [...signedIn, {}] : signedIn;
 
     const hasInput = operation.requestBody !== undefined || (operation.parameters?.length ?? 0) > 0;
-    const declared = Array.isArray(openapi.errorResponses) ? {} : (openapi.errorResponses ?? {});
-    if (Array.isArray(openapi.errorResponses)) {
+    const declared = openapi.errorResponses ?? {};
+    if (Array.isArray(declared)) {
       throw new Error(`${path}: give errorResponses as { status: 'why' } so the reference can say why`);
     }
     const success = operation.responses?.['200'];

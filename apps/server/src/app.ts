@@ -104,10 +104,15 @@ export function createApp(options: AppOptions) {
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     // The unread rest of the body is still on the socket: close it rather than parse it.
-    onError: (c) =>
-      c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than 1 MiB.' } }, 413, {
-        connection: 'close',
-      }),
+    // The REST mirror answers with its documented error body (`Error` in /openapi.json).
+    onError: (c) => {
+      const code = 'PAYLOAD_TOO_LARGE';
+      const message = 'Request body is larger than 1 MiB.';
+      const body = c.req.path.startsWith(`${REST_PREFIX}/`)
+        ? { code, message, data: { code, httpStatus: 413, issues: null, requestId: c.get('requestId') } }
+        : { error: { code, message } };
+      return c.json(body, 413, { connection: 'close' });
+    },
   });
   // GET and HEAD carry no body. Asking for one would make @hono/node-server build a full WHATWG Request
   // (headers copied, an AbortSignal) on every read: about 5% of the server's CPU on `question.byId`.

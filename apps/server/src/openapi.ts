@@ -5,6 +5,7 @@ import {
   appRouter,
   type Context,
   createOpenApiDocument,
+  describeIssues,
   isServiceUnavailable,
   REST_PREFIX,
 } from '@devflow/api';
@@ -12,6 +13,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import type { TRPCError } from '@trpc/server';
 import type { Hono, Context as HonoContext } from 'hono';
 import { createOpenApiFetchHandler } from 'trpc-to-openapi';
+import { z } from 'zod';
 
 /** Where the interactive reference's script is served from: our own origin, never a CDN. */
 export const DOCS_SCRIPT_PATH = '/docs/scalar.js';
@@ -71,8 +73,9 @@ export function mountOpenApi<E extends { Variables: Record<string, unknown> }>(
     });
     // Set-Cookie and other headers the procedure wrote on its context.
     for (const [name, value] of resHeaders) response.headers.append(name, value);
+    const body = response.status >= 400 ? await restErrorBody(response) : response.body;
     // Through `c` so the middleware headers (request id, security headers) apply as on every route.
-    return c.newResponse(response.body, response);
+    return c.newResponse(body, response);
   });
 
   let script: string | null = null;
@@ -83,18 +86,62 @@ export function mountOpenApi<E extends { Variables: Record<string, unknown> }>(
       'cache-control': 'public, max-age=86400',
     });
   });
-  app.get(
-    '/docs',
-    Scalar({
-      url: '/openapi.json',
-      cdn: DOCS_SCRIPT_PATH,
-      pageTitle: 'DevFlow API reference',
-      // Everything from our origin: no web fonts or telemetry fetched from elsewhere.
-      withDefaultFonts: false,
-      hideClientButton: true,
-    }),
-  );
+  app.get('/docs', Scalar(DOCS_CONFIG));
 }
+
+/**
+ * The Scalar reference as a read-only page that calls nothing but this server (its CSP allows nothing
+ * else): no proxy (`proxyUrl` empty; Scalar's default sends requests through proxy.scalar.com), no
+ * telemetry, no web fonts, no favicon request; and none of the features that need Scalar's own
+ * services — the request client, the AI agent and its API registry, the developer toolbar
+ * (Share, Deploy). What is left works offline: the reference, search, code samples, the download.
+ */
+export const DOCS_CONFIG = {
+  url: '/openapi.json',
+  cdn: DOCS_SCRIPT_PATH,
+  pageTitle: 'DevFlow API reference',
+  withDefaultFonts: false,
+  favicon: 'data:,',
+  proxyUrl: '',
+  telemetry: false,
+  hideClientButton: true,
+  hideTestRequestButton: true,
+  showDeveloperTools: 'never',
+  agent: { disabled: true },
+} satisfies Parameters<typeof Scalar>[0];
+
+/**
+ * The REST error body as `/openapi.json` documents it (`Error`): the tRPC code on top as in `data.code`
+ * (malformed JSON is BAD_REQUEST, not PARSE_ERROR) and, for invalid input, the same human message as
+ * on `/trpc` rather than trpc-to-openapi's "Input validation failed".
+ */
+async function restErrorBody(response: Response): Promise<string> {
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const parsed = restErrorShape.safeParse(json);
+  if (!parsed.success) return text;
+  const error = parsed.data;
+  const { issues } = error.data;
+  const message =
+    error.message === 'Input validation failed' && issues && issues.length > 0
+      ? `Invalid input: ${describeIssues(issues)}`
+      : error.message;
+  return JSON.stringify({ ...error, code: error.data.code, message });
+}
+
+/** What `restErrorBody` reads of trpc-to-openapi's error body; everything else passes through. */
+const restErrorShape = z.looseObject({
+  message: z.string(),
+  data: z.looseObject({
+    code: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).nullish(),
+  }),
+});
 
 function documentJson(publicUrl: string): string {
   return JSON.stringify(createOpenApiDocument({ publicUrl, version: SERVER_VERSION }));

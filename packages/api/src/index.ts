@@ -8,7 +8,7 @@ export {
   type TokenSource,
 } from './context';
 export { type ApiDeps, type Logger, silentLogger } from './deps';
-export { RateLimitedError } from './errors';
+export { describeIssues, RateLimitedError, type ValidationIssue } from './errors';
 export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
 export { createOpenApiDocument, type OpenApiDocumentOptions, procedureDocs, REST_PREFIX } from './openapi';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';

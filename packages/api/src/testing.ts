@@ -10,6 +10,8 @@ import { createContextInner, type SessionUser } from './context';
 import { type ApiDeps, silentLogger } from './deps';
 import { createCaller } from './root';
 import type { ReplyNode } from './schemas/reply';
+import { hashPassword } from './services/passwords';
+import { createSession } from './services/session';
 
 /** Dependencies for one test file, on the backends the run targets, and how to release them. */
 export type TestDeps = ApiDeps & { close(): Promise<void> };
@@ -79,6 +81,31 @@ export async function createTestUser(
     emailVerified: row.emailVerified,
     suspendedUntil: row.suspendedUntil,
   };
+}
+
+/**
+ * Inserts a user who can sign in with `password` (no HTTP, so no registration is counted against a
+ * rate limit), or with no password at all (`null`, as an OAuth-only account).
+ */
+export async function createTestAccount(
+  deps: Pick<ApiDeps, 'db'>,
+  password: string | null,
+  overrides: Parameters<typeof createTestUser>[1] = {},
+): Promise<SessionUser> {
+  const user = await createTestUser(deps, overrides);
+  if (password !== null) {
+    await deps.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(eq(users.id, user.id));
+  }
+  return user;
+}
+
+/** Starts a session for `user` as a sign-in would and returns its token (for Bearer or cookie calls). */
+export async function createTestSession(deps: Pick<ApiDeps, 'db'>, user: { id: number }): Promise<string> {
+  const { token } = await createSession(deps, { userId: user.id, ip: null, userAgent: null });
+  return token;
 }
 
 /** Inserts a question directly (no tags, no revision) for tests of other domains. */

@@ -15,9 +15,18 @@ export const UNAVAILABLE_MESSAGE = 'DevFlow is temporarily unavailable. Please r
 /** Seconds a client should wait before retrying during a database outage (`Retry-After`). */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
+/**
+ * Who may call a procedure. Each base procedure below sets it; tRPC merges meta shallowly, so a router's
+ * `.meta({ openapi })` keeps it, and the OpenAPI document derives security and error statuses from it.
+ */
+export type ProcedureAccess = 'public' | 'signed-in' | 'writer' | 'moderator' | 'admin';
+
+/** Procedure metadata: the REST mapping (`openapi`, trpc-to-openapi) and `access`, set by the base procedures. */
+export type ProcedureMeta = OpenApiMeta & { access?: ProcedureAccess };
+
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<ProcedureMeta>()
   .create({
     // Plain JSON on the wire: the CLI, curl and other languages read it without superjson.
     errorFormatter({ shape, error, ctx }) {
@@ -92,24 +101,26 @@ function originOf(url: string): string | null {
  * Both checks share one middleware: each tRPC middleware level costs a context copy and a promise on
  * every call, which `bench/` measures on the hottest reads.
  */
-export const publicProcedure = t.procedure.use(async ({ ctx, type, getRawInput, next }) => {
-  if (type === 'mutation' && ctx.tokenSource === 'cookie') {
-    const expected = originOf(ctx.deps.config.publicUrl);
-    if (ctx.req.origin === null || ctx.req.origin !== expected) {
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,
-      });
+export const publicProcedure = t.procedure
+  .meta({ access: 'public' })
+  .use(async ({ ctx, type, getRawInput, next }) => {
+    if (type === 'mutation' && ctx.tokenSource === 'cookie') {
+      const expected = originOf(ctx.deps.config.publicUrl);
+      if (ctx.req.origin === null || ctx.req.origin !== expected) {
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,
+        });
+      }
     }
-  }
-  // Unreadable input (e.g. malformed JSON) is left to the input parser, which reports it as BAD_REQUEST;
-  // procedures without input never read it.
-  assertStorableText(await getRawInput().catch(() => undefined));
-  return next();
-});
+    // Unreadable input (e.g. malformed JSON) is left to the input parser, which reports it as BAD_REQUEST;
+    // procedures without input never read it.
+    assertStorableText(await getRawInput().catch(() => undefined));
+    return next();
+  });
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.meta({ access: 'signed-in' }).use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do that.' });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
@@ -123,7 +134,7 @@ export function isSuspended(user: { suspendedUntil: Date | null }, now = new Dat
  * Signed-in users who may write: suspended users can read but not write, and each user gets
  * `rateLimits.writes` writes per window (TOO_MANY_REQUESTS with retry-after beyond it).
  */
-export const writerProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+export const writerProcedure = protectedProcedure.meta({ access: 'writer' }).use(async ({ ctx, next }) => {
   if (isSuspended(ctx.user)) {
     throw new TRPCError({
       code: 'FORBIDDEN',
@@ -142,7 +153,7 @@ export function hasRole(role: keyof typeof rank, needed: keyof typeof rank): boo
 }
 
 /** Moderators and admins. */
-export const moderatorProcedure = writerProcedure.use(({ ctx, next }) => {
+export const moderatorProcedure = writerProcedure.meta({ access: 'moderator' }).use(({ ctx, next }) => {
   if (!hasRole(ctx.user.role, 'moderator')) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'Only moderators can do that.' });
   }
@@ -150,7 +161,7 @@ export const moderatorProcedure = writerProcedure.use(({ ctx, next }) => {
 });
 
 /** Admins only. */
-export const adminProcedure = writerProcedure.use(({ ctx, next }) => {
+export const adminProcedure = writerProcedure.meta({ access: 'admin' }).use(({ ctx, next }) => {
   if (!hasRole(ctx.user.role, 'admin')) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'Only admins can do that.' });
   }

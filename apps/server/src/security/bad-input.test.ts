@@ -241,7 +241,12 @@ describe('request size limit', () => {
         body: big,
       });
       expect(response.status).toBe(413);
-      expect(await response.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+      // Each surface answers with its own error body: tRPC's, or the REST mirror's documented `Error`.
+      expect(await response.json()).toMatchObject(
+        path.startsWith('/api/')
+          ? { code: 'PAYLOAD_TOO_LARGE', data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413 } }
+          : { error: { code: 'PAYLOAD_TOO_LARGE' } },
+      );
     });
   }
 

@@ -30,6 +30,7 @@ export const answerRouter = router({
       openapi: {
         method: 'POST',
         path: '/answer/create',
+        errorResponses: { 404: 'no live question has this id' },
         tags: ['answer'],
         summary: 'Answer a question',
         protect: true,
@@ -49,6 +50,10 @@ export const answerRouter = router({
       openapi: {
         method: 'POST',
         path: '/answer/update',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no answer has this id, or it was deleted',
+        },
         tags: ['answer'],
         summary: 'Edit an answer',
         protect: true,
@@ -66,6 +71,10 @@ export const answerRouter = router({
       openapi: {
         method: 'POST',
         path: '/answer/delete',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no answer has this id, or it was deleted',
+        },
         tags: ['answer'],
         summary: 'Delete an answer',
         protect: true,
@@ -83,6 +92,7 @@ export const answerRouter = router({
       openapi: {
         method: 'POST',
         path: '/answer/restore',
+        errorResponses: { 403: 'the caller is not a moderator', 404: 'no answer has this id' },
         tags: ['answer'],
         summary: 'Restore an answer',
         protect: true,
@@ -102,6 +112,10 @@ export const answerRouter = router({
       openapi: {
         method: 'POST',
         path: '/answer/accept',
+        errorResponses: {
+          403: 'the caller did not ask the question',
+          404: 'no answer has this id, or it was deleted',
+        },
         tags: ['answer'],
         summary: 'Accept an answer',
         protect: true,
@@ -123,6 +137,10 @@ export const answerRouter = router({
       openapi: {
         method: 'POST',
         path: '/answer/unaccept',
+        errorResponses: {
+          403: 'the caller did not ask the question',
+          404: 'no answer has this id, or it was deleted',
+        },
         tags: ['answer'],
         summary: 'Unaccept an answer',
         protect: true,
@@ -144,6 +162,7 @@ export const answerRouter = router({
       openapi: {
         method: 'GET',
         path: '/answer/revisions',
+        errorResponses: { 404: 'no answer has this id, or it was deleted' },
         tags: ['answer'],
         summary: 'Edit history of an answer',
       },

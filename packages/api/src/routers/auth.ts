@@ -22,7 +22,16 @@ export const authRouter = router({
   /** Creates an account and signs it in: returns the session token and sets the session cookie. */
   register: publicProcedure
     .meta({
-      openapi: { method: 'POST', path: '/auth/register', tags: ['auth'], summary: 'Create an account' },
+      openapi: {
+        method: 'POST',
+        path: '/auth/register',
+        errorResponses: {
+          409: 'the email or username is taken',
+          429: 'too many registrations from this network',
+        },
+        tags: ['auth'],
+        summary: 'Create an account',
+      },
     })
     .input(registerInput)
     .output(authResultOutput)
@@ -34,7 +43,18 @@ export const authRouter = router({
 
   /** Signs in with email or username and password: a new session token, also set as the cookie. */
   login: publicProcedure
-    .meta({ openapi: { method: 'POST', path: '/auth/login', tags: ['auth'], summary: 'Sign in' } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/login',
+        errorResponses: {
+          401: 'the login or password is wrong',
+          429: 'too many failed sign-ins for this account or network',
+        },
+        tags: ['auth'],
+        summary: 'Sign in',
+      },
+    })
     .input(loginInput)
     .output(authResultOutput)
     .mutation(async ({ ctx, input }) => {
@@ -88,6 +108,10 @@ export const authRouter = router({
       openapi: {
         method: 'POST',
         path: '/auth/request-email-verification',
+        errorResponses: {
+          400: 'the email address is already verified',
+          429: 'too many codes requested for this account',
+        },
         tags: ['auth'],
         summary: 'Mail an email verification code',
         protect: true,
@@ -106,6 +130,7 @@ export const authRouter = router({
       openapi: {
         method: 'POST',
         path: '/auth/verify-email',
+        errorResponses: { 400: 'the code is wrong, has expired or was tried too many times' },
         tags: ['auth'],
         summary: 'Verify the email address',
         protect: true,
@@ -121,6 +146,7 @@ export const authRouter = router({
       openapi: {
         method: 'POST',
         path: '/auth/request-password-reset',
+        errorResponses: { 429: 'too many codes requested for this email' },
         tags: ['auth'],
         summary: 'Mail a password reset code',
       },
@@ -138,6 +164,7 @@ export const authRouter = router({
       openapi: {
         method: 'POST',
         path: '/auth/reset-password',
+        errorResponses: { 400: 'the code is wrong, has expired or was tried too many times' },
         tags: ['auth'],
         summary: 'Reset the password',
       },

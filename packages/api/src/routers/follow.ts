@@ -17,6 +17,7 @@ export const followRouter = router({
       openapi: {
         method: 'POST',
         path: '/follow/follow',
+        errorResponses: { 400: 'the user is the caller', 404: 'no user has this id' },
         tags: ['follow'],
         summary: 'Follow a user',
         protect: true,
@@ -36,6 +37,7 @@ export const followRouter = router({
       openapi: {
         method: 'POST',
         path: '/follow/unfollow',
+        errorResponses: { 400: 'the user is the caller', 404: 'no user has this id' },
         tags: ['follow'],
         summary: 'Unfollow a user',
         protect: true,
@@ -70,6 +72,7 @@ export const followRouter = router({
       openapi: {
         method: 'GET',
         path: '/follow/followers',
+        errorResponses: { 404: 'no user has this id' },
         tags: ['follow'],
         summary: "A user's followers",
         protect: false,
@@ -85,6 +88,7 @@ export const followRouter = router({
       openapi: {
         method: 'GET',
         path: '/follow/following',
+        errorResponses: { 404: 'no user has this id' },
         tags: ['follow'],
         summary: 'Whom a user follows',
         protect: false,

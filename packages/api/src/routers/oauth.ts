@@ -44,6 +44,10 @@ export const oauthRouter = router({
       openapi: {
         method: 'POST',
         path: '/oauth/unlink',
+        errorResponses: {
+          400: 'it is the last way to sign in to the account',
+          404: 'the provider is not linked to this account',
+        },
         tags: ['oauth'],
         summary: 'Unlink a sign-in provider',
         protect: true,

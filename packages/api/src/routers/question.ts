@@ -47,7 +47,13 @@ export const questionRouter = router({
   /** A question with its answers (accepted first, then score, then oldest); counts a view. */
   byId: publicProcedure
     .meta({
-      openapi: { method: 'GET', path: '/question/byId', tags: ['question'], summary: 'Read a question' },
+      openapi: {
+        method: 'GET',
+        path: '/question/byId',
+        errorResponses: { 404: 'no question has this id, or it was deleted' },
+        tags: ['question'],
+        summary: 'Read a question',
+      },
     })
     .input(questionIdInput)
     .output(questionDetailOutput)
@@ -56,7 +62,13 @@ export const questionRouter = router({
   /** Questions sorted newest / top / unanswered / active, filtered by tag or author, keyset-paginated. */
   list: publicProcedure
     .meta({
-      openapi: { method: 'GET', path: '/question/list', tags: ['question'], summary: 'List questions' },
+      openapi: {
+        method: 'GET',
+        path: '/question/list',
+        errorResponses: { 403: '`deleted=true` from someone who is not a moderator' },
+        tags: ['question'],
+        summary: 'List questions',
+      },
     })
     .input(listQuestionsInput)
     .output(pageOutput(questionSummary))
@@ -80,6 +92,10 @@ export const questionRouter = router({
       openapi: {
         method: 'POST',
         path: '/question/update',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no question has this id, or it was deleted',
+        },
         tags: ['question'],
         summary: 'Edit a question',
         protect: true,
@@ -101,6 +117,7 @@ export const questionRouter = router({
       openapi: {
         method: 'GET',
         path: '/question/revisions',
+        errorResponses: { 404: 'no question has this id, or it was deleted' },
         tags: ['question'],
         summary: 'Edit history of a question',
       },
@@ -115,6 +132,10 @@ export const questionRouter = router({
       openapi: {
         method: 'POST',
         path: '/question/delete',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no question has this id, or it was deleted',
+        },
         tags: ['question'],
         summary: 'Delete a question',
         protect: true,
@@ -134,6 +155,7 @@ export const questionRouter = router({
       openapi: {
         method: 'POST',
         path: '/question/restore',
+        errorResponses: { 403: 'the caller is not a moderator', 404: 'no question has this id' },
         tags: ['question'],
         summary: 'Restore a question',
         protect: true,

@@ -11,6 +11,7 @@ export const reactionRouter = router({
       openapi: {
         method: 'POST',
         path: '/reaction/set',
+        errorResponses: { 403: 'the post is the caller’s own', 404: 'the post does not exist' },
         tags: ['reaction'],
         summary: 'Like, dislike or clear',
         protect: true,

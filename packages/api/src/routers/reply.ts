@@ -18,6 +18,10 @@ export const replyRouter = router({
       openapi: {
         method: 'POST',
         path: '/reply/create',
+        errorResponses: {
+          400: 'the parent reply is in another thread',
+          404: 'the question, answer or parent reply does not exist',
+        },
         tags: ['reply'],
         summary: 'Post a reply',
         protect: true,
@@ -33,6 +37,10 @@ export const replyRouter = router({
       openapi: {
         method: 'POST',
         path: '/reply/update',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no live reply has this id',
+        },
         tags: ['reply'],
         summary: 'Edit a reply',
         protect: true,
@@ -48,6 +56,10 @@ export const replyRouter = router({
       openapi: {
         method: 'POST',
         path: '/reply/delete',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no reply has this id',
+        },
         tags: ['reply'],
         summary: 'Delete a reply',
         protect: true,
@@ -68,6 +80,7 @@ export const replyRouter = router({
       openapi: {
         method: 'GET',
         path: '/reply/thread',
+        errorResponses: { 404: 'the question or answer does not exist, or `rootId` is not in its thread' },
         tags: ['reply'],
         summary: 'Load a reply thread',
         protect: false,

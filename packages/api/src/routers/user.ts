@@ -25,7 +25,13 @@ export const userRouter = router({
   /** A public profile with follower counts, post counts and reputation. */
   byUsername: publicProcedure
     .meta({
-      openapi: { method: 'GET', path: '/user/by-username', tags: ['user'], summary: 'A user profile' },
+      openapi: {
+        method: 'GET',
+        path: '/user/by-username',
+        errorResponses: { 404: 'no user has this name' },
+        tags: ['user'],
+        summary: 'A user profile',
+      },
     })
     .input(byUsernameInput)
     .output(profileOutput)
@@ -58,6 +64,7 @@ export const userRouter = router({
       openapi: {
         method: 'POST',
         path: '/user/set-role',
+        errorResponses: { 403: 'admins cannot change their own role', 404: 'no user has this id' },
         tags: ['user'],
         summary: "Change a user's role",
         protect: true,
@@ -75,6 +82,10 @@ export const userRouter = router({
       openapi: {
         method: 'POST',
         path: '/user/suspend',
+        errorResponses: {
+          403: 'the target is the caller, or a moderator or admin and the caller is not an admin',
+          404: 'no user has this id',
+        },
         tags: ['user'],
         summary: 'Suspend a user',
         protect: true,
@@ -92,6 +103,10 @@ export const userRouter = router({
       openapi: {
         method: 'POST',
         path: '/user/unsuspend',
+        errorResponses: {
+          403: 'the target is the caller, or a moderator or admin and the caller is not an admin',
+          404: 'no user has this id',
+        },
         tags: ['user'],
         summary: 'Lift a suspension',
         protect: true,
@@ -106,7 +121,14 @@ export const userRouter = router({
   /** Accounts for the moderation page, newest first, with role and suspension (moderators). */
   list: protectedProcedure
     .meta({
-      openapi: { method: 'GET', path: '/user/list', tags: ['user'], summary: 'List accounts', protect: true },
+      openapi: {
+        method: 'GET',
+        path: '/user/list',
+        errorResponses: { 403: 'the caller is not a moderator' },
+        tags: ['user'],
+        summary: 'List accounts',
+        protect: true,
+      },
     })
     .input(userListInput)
     .output(userListOutput)

@@ -7,7 +7,9 @@ export const emailSchema = z
   .string()
   .trim()
   .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'));
+  .pipe(z.email('must be a valid email address'))
+  // The document describes the input side of the pipe (a trimmed string); say it is an email too.
+  .meta({ format: 'email' });
 
 /** 3..32 of lower-case letters, digits, `_` and `-`; stored as typed, unique case-insensitively. */
 export const usernameSchema = z

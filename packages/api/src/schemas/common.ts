@@ -24,6 +24,26 @@ export const noInput = z.strictObject({}).nullish();
 /** An ISO-8601 timestamp as the API returns it. */
 export const isoDate = z.string();
 
+/** How a query string spells a boolean: `true`/`false` or `1`/`0`, nothing else. */
+const QUERY_BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+]);
+
+/**
+ * A boolean input that the REST mirror may receive as query text. JSON `true`/`false` pass as they are;
+ * the strings `true`, `false`, `1`, `0` become booleans; anything else (`yes`, `False`, ``) is BAD_REQUEST.
+ * Use it instead of `z.boolean()` in every query input: trpc-to-openapi coerces a bare `z.boolean()` with
+ * `Boolean(text)`, which reads `?deleted=false` as true. The OpenAPI document still says `boolean`; give a
+ * default with `.prefault(value)`, which the document shows (`.default` after a preprocess is hidden).
+ */
+export const queryBoolean = z.preprocess(
+  (value) => (typeof value === 'string' ? (QUERY_BOOLEANS.get(value) ?? value) : value),
+  z.boolean({ error: 'must be true or false (or 1 or 0)' }),
+);
+
 /** Page size: 1..100, default 20. */
 export const limitInput = z.number().int().min(1).max(100).default(20);
 

@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { cursorInput, idInput, idOutput, isoDate, limitInput, pageOutput, userSummary } from './common';
+import {
+  cursorInput,
+  idInput,
+  idOutput,
+  isoDate,
+  limitInput,
+  pageOutput,
+  queryBoolean,
+  userSummary,
+} from './common';
 
 /** Input of `notification.list`. */
 export const notificationListInput = z.object({
   cursor: cursorInput,
   limit: limitInput,
-  unreadOnly: z.boolean().default(false),
+  unreadOnly: queryBoolean.prefault(false),
 });
 
 /** One notification: who did what, and where. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorInput, idInput, idOutput, isoDate, limitInput, userSummary } from './common';
+import { cursorInput, idInput, idOutput, isoDate, limitInput, queryBoolean, userSummary } from './common';
 
 /** Longest tag slug. */
 export const TAG_MAX_LENGTH = 35;
@@ -25,17 +25,17 @@ export const tagSlug = z
     'a tag is lowercase letters and digits, with - . + # only inside',
   );
 
-/** 1..5 tags, normalized and deduplicated (first spelling wins the order). */
+/**
+ * 1..5 distinct tags, normalized (first spelling wins the order). The limits apply to the list as sent,
+ * so the OpenAPI document states the rule a client must follow (`minItems` 1, `maxItems` 5,
+ * `uniqueItems`); a repeated tag (`react`, `React `) is merged rather than refused.
+ */
 export const tagsInput = z
   .array(tagSlug)
-  .max(TAGS_MAX * 2, `at most ${TAGS_MAX} tags`)
+  .min(TAGS_MIN, 'add at least one tag')
+  .max(TAGS_MAX, `at most ${TAGS_MAX} tags`)
   .transform((slugs) => [...new Set(slugs)])
-  .pipe(
-    z
-      .array(z.string())
-      .min(TAGS_MIN, 'add at least one tag')
-      .max(TAGS_MAX, `at most ${TAGS_MAX} different tags`),
-  );
+  .meta({ uniqueItems: true });
 
 /** A question title: 10..200 characters after trimming. */
 export const questionTitle = z
@@ -73,7 +73,7 @@ export const listQuestionsInput = z.object({
   sort: questionSort.default('newest'),
   tag: tagSlug.optional(),
   authorId: idInput.optional(),
-  deleted: z.boolean().default(false),
+  deleted: queryBoolean.prefault(false),
   cursor: cursorInput,
   limit: limitInput,
 });

@@ -1,24 +1,12 @@
-import { TRPCError } from '@trpc/server';
+import { LimitedError } from './domain-errors';
 
-/** The `cause` of a TOO_MANY_REQUESTS error: when the caller may try again. */
-export class RateLimitedError extends Error {
-  constructor(
-    readonly retryAfterSeconds: number,
-    message = 'Too many requests.',
-  ) {
-    super(message);
-    this.name = 'RateLimitedError';
-  }
-}
+/** The `cause` of a TOO_MANY_REQUESTS error: when the caller may try again (the domain's `LimitedError`). */
+export { LimitedError as RateLimitedError } from './domain-errors';
 
 /** Throws TOO_MANY_REQUESTS with a human message and a retry-after the client and header can use. */
 export function tooManyRequests(retryAfterSeconds: number, what = 'attempts'): never {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  throw new TRPCError({
-    code: 'TOO_MANY_REQUESTS',
-    message: `Too many ${what}. Try again in ${formatWait(seconds)}.`,
-    cause: new RateLimitedError(seconds),
-  });
+  throw new LimitedError(seconds, `Too many ${what}. Try again in ${formatWait(seconds)}.`);
 }
 
 function formatWait(seconds: number): string {

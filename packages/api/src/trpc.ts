@@ -2,6 +2,7 @@ import { isDatabaseUnavailable } from '@devflow/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
+import { toTRPCError } from './error-map';
 import { describeIssues, RateLimitedError, validationIssues } from './errors';
 import { assertStorableText } from './input-guard';
 import { consume } from './services/rate-limit';
@@ -116,7 +117,13 @@ export const publicProcedure = t.procedure
     // Unreadable input (e.g. malformed JSON) is left to the input parser, which reports it as BAD_REQUEST;
     // procedures without input never read it.
     assertStorableText(await getRawInput().catch(() => undefined));
-    return next();
+    const result = await next();
+    // The error map: a domain error thrown anywhere below becomes the tRPC code of its kind.
+    if (!result.ok) {
+      const mapped = toTRPCError(result.error);
+      if (mapped !== result.error) throw mapped;
+    }
+    return result;
   });
 
 /** Signed-in users (suspended ones too: reading your own data is allowed). */

@@ -52,8 +52,8 @@ function publishedPort(): { ip: string | null; host: number; container: number }
 type Answer = { status: number; body: string; setCookie: string[] };
 
 /**
- * A POST to the server as a browser at `browserOrigin` sends it through the compose port mapping: to
- * the server's real port, but with the `Host` the browser typed (the published address).
+ * A POST as a browser sends it through compose's port mapping: to the server's real port, with the
+ * `Host` and `Origin` headers of the address the browser opened (given in `headers`).
  */
 function post(server: string, path: string, body: unknown, headers: Record<string, string>): Promise<Answer> {
   const target = new URL(path, server);

@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsdown';
 
 /**
- * Builds `@devflow/client` for apps outside the monorepo: ESM JavaScript and its `.d.ts`. The router
- * types come from the API package's declarations, which `scripts/bundle-router-types.mjs` copies into
- * `dist/api/` afterwards (see there why), so a consumer never needs the DevFlow sources.
+ * Builds `@devflow/client` for apps outside the monorepo: ESM JavaScript and its `.d.mts`. The router
+ * types come from the API package's declarations, which `scripts/bundle-router-types.mjs` bundles into
+ * one self-contained `dist/router.d.ts` afterwards (see there why), so a consumer never needs the DevFlow
+ * sources nor any server package.
  */
 export default defineConfig({
   entry: ['src/index.ts'],

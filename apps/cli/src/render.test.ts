@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drawTree, formatDate, type ReplyNode, renderThread } from './render';
+import { drawTree, formatDate, plural, type ReplyNode, renderThread } from './render';
 
 type Node = { name: string; children: Node[] };
 const node = (name: string, ...children: Node[]): Node => ({ name, children });
@@ -107,5 +107,18 @@ describe('renderThread', () => {
     expect(heads).toHaveLength(1000);
     expect(heads[0]).toMatch(/^└─ ada · #500 /);
     expect(heads[999]).toMatch(new RegExp(`^ {${3 * 999}}└─ ada · #1499 `));
+  });
+});
+
+describe('plural', () => {
+  it('uses the singular for one and the plural for every other count', () => {
+    expect([0, 1, 2, 1000].map((count) => plural(count, 'view'))).toEqual([
+      '0 views',
+      '1 view',
+      '2 views',
+      '1,000 views',
+    ]);
+    expect(plural(1, 'reply', 'replies')).toBe('1 reply');
+    expect(plural(3, 'reply', 'replies')).toBe('3 replies');
   });
 });

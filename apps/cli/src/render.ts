@@ -14,6 +14,13 @@ export function formatDate(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
+const pluralRules = new Intl.PluralRules('en');
+
+/** `1 view`, `2 views`, `0 answers`: a count and the word in the form English uses for it. */
+export function plural(count: number, word: string, pluralWord = `${word}s`): string {
+  return `${count.toLocaleString('en')} ${pluralRules.select(count) === 'one' ? word : pluralWord}`;
+}
+
 function counters(post: { score: number; likes: number; dislikes: number }): string {
   return `score ${post.score} (▲${post.likes} ▼${post.dislikes})`;
 }
@@ -104,7 +111,7 @@ export function renderQuestion(question: QuestionDetail, threads: Threads): stri
   const out: string[] = [];
   out.push(`Q${question.id}  ${question.title}${question.deleted ? '  [deleted]' : ''}`);
   out.push(
-    `  ${question.tags.map((tag) => `[${tag}]`).join(' ')} · ${counters(question)} · ${question.answerCount} answer${question.answerCount === 1 ? '' : 's'} · ${question.viewCount} views`,
+    `  ${question.tags.map((tag) => `[${tag}]`).join(' ')} · ${counters(question)} · ${plural(question.answerCount, 'answer')} · ${plural(question.viewCount, 'view')}`,
   );
   out.push(`  asked by ${question.author.username} on ${formatDate(question.createdAt)}`);
   out.push('', ...indent(bodyLines(question.body)));

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { repoRoot } from './server';
@@ -7,8 +8,27 @@ import { repoRoot } from './server';
 /** Debian's Chromium (`apt-get install chromium`); playwright-core downloads no browser of its own. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Where the README's screenshots are saved (committed). */
-export const SCREENSHOT_DIR = join(repoRoot, 'docs/screenshots');
+/** The README's screenshots (committed): rewritten only when `UPDATE_SCREENSHOTS=1` asks for it. */
+export const COMMITTED_SCREENSHOT_DIR = join(repoRoot, 'docs/screenshots');
+
+let tempScreenshotDir: string | null = null;
+
+/**
+ * Where this run saves its screenshots: `docs/screenshots/` with `UPDATE_SCREENSHOTS=1`, otherwise a
+ * temporary folder (the pictures are still taken, so a page that cannot be captured fails the run),
+ * removed by {@link removeTempScreenshots}.
+ */
+export async function screenshotDir(): Promise<string> {
+  if (process.env.UPDATE_SCREENSHOTS === '1') return COMMITTED_SCREENSHOT_DIR;
+  tempScreenshotDir ??= await mkdtemp(join(tmpdir(), 'devflow-screenshots-'));
+  return tempScreenshotDir;
+}
+
+/** Removes the temporary screenshot folder, if this run made one. */
+export async function removeTempScreenshots(): Promise<void> {
+  if (tempScreenshotDir) await rm(tempScreenshotDir, { recursive: true, force: true });
+  tempScreenshotDir = null;
+}
 
 /** Launches headless Chromium with the flags that make it quiet and offline-friendly in CI. */
 export async function launchBrowser(): Promise<Browser> {
@@ -32,10 +52,11 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Saves a full-page PNG of `page` as `docs/screenshots/<name>.png`. */
+/** Saves a full-page PNG of `page` as `<name>.png` in {@link screenshotDir}. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  const dir = await screenshotDir();
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
   // Let fonts and late layout settle so the picture is stable.
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });

@@ -1,7 +1,15 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHOWN_LEVELS } from '../src/lib/thread';
-import { launchBrowser, saveScreenshot } from './browser';
+import {
+  COMMITTED_SCREENSHOT_DIR,
+  launchBrowser,
+  removeTempScreenshots,
+  saveScreenshot,
+  screenshotDir,
+} from './browser';
 import { mailCount, type RunningServer, startServer, waitForCode } from './server';
 
 /**
@@ -22,16 +30,49 @@ let b: Page;
 let questionUrl = '';
 let bobQuestionUrl = '';
 
-async function signUp(page: Page, user: typeof alice) {
+/**
+ * Signs up in the form and waits for the header to show the user. Returns every text the header's
+ * Account navigation showed from the click on, so a flash of "Sign in / Sign up" can be caught.
+ */
+async function signUp(page: Page, user: typeof alice): Promise<string[]> {
   await page.goto('/signup');
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
+  await recordAccountNav(page);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page
     .getByRole('navigation', { name: 'Account' })
     .getByRole('link', { name: user.username })
     .waitFor();
+  const log = await page.locator('#account-nav-log li').allTextContents();
+  // Once the form is gone (the page moved on), the header must show the new user.
+  return log.filter((entry) => !entry.startsWith('/signup '));
+}
+
+/**
+ * From now on, appends `<path> <text>` to a hidden list in the page (`#account-nav-log`, read back with a
+ * locator) whenever the path or the text of the header's Account navigation changes. Client-side
+ * navigation keeps the observer alive.
+ */
+async function recordAccountNav(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log = document.createElement('ol');
+    log.id = 'account-nav-log';
+    log.hidden = true;
+    document.documentElement.append(log);
+    const read = () =>
+      `${location.pathname} ${document.querySelector('nav[aria-label="Account"]')?.textContent ?? ''}`;
+    let last = read();
+    new MutationObserver(() => {
+      const now = read();
+      if (now === last) return;
+      last = now;
+      const item = document.createElement('li');
+      item.textContent = now;
+      log.append(item);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
 }
 
 let broken: string | null = null;
@@ -57,6 +98,16 @@ function reply(page: Page, text: string) {
   return page.getByTestId('reply').filter({ has: page.locator(':scope > .reply__body', { hasText: text }) });
 }
 
+/** Modification times of the committed screenshots, before the run. */
+const committedScreenshots = (): Record<string, number> =>
+  Object.fromEntries(
+    readdirSync(COMMITTED_SCREENSHOT_DIR).map((name) => [
+      name,
+      statSync(join(COMMITTED_SCREENSHOT_DIR, name)).mtimeMs,
+    ]),
+  );
+const screenshotsBefore = committedScreenshots();
+
 describe('DevFlow in the browser', () => {
   beforeAll(async () => {
     server = await startServer();
@@ -77,11 +128,21 @@ describe('DevFlow in the browser', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await removeTempScreenshots();
   });
 
   step('signs up a new user and shows them in the header', async () => {
-    await signUp(a, alice);
+    const headers = await signUp(a, alice);
     expect(await a.getByRole('link', { name: 'Sign in' }).count()).toBe(0);
+    // When the page moves on from the form, the header already shows the new user: no "Sign in".
+    expect(headers.filter((entry) => /Sign in|Sign up/.test(entry))).toEqual([]);
+  });
+
+  step('tells the first account of a new site that it is the admin', async () => {
+    await a.getByRole('heading', { name: `Welcome, ${alice.username}` }).waitFor();
+    await a.getByRole('status').filter({ hasText: 'You are the admin.' }).waitFor();
+    await a.getByRole('link', { name: 'Continue' }).click();
+    await a.getByRole('heading', { level: 1, name: 'All questions' }).waitFor();
   });
 
   step('verifies the email address with the mailed code', async () => {
@@ -97,13 +158,20 @@ describe('DevFlow in the browser', () => {
   step('asks a question with a live markdown preview and tags', async () => {
     await a.goto('/ask');
     await a.getByLabel('Title').fill(title);
-    await a
-      .getByRole('textbox', { name: /^Body/ })
-      .fill('I want **end-to-end types** from the database to React.\n\n```ts\nconst x = 1;\n```');
+    const body = a.getByRole('textbox', { name: /^Body/ });
+    const emptyWidth = (await body.boundingBox())?.width ?? 0;
+    await body.fill(
+      'I want **end-to-end types** from the database to React.\n\n```ts\n' +
+        'export type AppRouter = typeof appRouter; // the one type the web app imports from the server\n```',
+    );
     await a
       .getByRole('region', { name: 'Body preview' })
       .locator('strong', { hasText: 'end-to-end types' })
       .waitFor();
+    // A wide code block in the preview scrolls inside it; the textarea keeps its width.
+    await a.getByRole('region', { name: 'Body preview' }).locator('pre').waitFor();
+    expect(emptyWidth).toBeGreaterThan(400);
+    expect((await body.boundingBox())?.width).toBeCloseTo(emptyWidth, 0);
     const tags = a.getByLabel('Tags');
     await tags.fill('typescript');
     await tags.press('Enter');
@@ -113,6 +181,9 @@ describe('DevFlow in the browser', () => {
     await a.getByRole('heading', { level: 1, name: title }).waitFor();
     questionUrl = new URL(a.url()).pathname;
     expect(questionUrl).toMatch(/^\/questions\/\d+$/);
+    // "1 view", never "1 views".
+    const views = /(\d+) (views?)$/.exec((await a.locator('.meta').first().textContent()) ?? '');
+    expect(views?.[2]).toBe(views?.[1] === '1' ? 'view' : 'views');
     // The saved post shows the server's sanitized HTML.
     await a.getByTestId('question').locator('strong', { hasText: 'end-to-end types' }).waitFor();
     await a.getByTestId('question').getByRole('link', { name: 'trpc' }).waitFor();
@@ -235,6 +306,10 @@ describe('DevFlow in the browser', () => {
     await b.getByRole('button', { name: 'Follow', exact: true }).click();
     await b.getByRole('button', { name: 'Following' }).waitFor();
     await b.getByTestId('followers').filter({ hasText: '1' }).waitFor();
+    const stats = b.getByRole('list', { name: 'Statistics' });
+    expect(await stats.getByRole('listitem').allTextContents()).toEqual(
+      expect.arrayContaining(['1 question', '0 answers', '1 follower']),
+    );
     await b.reload();
     await b.getByRole('button', { name: 'Following' }).waitFor();
     await b.getByRole('link', { name: title }).waitFor();
@@ -356,4 +431,13 @@ describe('DevFlow in the browser', () => {
     await reply(a, `Chain level ${depth - SHOWN_LEVELS}:`).waitFor();
     await saveScreenshot(a, 'deep-thread');
   });
+
+  step(
+    'leaves the committed screenshots alone unless UPDATE_SCREENSHOTS=1 asks to refresh them',
+    async () => {
+      if (process.env.UPDATE_SCREENSHOTS === '1') return;
+      expect(committedScreenshots()).toEqual(screenshotsBefore);
+      expect(await screenshotDir()).not.toBe(COMMITTED_SCREENSHOT_DIR);
+    },
+  );
 });

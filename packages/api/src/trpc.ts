@@ -5,6 +5,7 @@ import type { Context } from './context';
 import { toTRPCError } from './error-map';
 import { describeIssues, RateLimitedError, validationIssues } from './errors';
 import { assertStorableText } from './input-guard';
+import { trustedOrigins } from './services/origin';
 import { consume } from './services/rate-limit';
 
 /** The message every unexpected failure shows: internals (stack, SQL) never reach a client. */
@@ -95,8 +96,9 @@ function originOf(url: string): string | null {
 
 /**
  * Anyone, signed in or not. Mutations that arrive with the session cookie must come from DevFlow's own
- * origin (CSRF): a browser sends the cookie to cross-site requests too, but it always sends `Origin`
- * with them and a foreign page cannot forge it. Bearer tokens are never sent implicitly, so they pass.
+ * origin (CSRF; `trustedOrigins`: PUBLIC_URL's, plus its loopback aliases when it is a loopback URL): a
+ * browser sends the cookie to cross-site requests too, but it always sends `Origin` with them and a
+ * foreign page cannot forge it. Bearer tokens are never sent implicitly, so they pass.
  * Every procedure then refuses text that cannot be stored as written — NUL characters (PostgreSQL rejects
  * them, which would otherwise surface as a 500) and unpaired surrogates (silently replaced).
  * Both checks share one middleware: each tRPC middleware level costs a context copy and a promise on
@@ -106,8 +108,9 @@ export const publicProcedure = t.procedure
   .meta({ access: 'public' })
   .use(async ({ ctx, type, getRawInput, next }) => {
     if (type === 'mutation' && ctx.tokenSource === 'cookie') {
-      const expected = originOf(ctx.deps.config.publicUrl);
-      if (ctx.req.origin === null || ctx.req.origin !== expected) {
+      const { publicUrl } = ctx.deps.config;
+      if (ctx.req.origin === null || !trustedOrigins(publicUrl).has(ctx.req.origin)) {
+        const expected = originOf(publicUrl);
         throw new TRPCError({
           code: 'FORBIDDEN',
           message: `Cross-site request refused: changes made with the session cookie must come from ${expected ?? 'the DevFlow site'}${ctx.req.origin ? `, not ${ctx.req.origin}` : ' (the request had no Origin header)'}. Other clients should send an Authorization: Bearer token.`,

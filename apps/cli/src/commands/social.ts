@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { print } from '../output';
+import { plural } from '../render';
 import { requireSignIn, type Session } from '../session';
 import { parseId, parseTarget } from '../targets';
 
@@ -61,7 +62,7 @@ export function registerSocialCommands(program: Command, open: Open): void {
           session.json,
           result,
           () =>
-            `${result.following ? 'Following' : 'Not following'} ${user.label} (${result.followers} follower${result.followers === 1 ? '' : 's'}).\n`,
+            `${result.following ? 'Following' : 'Not following'} ${user.label} (${plural(result.followers, 'follower')}).\n`,
         );
       });
   }

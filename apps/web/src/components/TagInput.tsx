@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, useDeferredValue, useId, useState } from 'react';
+import { plural } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 
 /** Tags a question may carry at most (CONTRACT.md). */
@@ -81,7 +82,7 @@ export function TagInput({ value, onChange, label = 'Tags' }: TagInputProps) {
             .filter((tag) => !value.includes(tag.slug))
             .map((tag) => (
               <option key={tag.slug} value={tag.slug}>
-                {tag.usageCount} questions
+                {plural(tag.usageCount, 'question')}
               </option>
             ))}
         </datalist>

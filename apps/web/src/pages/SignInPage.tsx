@@ -14,7 +14,9 @@ export function SignInPage() {
   const signedIn = useSignedIn();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
-  const mutation = useMutation(trpc.auth.login.mutationOptions({ onSuccess: () => signedIn() }));
+  const mutation = useMutation(
+    trpc.auth.login.mutationOptions({ onSuccess: (result) => signedIn(result.user) }),
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     mutation.mutate({ login: login.trim(), password });

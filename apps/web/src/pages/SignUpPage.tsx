@@ -1,11 +1,35 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { OAuthButtons } from '../components/OAuthButtons';
 import { ErrorMessage } from '../components/Status';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useSignedIn } from '../hooks/useSignedIn';
+import { safeNext } from '../lib/next';
 import { useTRPC } from '../lib/trpc';
+
+/**
+ * Shown once, to whoever registers first on an empty database: that account is the admin (the server
+ * gives the first account the `admin` role; SECURITY.md says why it should be yours).
+ */
+function AdminWelcome({ username }: { username: string }) {
+  const [params] = useSearchParams();
+  return (
+    <section className="card form-narrow" aria-labelledby="admin-welcome-title">
+      <h1 id="admin-welcome-title">Welcome, {username}</h1>
+      <p role="status">
+        <strong>You are the admin.</strong> The first account created on a new DevFlow becomes its admin: you
+        can moderate every post, suspend users and give others the moderator or admin role.
+      </p>
+      <p>
+        <Link to="/moderation">Open moderation</Link>
+      </p>
+      <Link to={safeNext(params.get('next'))} className="btn btn--primary">
+        Continue
+      </Link>
+    </section>
+  );
+}
 
 /** Create an account (`auth.register`); the session cookie signs the user in right away. */
 export function SignUpPage() {
@@ -15,11 +39,21 @@ export function SignUpPage() {
   const [email, setEmail] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const mutation = useMutation(trpc.auth.register.mutationOptions({ onSuccess: () => signedIn('/') }));
+  const [admin, setAdmin] = useState<string | null>(null);
+  const mutation = useMutation(
+    trpc.auth.register.mutationOptions({
+      onSuccess: ({ user }) => {
+        // Registration only ever makes the first account of an empty database an admin.
+        if (user.role === 'admin') setAdmin(user.username);
+        signedIn(user, user.role === 'admin' ? null : '/');
+      },
+    }),
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     mutation.mutate({ email: email.trim(), username: username.trim(), password });
   };
+  if (admin) return <AdminWelcome username={admin} />;
   return (
     <form className="card form-narrow" onSubmit={submit} aria-labelledby="signup-title">
       <h1 id="signup-title">Create your account</h1>

@@ -10,6 +10,7 @@ import { TimeAgo } from '../components/TimeAgo';
 import { Avatar, UserLink } from '../components/UserLink';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { type Me, useMe } from '../hooks/useMe';
+import { pluralWord } from '../lib/format';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
 
 type Profile = RouterOutputs['user']['byUsername'];
@@ -305,13 +306,14 @@ function ProfileCard({ profile, me }: { profile: Profile; me: Me }) {
             <strong data-testid="reputation">{profile.reputation}</strong> reputation
           </li>
           <li>
-            <strong>{profile.questions}</strong> questions
+            <strong>{profile.questions}</strong> {pluralWord(profile.questions, 'question')}
           </li>
           <li>
-            <strong>{profile.answers}</strong> answers
+            <strong>{profile.answers}</strong> {pluralWord(profile.answers, 'answer')}
           </li>
           <li>
-            <strong data-testid="followers">{profile.followers}</strong> followers
+            <strong data-testid="followers">{profile.followers}</strong>{' '}
+            {pluralWord(profile.followers, 'follower')}
           </li>
           <li>
             <strong>{profile.following}</strong> following

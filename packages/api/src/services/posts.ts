@@ -78,17 +78,26 @@ const entities: Record<string, string> = {
 };
 
 /**
- * A plain-text excerpt (at most 200 characters, cut at a word) of a post's sanitized HTML: tags become
- * spaces (so block elements do not run words together),
- * entities decoded, whitespace collapsed. Clients render it as text, never as HTML. The input is HTML
- * DevFlow sanitized itself when the post was saved, so dropping its tags with a regular expression is
- * enough (a tag cut off by the 2,000-character slice included); re-parsing it with sanitize-html cost
- * ~0.5 ms per item, most of an uncached list page (bench/RESULTS.md).
+ * The inline elements the markdown sanitizer allows (`services/markdown.ts`): text around them runs on
+ * ("**batching**." reads "batching."). Every other tag is a block boundary and becomes a space.
+ */
+const INLINE_TAGS = new Set(['a', 'code', 'em', 'strong', 'del', 's', 'img', 'sup', 'sub', 'kbd']);
+
+/**
+ * A plain-text excerpt (at most 200 characters, cut at a word) of a post's sanitized HTML: block tags
+ * become spaces (so paragraphs and list items do not run words together), inline tags vanish (so no space
+ * appears before the punctuation after `<strong>…</strong>`), entities decoded, whitespace collapsed.
+ * Clients render it as text, never as HTML. The input is HTML DevFlow sanitized itself when the post was
+ * saved, so dropping its tags with a regular expression is enough (a tag cut off by the 2,000-character
+ * slice included); re-parsing it with sanitize-html cost ~0.5 ms per item, most of an uncached list page
+ * (bench/RESULTS.md).
  */
 export function excerptOf(html: string): string {
   const text = html
     .slice(0, EXCERPT_SOURCE_CHARS)
-    .replace(/<[^>]*(?:>|$)/g, ' ')
+    .replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)?[^>]*(?:>|$)/g, (_tag, name: string | undefined) =>
+      name !== undefined && INLINE_TAGS.has(name.toLowerCase()) ? '' : ' ',
+    )
     .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (entity) => entities[entity] ?? entity)
     .replace(/\s+/g, ' ')
     .trim();

@@ -47,7 +47,11 @@ export type QuestionRow = NonNullable<Awaited<ReturnType<typeof findQuestion>>>;
 // ---------------------------------------------------------------------------------------------------
 // The answers of a question
 
-const answerColumns = {
+/**
+ * The columns of an answer as the API shows it, with its author under `author` (join `users`). Other
+ * answer reads select these too (spread them), so `toAnswer` in `services/question-view.ts` shows them.
+ */
+export const answerColumns = {
   id: answers.id,
   questionId: answers.questionId,
   body: answers.body,

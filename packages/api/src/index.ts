@@ -32,13 +32,9 @@ export {
 export { checkHealth, type Health } from './services/health';
 export * from './services/oauth';
 export * from './services/oauth-providers';
-export {
-  getQuestion,
-  listQuestions,
-  loadQuestionDetail,
-  type QuestionView,
-  searchQuestions,
-} from './services/question';
+export { getQuestion, listQuestions, loadQuestionDetail } from './services/question';
+export { searchQuestions } from './services/question-search';
+export type { QuestionView } from './services/question-view';
 export {
   blankSessionCookie,
   createSession,

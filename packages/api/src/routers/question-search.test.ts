@@ -1,9 +1,8 @@
-import { queryRows, questions } from '@devflow/db';
+import { queryRows, questions, searchQuestionsSql } from '@devflow/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultApiConfig } from '../config';
 import type { SessionUser } from '../context';
-import { searchQuestionsSql } from '../services/question-search';
 import { callerFor, createTestDeps, createTestUser, type TestDeps } from '../testing';
 
 let deps: TestDeps;

@@ -18,9 +18,9 @@ import {
   deleteQuestion,
   questionRevisions,
   restoreQuestion,
-  searchQuestions,
   updateQuestion,
 } from '../services/question';
+import { searchQuestions } from '../services/question-search';
 import { publicProcedure, router, writerProcedure } from '../trpc';
 
 /** Questions: posting, reading, listing, full-text search, editing with revisions, soft delete. */

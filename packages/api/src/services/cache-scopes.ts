@@ -1,7 +1,7 @@
-import { answers, questions, questionTags, tags } from '@devflow/db';
-import { asc, eq } from 'drizzle-orm';
+import { answerOwner, questionAuthors } from '@devflow/db';
 import type { ApiDeps } from '../deps';
 import { type Changed, invalidate } from './cached';
+import { tagsOf } from './tag';
 
 type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log'>;
 
@@ -24,32 +24,14 @@ export function mergeChanged(...sets: Changed[]): Changed {
  * the accepted answer, and merge both.
  */
 export async function questionScope(deps: Deps, id: number): Promise<Changed> {
-  const [row] = await deps.db
-    .select({ authorId: questions.authorId, acceptedAuthorId: answers.authorId })
-    .from(questions)
-    .leftJoin(answers, eq(answers.id, questions.acceptedAnswerId))
-    .where(eq(questions.id, id));
-  const slugs = await deps.db
-    .select({ slug: tags.slug })
-    .from(questionTags)
-    .innerJoin(tags, eq(tags.id, questionTags.tagId))
-    .where(eq(questionTags.questionId, id))
-    .orderBy(asc(tags.slug));
+  const row = await questionAuthors(deps.db, id);
+  const slugs = (await tagsOf(deps.db, [id])).get(id) ?? [];
   return {
     questions: [id],
     allLists: true,
-    tags: slugs.map((s) => s.slug),
+    tags: slugs,
     users: row ? [row.authorId, ...(row.acceptedAuthorId === null ? [] : [row.acceptedAuthorId])] : [],
   };
-}
-
-/** The question an answer belongs to and the answer's author, or null when the answer does not exist. */
-async function answerOwner(deps: Deps, answerId: number) {
-  const [row] = await deps.db
-    .select({ questionId: answers.questionId, authorId: answers.authorId })
-    .from(answers)
-    .where(eq(answers.id, answerId));
-  return row ?? null;
 }
 
 /**
@@ -57,7 +39,7 @@ async function answerOwner(deps: Deps, answerId: number) {
  * activity, accepted flag), the question author's profile, and the answer author's profile.
  */
 export async function answerScope(deps: Deps, answerId: number): Promise<Changed> {
-  const owner = await answerOwner(deps, answerId);
+  const owner = await answerOwner(deps.db, answerId);
   if (!owner) return {};
   return mergeChanged(await questionScope(deps, owner.questionId), { users: [owner.authorId] });
 }
@@ -73,7 +55,7 @@ export async function reactionScope(
 ): Promise<Changed> {
   if (target.targetType === 'question') return questionScope(deps, target.targetId);
   if (target.targetType === 'answer') {
-    const owner = await answerOwner(deps, target.targetId);
+    const owner = await answerOwner(deps.db, target.targetId);
     return owner ? { questions: [owner.questionId], users: [owner.authorId] } : {};
   }
   return {};

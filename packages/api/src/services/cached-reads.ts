@@ -1,5 +1,4 @@
-import { questions } from '@devflow/db';
-import { eq, sql } from 'drizzle-orm';
+import { addQuestionView } from '@devflow/db';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import { cacheKeys, pageCacheEnabled, readThrough, readThroughTallied, VERSION_TTL_SECONDS } from './cached';
@@ -60,10 +59,7 @@ async function countView(
   } catch {
     // count it: a lost dedupe only over-counts a little
   }
-  await deps.db
-    .update(questions)
-    .set({ viewCount: sql`${questions.viewCount} + 1` })
-    .where(eq(questions.id, id));
+  await addQuestionView(deps.db, id);
   await deps.cache.incr(cacheKeys.questionViews(id), VERSION_TTL_SECONDS).catch(() => undefined);
   return true;
 }

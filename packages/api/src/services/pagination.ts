@@ -1,5 +1,5 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { BadInputError } from '../domain-errors';
 
 /** What a client sees for any cursor that is not one of ours (forged, truncated, from another list). */
 export const INVALID_CURSOR_MESSAGE = 'This cursor is not valid; start from the first page.';
@@ -26,7 +26,7 @@ export function decodeCursor<T extends z.ZodType>(cursor: string, shape: T): z.i
     raw = undefined;
   }
   const parsed = shape.safeParse(raw);
-  if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: INVALID_CURSOR_MESSAGE });
+  if (!parsed.success) throw new BadInputError(INVALID_CURSOR_MESSAGE);
   return parsed.data;
 }
 

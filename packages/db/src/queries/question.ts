@@ -1,0 +1,304 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../client';
+import { answers, questions, questionTags, tags, users } from '../schema';
+import { perDatabase } from './prepared';
+import { authorColumns } from './rows';
+
+// ---------------------------------------------------------------------------------------------------
+// One question with its author
+
+const questionColumns = {
+  id: questions.id,
+  authorId: questions.authorId,
+  title: questions.title,
+  body: questions.body,
+  bodyHtml: questions.bodyHtml,
+  likes: questions.likes,
+  dislikes: questions.dislikes,
+  score: questions.score,
+  answerCount: questions.answerCount,
+  viewCount: questions.viewCount,
+  acceptedAnswerId: questions.acceptedAnswerId,
+  createdAt: questions.createdAt,
+  updatedAt: questions.updatedAt,
+  lastActivityAt: questions.lastActivityAt,
+  deletedAt: questions.deletedAt,
+  author: authorColumns,
+};
+
+/** Questions joined to their authors (the one select of a question row). */
+function questionSelect(db: Executor) {
+  return db.select(questionColumns).from(questions).innerJoin(users, eq(users.id, questions.authorId));
+}
+
+/**
+ * One question with its author by primary key, deleted or not; undefined when there is none. `lock`
+ * locks the question row (`FOR UPDATE OF questions`) until the transaction ends.
+ */
+export async function findQuestion(db: Executor, id: number, options: { lock?: boolean } = {}) {
+  const query = questionSelect(db).where(eq(questions.id, id));
+  const [row] = options.lock ? await query.for('update', { of: questions }) : await query;
+  return row;
+}
+
+/** A question row with its author, as `findQuestion` returns it. */
+export type QuestionRow = NonNullable<Awaited<ReturnType<typeof findQuestion>>>;
+
+// ---------------------------------------------------------------------------------------------------
+// The answers of a question
+
+/**
+ * The columns of an answer as the API shows it, with its author under `author` (join `users`). Other
+ * answer reads select these too (spread them), so `toAnswer` in `services/question-view.ts` shows them.
+ */
+export const answerColumns = {
+  id: answers.id,
+  questionId: answers.questionId,
+  body: answers.body,
+  bodyHtml: answers.bodyHtml,
+  likes: answers.likes,
+  dislikes: answers.dislikes,
+  score: answers.score,
+  createdAt: answers.createdAt,
+  updatedAt: answers.updatedAt,
+  deletedAt: answers.deletedAt,
+  author: authorColumns,
+};
+
+/**
+ * The answers of a question with their authors, the accepted one first, then by score desc, then oldest
+ * (reads `answers_question_idx`); deleted answers too unless `liveOnly`.
+ */
+function answersSelect(
+  db: Executor,
+  questionId: number | Placeholder,
+  acceptedAnswerId: number | Placeholder,
+  liveOnly: boolean,
+) {
+  return db
+    .select(answerColumns)
+    .from(answers)
+    .innerJoin(users, eq(users.id, answers.authorId))
+    .where(and(eq(answers.questionId, questionId), liveOnly ? isNull(answers.deletedAt) : undefined))
+    .orderBy(sql`${answers.id} = ${acceptedAnswerId} desc`, desc(answers.score), asc(answers.id));
+}
+
+/** Which answers of which question `answersOfQuestion` reads. */
+export type AnswersOfQuestionParams = {
+  questionId: number;
+  /** The question's accepted answer, listed first (null: none). */
+  acceptedAnswerId: number | null;
+  /** Include soft-deleted answers (what moderators see). */
+  withDeleted: boolean;
+};
+
+/** The answers of a question with their authors, accepted first, then score desc, then oldest. */
+export async function answersOfQuestion(db: Executor, params: AnswersOfQuestionParams) {
+  return answersSelect(db, params.questionId, params.acceptedAnswerId ?? 0, !params.withDeleted);
+}
+
+/** One answer with its author, as `answersOfQuestion` returns it. */
+export type AnswerOfQuestionRow = Awaited<ReturnType<typeof answersOfQuestion>>[number];
+
+// ---------------------------------------------------------------------------------------------------
+// The prepared reads of `question.byId`, the hottest path
+
+/**
+ * `question.byId`'s reads as prepared statements, built and planned once per database handle instead of
+ * per call (PITFALLS.md; bench/RESULTS.md measures the difference).
+ */
+const byIdStatements = perDatabase((db) => {
+  const answersStatement = (liveOnly: boolean, name: string) =>
+    answersSelect(db, sql.placeholder('questionId'), sql.placeholder('accepted'), liveOnly).prepare(name);
+  return {
+    question: questionSelect(db)
+      .where(eq(questions.id, sql.placeholder('id')))
+      .prepare('question_by_id'),
+    liveAnswers: answersStatement(true, 'answers_of_question_live'),
+    allAnswers: answersStatement(false, 'answers_of_question_all'),
+  };
+});
+
+/** `findQuestion` (without lock) as a prepared statement on the handle; never inside a transaction. */
+export async function findQuestionPrepared(db: Database, id: number): Promise<QuestionRow | undefined> {
+  const [row] = await byIdStatements(db).question.execute({ id });
+  return row;
+}
+
+/** `answersOfQuestion` as a prepared statement on the handle; never inside a transaction. */
+export async function answersOfQuestionPrepared(
+  db: Database,
+  params: AnswersOfQuestionParams,
+): Promise<AnswerOfQuestionRow[]> {
+  const statements = byIdStatements(db);
+  const statement = params.withDeleted ? statements.allAnswers : statements.liveAnswers;
+  return statement.execute({ questionId: params.questionId, accepted: params.acceptedAnswerId ?? 0 });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Writes
+
+/** Inserts a question; returns its id. */
+export async function insertQuestion(
+  db: Executor,
+  values: { authorId: number; title: string; body: string; bodyHtml: string },
+): Promise<number> {
+  const [created] = await db.insert(questions).values(values).returning({ id: questions.id });
+  if (!created) throw new Error('insert into questions returned no row');
+  return created.id;
+}
+
+/** Replaces a question's title and body; `at` becomes its update and last-activity time. */
+export async function updateQuestionContent(
+  db: Executor,
+  params: { id: number; title: string; body: string; bodyHtml: string; at: Date },
+): Promise<void> {
+  await db
+    .update(questions)
+    .set({
+      title: params.title,
+      body: params.body,
+      bodyHtml: params.bodyHtml,
+      updatedAt: params.at,
+      lastActivityAt: params.at,
+    })
+    .where(eq(questions.id, params.id));
+}
+
+/** Soft-deletes a question (`deletedAt` a time) or restores it (`deletedAt` null). */
+export async function setQuestionDeletedAt(
+  db: Executor,
+  params: { id: number; deletedAt: Date | null },
+): Promise<void> {
+  await db.update(questions).set({ deletedAt: params.deletedAt }).where(eq(questions.id, params.id));
+}
+
+/** Counts one view of a question (`view_count + 1`). */
+export async function addQuestionView(db: Executor, id: number): Promise<void> {
+  await db
+    .update(questions)
+    .set({ viewCount: sql`${questions.viewCount} + 1` })
+    .where(eq(questions.id, id));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Who a change shows up with (cache scopes)
+
+/**
+ * The author of a question and the author of its accepted answer (null: none), deleted or not;
+ * undefined when the question does not exist.
+ */
+export async function questionAuthors(db: Executor, id: number) {
+  const [row] = await db
+    .select({ authorId: questions.authorId, acceptedAuthorId: answers.authorId })
+    .from(questions)
+    .leftJoin(answers, eq(answers.id, questions.acceptedAnswerId))
+    .where(eq(questions.id, id));
+  return row;
+}
+
+/** The question an answer belongs to and the answer's author; undefined when the answer does not exist. */
+export async function answerOwner(db: Executor, answerId: number) {
+  const [row] = await db
+    .select({ questionId: answers.questionId, authorId: answers.authorId })
+    .from(answers)
+    .where(eq(answers.id, answerId));
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lists of question summaries
+
+/** The columns of a list item; `htmlStart` is the first `htmlChars` characters of the rendered body. */
+function summaryColumns(htmlChars: number) {
+  return {
+    id: questions.id,
+    title: questions.title,
+    htmlStart: sql<string>`substr(${questions.bodyHtml}, 1, ${htmlChars})`,
+    createdAt: questions.createdAt,
+    lastActivityAt: questions.lastActivityAt,
+    likes: questions.likes,
+    dislikes: questions.dislikes,
+    score: questions.score,
+    answerCount: questions.answerCount,
+    viewCount: questions.viewCount,
+    acceptedAnswerId: questions.acceptedAnswerId,
+    author: authorColumns,
+  };
+}
+
+/** Question summaries with their authors (the one select of a list item). */
+function summarySelect(db: Executor, htmlChars: number) {
+  return db
+    .select(summaryColumns(htmlChars))
+    .from(questions)
+    .innerJoin(users, eq(users.id, questions.authorId));
+}
+
+/** How `questionListQuery` filters, orders and pages. */
+export type QuestionListParams = {
+  sort: 'newest' | 'top' | 'unanswered' | 'active';
+  tag?: string | undefined;
+  authorId?: number | undefined;
+  /** Soft-deleted questions only (true) or live ones only (false). */
+  deleted: boolean;
+  /**
+   * The sort key of the previous page's last row — `[score, id]` for `top`, `[ISO timestamp, id]`
+   * otherwise (`lastActivityAt` for `active`, `createdAt` else) — or none for the first page.
+   */
+  after?: readonly [number | string, number] | null | undefined;
+  /** Rows to read. */
+  limit: number;
+  /** Characters of rendered HTML read for the excerpt. */
+  htmlChars: number;
+};
+
+/**
+ * The list of questions as asked: keyset pagination (never OFFSET) — the rows strictly after `after` in
+ * the sort order, so rows inserted between page fetches never shift or repeat a page. Each sort walks an
+ * index in order, so no sort step runs: newest `questions_created_idx`, unanswered the partial
+ * `questions_unanswered_idx`, active `questions_activity_idx`, top `questions_score_idx`; with
+ * `authorId`, `questions_author_idx`; with `tag`, a semi-join through `question_tags_tag_idx`.
+ * Returns the statement unexecuted (await it for the rows) so tests can EXPLAIN exactly what runs.
+ */
+export function questionListQuery(db: Executor, params: QuestionListParams) {
+  const where: (SQL | undefined)[] = [
+    params.deleted ? isNotNull(questions.deletedAt) : isNull(questions.deletedAt),
+  ];
+  if (params.authorId !== undefined) where.push(eq(questions.authorId, params.authorId));
+  if (params.tag !== undefined) {
+    const tagged = db
+      .select({ id: questionTags.questionId })
+      .from(questionTags)
+      .innerJoin(tags, eq(tags.id, questionTags.tagId))
+      .where(eq(tags.slug, params.tag));
+    where.push(inArray(questions.id, tagged));
+  }
+  const after = params.after;
+  let order: SQL[];
+  if (params.sort === 'top') {
+    if (after) where.push(sql`(${questions.score}, ${questions.id}) < (${after[0]}, ${after[1]})`);
+    order = [desc(questions.score), desc(questions.id)];
+  } else {
+    const column = params.sort === 'active' ? questions.lastActivityAt : questions.createdAt;
+    if (params.sort === 'unanswered') where.push(eq(questions.answerCount, 0));
+    if (after) where.push(sql`(${column}, ${questions.id}) < (${after[0]}::timestamptz, ${after[1]})`);
+    order = [desc(column), desc(questions.id)];
+  }
+  return summarySelect(db, params.htmlChars)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(params.limit);
+}
+
+/** One list item as `questionListQuery` and `questionSummariesByIds` return it. */
+export type QuestionSummaryRow = Awaited<ReturnType<typeof questionListQuery>>[number];
+
+/** The summaries of the questions `ids` (in no particular order; missing ids are left out). */
+export async function questionSummariesByIds(
+  db: Executor,
+  params: { ids: number[]; htmlChars: number },
+): Promise<QuestionSummaryRow[]> {
+  if (params.ids.length === 0) return [];
+  return summarySelect(db, params.htmlChars).where(inArray(questions.id, params.ids));
+}

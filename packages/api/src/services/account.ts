@@ -12,8 +12,10 @@ import {
   usersWithEmailOrUsername,
 } from '@devflow/db';
 import { findUserByEmail } from '@devflow/db/queries/oauth';
+import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import { ConflictError } from '../domain-errors';
+import type { publicUserOutput } from '../schemas/auth';
 import { toId, toIso } from '../schemas/common';
 
 export { findUserById, type UserRow };
@@ -96,18 +98,8 @@ export function toSessionUser(row: UserRow): SessionUser {
   };
 }
 
-/** The `user` object auth procedures return to the account's owner (CONTRACT.md). */
-export type PublicUser = {
-  id: string;
-  username: string;
-  email: string;
-  displayName: string | null;
-  avatarUrl: string | null;
-  role: UserRow['role'];
-  emailVerified: boolean;
-  createdAt: string;
-  suspendedUntil: string | null;
-};
+/** The `user` object auth procedures return to the account's owner (`publicUserOutput`). */
+export type PublicUser = z.infer<typeof publicUserOutput>;
 
 /** Shapes an account row as the `user` object of `auth.*` answers. */
 export function toPublicUser(row: UserRow): PublicUser {

@@ -12,9 +12,19 @@ export type NewUserRow = Pick<
   'email' | 'username' | 'passwordHash' | 'emailVerified' | 'displayName' | 'avatarUrl' | 'role'
 >;
 
-/** Columns of an account a profile or moderation change may set (`updateUser`). */
+/** Columns of an account that `updateUser` may set (profile, moderation and sign-in fields). */
 export type UserChanges = Partial<
-  Pick<typeof users.$inferInsert, 'displayName' | 'bio' | 'bioHtml' | 'avatarUrl' | 'role' | 'suspendedUntil'>
+  Pick<
+    typeof users.$inferInsert,
+    | 'displayName'
+    | 'bio'
+    | 'bioHtml'
+    | 'avatarUrl'
+    | 'role'
+    | 'suspendedUntil'
+    | 'passwordHash'
+    | 'emailVerified'
+  >
 >;
 
 /** Names DevFlow's "first user becomes admin" lock among PostgreSQL advisory locks. */

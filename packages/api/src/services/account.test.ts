@@ -39,7 +39,7 @@ describe('insertUser', () => {
           emailVerified: false,
         }),
       ),
-    ).rejects.toMatchObject({ code: 'CONFLICT', message: 'That email address is already taken.' });
+    ).rejects.toMatchObject({ kind: 'CONFLICT', message: 'That email address is already taken.' });
     await expect(
       deps.db.transaction((tx) =>
         insertUser(tx, {
@@ -49,6 +49,6 @@ describe('insertUser', () => {
           emailVerified: false,
         }),
       ),
-    ).rejects.toMatchObject({ code: 'CONFLICT', message: 'That username is already taken.' });
+    ).rejects.toMatchObject({ kind: 'CONFLICT', message: 'That username is already taken.' });
   });
 });

@@ -1,11 +1,24 @@
-import { type Executor, PgErrorCode, pgConstraint, pgErrorCode, queryRows, users } from '@devflow/db';
-import { TRPCError } from '@trpc/server';
-import { eq, sql } from 'drizzle-orm';
+import {
+  anyUserExists,
+  type Executor,
+  findUserById,
+  findUserByUsername,
+  insertUserRow,
+  lockFirstUserCheck,
+  PgErrorCode,
+  pgConstraint,
+  pgErrorCode,
+  type UserRow,
+  usersWithEmailOrUsername,
+} from '@devflow/db';
+import { findUserByEmail } from '@devflow/db/queries/oauth';
+import type { z } from 'zod';
 import type { SessionUser } from '../context';
+import { ConflictError } from '../domain-errors';
+import type { publicUserOutput } from '../schemas/auth';
 import { toId, toIso } from '../schemas/common';
 
-/** A row of the `users` table. */
-export type UserRow = typeof users.$inferSelect;
+export { findUserById, type UserRow };
 
 /** What `insertUser` needs; the role is decided by the first-user rule, never by the caller. */
 export type NewUser = {
@@ -17,9 +30,6 @@ export type NewUser = {
   avatarUrl?: string | null;
 };
 
-/** Names DevFlow's "first user becomes admin" lock among PostgreSQL advisory locks. */
-const FIRST_USER_LOCK_ID = 724_137_002;
-
 /**
  * Inserts an account inside the caller's transaction. The first account of an empty database becomes
  * `admin`: when the table looks empty, a transaction-scoped advisory lock serializes the check and the
@@ -28,45 +38,31 @@ const FIRST_USER_LOCK_ID = 724_137_002;
  */
 export async function insertUser(tx: Executor, input: NewUser): Promise<UserRow> {
   let role: UserRow['role'] = 'user';
-  if (!(await hasAnyUser(tx))) {
-    await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_USER_LOCK_ID})`);
-    if (!(await hasAnyUser(tx))) role = 'admin';
+  if (!(await anyUserExists(tx))) {
+    await lockFirstUserCheck(tx);
+    if (!(await anyUserExists(tx))) role = 'admin';
   }
   try {
-    const [row] = await tx
-      .insert(users)
-      .values({
-        email: input.email,
-        username: input.username,
-        passwordHash: input.passwordHash,
-        emailVerified: input.emailVerified,
-        displayName: input.displayName ?? null,
-        avatarUrl: input.avatarUrl ?? null,
-        role,
-      })
-      .returning();
-    if (!row) throw new Error('insert into users returned no row');
-    return row;
+    return await insertUserRow(tx, {
+      email: input.email,
+      username: input.username,
+      passwordHash: input.passwordHash,
+      emailVerified: input.emailVerified,
+      displayName: input.displayName ?? null,
+      avatarUrl: input.avatarUrl ?? null,
+      role,
+    });
   } catch (error) {
     throw conflictFrom(error) ?? error;
   }
 }
 
-async function hasAnyUser(tx: Executor): Promise<boolean> {
-  const [row] = await queryRows<{ any: boolean }>(tx, sql`select exists (select 1 from ${users}) as "any"`);
-  return row?.any === true;
-}
-
 /** Turns a unique violation on the email or username index into CONFLICT; null for anything else. */
-export function conflictFrom(error: unknown): TRPCError | null {
+export function conflictFrom(error: unknown): ConflictError | null {
   if (pgErrorCode(error) !== PgErrorCode.uniqueViolation) return null;
   const constraint = pgConstraint(error) ?? '';
   const what = constraint.includes('email') ? 'email address' : 'username';
-  return new TRPCError({
-    code: 'CONFLICT',
-    message: `That ${what} is already taken.`,
-    cause: error,
-  });
+  return new ConflictError(`That ${what} is already taken.`, { cause: error });
 }
 
 /**
@@ -77,13 +73,7 @@ export async function findTaken(
   db: Executor,
   params: { email: string; username: string },
 ): Promise<'email address' | 'username' | null> {
-  const rows = await db
-    .select({ email: users.email })
-    .from(users)
-    .where(
-      sql`lower(${users.email}) = lower(${params.email}) or lower(${users.username}) = lower(${params.username})`,
-    )
-    .limit(2);
+  const rows = await usersWithEmailOrUsername(db, params);
   if (rows.length === 0) return null;
   return rows.some((row) => row.email.toLowerCase() === params.email.toLowerCase())
     ? 'email address'
@@ -92,15 +82,8 @@ export async function findTaken(
 
 /** The account whose email (with an `@`) or username is `login`, case-insensitively. */
 export async function findUserByLogin(db: Executor, login: string): Promise<UserRow | null> {
-  const column = login.includes('@') ? users.email : users.username;
-  const [row] = await db.select().from(users).where(sql`lower(${column}) = lower(${login})`).limit(1);
-  return row ?? null;
-}
-
-/** The account with this id, or null. */
-export async function findUserById(db: Executor, id: number): Promise<UserRow | null> {
-  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
-  return row ?? null;
+  if (login.includes('@')) return (await findUserByEmail(db, login)) ?? null;
+  return findUserByUsername(db, login);
 }
 
 /** The account as procedures see it in `ctx.user`. */
@@ -115,18 +98,8 @@ export function toSessionUser(row: UserRow): SessionUser {
   };
 }
 
-/** The `user` object auth procedures return to the account's owner (CONTRACT.md). */
-export type PublicUser = {
-  id: string;
-  username: string;
-  email: string;
-  displayName: string | null;
-  avatarUrl: string | null;
-  role: UserRow['role'];
-  emailVerified: boolean;
-  createdAt: string;
-  suspendedUntil: string | null;
-};
+/** The `user` object auth procedures return to the account's owner (`publicUserOutput`). */
+export type PublicUser = z.infer<typeof publicUserOutput>;
 
 /** Shapes an account row as the `user` object of `auth.*` answers. */
 export function toPublicUser(row: UserRow): PublicUser {

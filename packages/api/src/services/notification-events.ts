@@ -1,5 +1,4 @@
-import type { Executor } from '@devflow/db';
-import { notifications } from '@devflow/db';
+import { type Executor, insertNotifications, type NotificationType } from '@devflow/db';
 
 /** A notification to create, as its cause sees it. */
 export type NotificationEvent = {
@@ -7,7 +6,7 @@ export type NotificationEvent = {
   userId: number;
   /** Who did it. */
   actorId: number;
-  type: 'answer' | 'reply' | 'follow' | 'accepted';
+  type: NotificationType;
   questionId?: number | null;
   answerId?: number | null;
   replyId?: number | null;
@@ -28,5 +27,5 @@ export async function notify(tx: Executor, events: NotificationEvent[]): Promise
       answerId: event.answerId ?? null,
       replyId: event.replyId ?? null,
     }));
-  if (rows.length > 0) await tx.insert(notifications).values(rows);
+  await insertNotifications(tx, rows);
 }

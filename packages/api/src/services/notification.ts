@@ -1,5 +1,4 @@
-import { answers, notifications, questions, users } from '@devflow/db';
-import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { listNotificationRows, setNotificationsRead, unreadNotificationCount } from '@devflow/db';
 import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
@@ -12,16 +11,6 @@ import type {
 } from '../schemas/notification';
 import { decodeCursor, idCursor, toPage } from './pagination';
 import { can } from './policy';
-
-type Executor = Pick<ApiDeps['db'], 'select'>;
-
-async function unreadCount(db: Executor, userId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
-  return Number(row?.n ?? 0);
-}
 
 /**
  * The caller's notifications, newest first (keyset on id through `notifications_user_idx`, or
@@ -36,35 +25,12 @@ export async function listNotifications(
   input: z.infer<typeof notificationListInput>,
 ): Promise<z.infer<typeof notificationListOutput>> {
   const cursor = input.cursor ? decodeCursor(input.cursor, idCursor) : null;
-  const rows = await deps.db
-    .select({
-      id: notifications.id,
-      type: notifications.type,
-      questionId: notifications.questionId,
-      answerId: notifications.answerId,
-      replyId: notifications.replyId,
-      createdAt: notifications.createdAt,
-      readAt: notifications.readAt,
-      questionTitle: sql<string | null>`case when ${questions.deletedAt} is null then ${questions.title} end`,
-      postHidden: sql<boolean>`coalesce(${questions.deletedAt} is not null or ${answers.deletedAt} is not null, false)`,
-      actorId: users.id,
-      actorUsername: users.username,
-      actorDisplayName: users.displayName,
-      actorAvatarUrl: users.avatarUrl,
-    })
-    .from(notifications)
-    .innerJoin(users, eq(users.id, notifications.actorId))
-    .leftJoin(questions, eq(questions.id, notifications.questionId))
-    .leftJoin(answers, eq(answers.id, notifications.answerId))
-    .where(
-      and(
-        eq(notifications.userId, viewer.id),
-        input.unreadOnly ? isNull(notifications.readAt) : undefined,
-        cursor ? lt(notifications.id, cursor[0]) : undefined,
-      ),
-    )
-    .orderBy(desc(notifications.id))
-    .limit(input.limit + 1);
+  const rows = await listNotificationRows(deps.db, {
+    userId: viewer.id,
+    unreadOnly: input.unreadOnly,
+    beforeId: cursor ? cursor[0] : null,
+    limit: input.limit + 1,
+  });
   const seesHidden = can(viewer, 'post.viewDeleted');
   return toPage(
     rows,
@@ -99,21 +65,12 @@ export async function markNotificationsRead(
   input: z.infer<typeof notificationMarkReadInput>,
 ): Promise<z.infer<typeof notificationMarkReadOutput>> {
   return deps.db.transaction(async (tx) => {
-    await tx
-      .update(notifications)
-      .set({ readAt: new Date() })
-      .where(
-        and(
-          eq(notifications.userId, viewer.id),
-          isNull(notifications.readAt),
-          input.ids ? inArray(notifications.id, input.ids) : undefined,
-        ),
-      );
-    return { ok: true as const, unread: await unreadCount(tx, viewer.id) };
+    await setNotificationsRead(tx, { userId: viewer.id, ids: input.ids ?? null });
+    return { ok: true as const, unread: await unreadNotificationCount(tx, viewer.id) };
   });
 }
 
 /** How many of the caller's notifications are unread (the web badge). */
 export async function countUnread(deps: ApiDeps, viewer: SessionUser): Promise<{ count: number }> {
-  return { count: await unreadCount(deps.db, viewer.id) };
+  return { count: await unreadNotificationCount(deps.db, viewer.id) };
 }

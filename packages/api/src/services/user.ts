@@ -1,9 +1,17 @@
-import { answers, type Executor, follows, queryRows, questions, users } from '@devflow/db';
-import { TRPCError } from '@trpc/server';
-import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import {
+  type Executor,
+  findUserById,
+  findUserByUsername,
+  listUserRows,
+  profileCounts,
+  type UserChanges,
+  type UserRow,
+  updateUser,
+} from '@devflow/db';
 import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
+import { NotFoundError } from '../domain-errors';
 import { toId, toIso } from '../schemas/common';
 import type {
   profileOutput,
@@ -14,7 +22,6 @@ import type {
   userListInput,
   userListOutput,
 } from '../schemas/user';
-import { findUserById, type UserRow } from './account';
 import { renderMarkdown } from './markdown';
 import { decodeCursor, idCursor, toPage } from './pagination';
 import { assertCan } from './policy';
@@ -29,23 +36,10 @@ export const DEFAULT_SUSPENSION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The profile of an account: its public fields, follower/following counts, its non-deleted questions
- * and answers, and its reputation (`services/reputation.ts`). Counts read the follows primary key,
- * `follows_followee_idx` and the author indexes.
+ * and answers (`profileCounts`, one statement), and its reputation (`services/reputation.ts`).
  */
 export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
-  const [counts] = await queryRows<{
-    followers: number;
-    following: number;
-    questions: number;
-    answers: number;
-  }>(
-    db,
-    sql`select
-      (select count(*) from ${follows} where ${follows.followeeId} = ${row.id})::int as followers,
-      (select count(*) from ${follows} where ${follows.followerId} = ${row.id})::int as following,
-      (select count(*) from ${questions} where ${questions.authorId} = ${row.id} and ${questions.deletedAt} is null)::int as questions,
-      (select count(*) from ${answers} where ${answers.authorId} = ${row.id} and ${answers.deletedAt} is null)::int as answers`,
-  );
+  const counts = await profileCounts(db, row.id);
   return {
     id: toId(row.id),
     username: row.username,
@@ -55,10 +49,10 @@ export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
     avatarUrl: row.avatarUrl,
     role: row.role,
     createdAt: toIso(row.createdAt),
-    followers: Number(counts?.followers ?? 0),
-    following: Number(counts?.following ?? 0),
-    questions: Number(counts?.questions ?? 0),
-    answers: Number(counts?.answers ?? 0),
+    followers: counts.followers,
+    following: counts.following,
+    questions: counts.questions,
+    answers: counts.answers,
     reputation: await reputationOf(db, row.id),
     suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
   };
@@ -66,12 +60,8 @@ export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
 
 /** The profile of `username` (any case), or NOT_FOUND. */
 export async function profileByUsername(deps: ApiDeps, username: string): Promise<Profile> {
-  const [row] = await deps.db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.username}) = lower(${username})`)
-    .limit(1);
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no user named "${username}".` });
+  const row = await findUserByUsername(deps.db, username);
+  if (!row) throw new NotFoundError(`There is no user named "${username}".`);
   return profileOf(deps.db, row);
 }
 
@@ -84,7 +74,7 @@ export async function updateProfile(
   actor: SessionUser,
   input: z.infer<typeof updateProfileInput>,
 ): Promise<Profile> {
-  const changes: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
+  const changes: UserChanges = {};
   if (input.displayName !== undefined) changes.displayName = input.displayName || null;
   if (input.bio !== undefined) {
     changes.bio = input.bio;
@@ -92,8 +82,8 @@ export async function updateProfile(
   }
   if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl || null;
   const profile = await deps.db.transaction(async (tx) => {
-    const [row] = await tx.update(users).set(changes).where(eq(users.id, actor.id)).returning();
-    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'Your account no longer exists.' });
+    const row = await updateUser(tx, actor.id, changes);
+    if (!row) throw new NotFoundError('Your account no longer exists.');
     return profileOf(tx, row);
   });
   await refreshUserSessions(deps, actor.id);
@@ -102,7 +92,7 @@ export async function updateProfile(
 
 async function targetOf(deps: ApiDeps, userId: number): Promise<UserRow> {
   const row = await findUserById(deps.db, userId);
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'There is no such user.' });
+  if (!row) throw new NotFoundError('There is no such user.');
   return row;
 }
 
@@ -146,25 +136,16 @@ export async function unsuspend(
 async function changeUser(
   deps: ApiDeps,
   userId: number,
-  changes: Partial<Pick<UserRow, 'role' | 'suspendedUntil'>>,
+  changes: Pick<UserChanges, 'role' | 'suspendedUntil'>,
 ): Promise<Profile> {
   const profile = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(users)
-      .set({ ...changes, updatedAt: new Date() })
-      .where(eq(users.id, userId))
-      .returning();
-    if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'There is no such user.' });
+    const row = await updateUser(tx, userId, changes);
+    if (!row) throw new NotFoundError('There is no such user.');
     return profileOf(tx, row);
   });
   // Cached sessions would carry the old role or suspension for a few seconds: drop them now.
   await refreshUserSessions(deps, userId);
   return profile;
-}
-
-/** Escapes `%`, `_` and `\` so user text matches literally inside LIKE. */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 /**
@@ -177,25 +158,12 @@ export async function listUsers(
   input: z.infer<typeof userListInput>,
 ): Promise<z.infer<typeof userListOutput>> {
   assertCan(actor, 'user.list');
-  const conditions: SQL[] = [];
-  if (input.cursor) {
-    const [lastId] = decodeCursor(input.cursor, idCursor);
-    conditions.push(lt(users.id, lastId));
-  }
-  if (input.q) {
-    const q = likeLiteral(input.q.toLowerCase());
-    const match = or(
-      sql`lower(${users.username}) like ${`${q}%`}`,
-      sql`lower(coalesce(${users.displayName}, '')) like ${`%${q}%`}`,
-    );
-    if (match) conditions.push(match);
-  }
-  const rows = await deps.db
-    .select()
-    .from(users)
-    .where(and(...conditions))
-    .orderBy(desc(users.id))
-    .limit(input.limit + 1);
+  const beforeId = input.cursor ? decodeCursor(input.cursor, idCursor)[0] : null;
+  const rows = await listUserRows(deps.db, {
+    beforeId,
+    search: input.q ?? null,
+    limit: input.limit + 1,
+  });
   return toPage(
     rows,
     input.limit,

@@ -4,4 +4,5 @@ export * from './queries/feed';
 export * from './queries/follow';
 export * from './queries/reply';
 export * from './queries/rows';
+export * from './queries/session'; // identity group (auth, sessions, OAuth)
 export * from './schema';

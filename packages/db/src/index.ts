@@ -1,5 +1,6 @@
 export * from './client';
 export * from './errors';
+export * from './queries/auth'; // identity group (auth, sessions, OAuth)
 export * from './queries/feed';
 export * from './queries/follow';
 export * from './queries/reply';

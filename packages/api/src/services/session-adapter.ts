@@ -8,6 +8,7 @@ import {
   extendSession,
   findSessionAndUser,
   insertSession,
+  type SessionAndUserRow,
   type SessionRow,
   sessionsOfUser,
 } from '@devflow/db';
@@ -28,13 +29,10 @@ export function absoluteExpiry(signedInAt: Date): Date {
 export type SessionAttributes = { signedInAt: Date; ip: string | null; userAgent: string | null };
 
 /** The user columns lucia carries through as attributes (`ctx.user` is built from them). */
-export type UserAttributes = {
-  username: string;
-  email: string;
-  role: 'user' | 'moderator' | 'admin';
-  emailVerified: boolean;
-  suspendedUntil: Date | null;
-};
+export type UserAttributes = Pick<
+  SessionAndUserRow,
+  'username' | 'email' | 'role' | 'emailVerified' | 'suspendedUntil'
+>;
 
 declare module 'lucia' {
   interface Register {

@@ -65,6 +65,9 @@ export async function findSessionAndUser(db: Database, sessionId: string) {
   return row;
 }
 
+/** One row of `findSessionAndUser`: the session's columns and the account's. */
+export type SessionAndUserRow = NonNullable<Awaited<ReturnType<typeof findSessionAndUser>>>;
+
 /** Every session of `userId`, ended ones included. */
 export async function sessionsOfUser(db: Executor, userId: number): Promise<SessionRow[]> {
   return db.select().from(sessions).where(eq(sessions.userId, userId));

@@ -6,6 +6,7 @@ import { toTRPCError } from './error-map';
 import { describeIssues, RateLimitedError, validationIssues } from './errors';
 import { assertStorableText } from './input-guard';
 import { trustedOrigins } from './services/origin';
+import { hasRole, isSuspended } from './services/policy';
 import { consume } from './services/rate-limit';
 
 /** The message every unexpected failure shows: internals (stack, SQL) never reach a client. */
@@ -135,11 +136,6 @@ export const protectedProcedure = publicProcedure.meta({ access: 'signed-in' }).
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-/** True while `user` is suspended. */
-export function isSuspended(user: { suspendedUntil: Date | null }, now = new Date()): boolean {
-  return user.suspendedUntil !== null && user.suspendedUntil > now;
-}
-
 /**
  * Signed-in users who may write: suspended users can read but not write, and each user gets
  * `rateLimits.writes` writes per window (TOO_MANY_REQUESTS with retry-after beyond it).
@@ -154,13 +150,6 @@ export const writerProcedure = protectedProcedure.meta({ access: 'writer' }).use
   await consume(ctx.deps, 'writes', String(ctx.user.id));
   return next({ ctx });
 });
-
-const rank = { user: 0, moderator: 1, admin: 2 } as const;
-
-/** True when `role` is at least `needed` (user < moderator < admin). */
-export function hasRole(role: keyof typeof rank, needed: keyof typeof rank): boolean {
-  return rank[role] >= rank[needed];
-}
 
 /** Moderators and admins. */
 export const moderatorProcedure = writerProcedure.meta({ access: 'moderator' }).use(({ ctx, next }) => {

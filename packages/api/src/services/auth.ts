@@ -1,9 +1,8 @@
-import { users } from '@devflow/db';
-import { TRPCError } from '@trpc/server';
-import { eq } from 'drizzle-orm';
+import { markEmailVerified, resetUserPassword } from '@devflow/db';
 import type { z } from 'zod';
 import type { RequestInfo, SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
+import { BadInputError, ConflictError, NotFoundError, UnauthorizedError } from '../domain-errors';
 import type {
   loginInput,
   registerInput,
@@ -44,7 +43,7 @@ export async function register(
 ): Promise<SignedIn> {
   await consume(deps, 'register', req.ip);
   const taken = await findTaken(deps.db, input);
-  if (taken) throw new TRPCError({ code: 'CONFLICT', message: `That ${taken} is already taken.` });
+  if (taken) throw new ConflictError(`That ${taken} is already taken.`);
   const passwordHash = await hashPassword(input.password);
   const row = await deps.db.transaction((tx) =>
     insertUser(tx, { email: input.email, username: input.username, passwordHash, emailVerified: false }),
@@ -78,7 +77,7 @@ export async function login(
     const row = await findUserByLogin(deps.db, input.login);
     const ok = await verifyPassword(row?.passwordHash ?? null, input.password);
     outcome = row && ok ? 'verified' : 'failed';
-    if (!row || !ok) throw new TRPCError({ code: 'UNAUTHORIZED', message: WRONG_CREDENTIALS });
+    if (!row || !ok) throw new UnauthorizedError(WRONG_CREDENTIALS);
     await resetLimit(deps, 'loginAccountIp', accountKey);
     return await signIn(deps, req, row);
   } finally {
@@ -127,7 +126,7 @@ export async function requestEmailVerification(
   actor: SessionUser,
 ): Promise<void> {
   if (actor.emailVerified) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Your email address is already verified.' });
+    throw new BadInputError('Your email address is already verified.');
   }
   await countCodeMail(deps, req, actor.email);
   const code = await issueOtp(deps, 'verify-email', actor.id);
@@ -147,12 +146,8 @@ export async function verifyEmail(
   input: z.infer<typeof verifyEmailInput>,
 ): Promise<PublicUser> {
   await checkOtp(deps, req.ip, 'verify-email', { userId: actor.id }, input.code);
-  const [row] = await deps.db
-    .update(users)
-    .set({ emailVerified: true, updatedAt: new Date() })
-    .where(eq(users.id, actor.id))
-    .returning();
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'Your account no longer exists.' });
+  const row = await markEmailVerified(deps.db, actor.id);
+  if (!row) throw new NotFoundError('Your account no longer exists.');
   await refreshUserSessions(deps, actor.id);
   return toPublicUser(row);
 }
@@ -205,10 +200,7 @@ export async function resetPassword(
   if (!row) return;
   const passwordHash = await hashPassword(input.newPassword);
   await deps.db.transaction(async (tx) => {
-    await tx
-      .update(users)
-      .set({ passwordHash, emailVerified: true, updatedAt: new Date() })
-      .where(eq(users.id, row.id));
+    await resetUserPassword(tx, { userId: row.id, passwordHash });
     await invalidateUserSessions({ db: tx, cache: deps.cache }, row.id);
   });
 }

@@ -1,6 +1,7 @@
 import { insertOAuthAccount, listOAuthAccounts } from '@devflow/db/queries/oauth';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../domain-errors';
 import { usernameSchema } from '../schemas/auth';
 import { callerFor, createTestDeps, createTestUser, type TestDeps } from '../testing';
 import { findUserById, insertUser } from './account';
@@ -43,12 +44,13 @@ async function refusal(promise: Promise<unknown>) {
   }
 }
 
-/** The tRPC code a call failed with. */
+/** The tRPC code a call failed with (a service's domain error carries the same code as its kind). */
 async function codeOf(promise: Promise<unknown>) {
   try {
     await promise;
     return 'OK';
   } catch (error) {
+    if (error instanceof DomainError) return error.kind;
     return error instanceof TRPCError ? error.code : error;
   }
 }

@@ -1,22 +1,25 @@
-import { type Executor, PgErrorCode, pgErrorCode, type Transaction } from '@devflow/db';
 import {
   claimUnverifiedAccount,
   deleteOAuthAccounts,
+  type Executor,
   emailTaken,
   findOAuthAccount,
   findUserByEmail,
   insertOAuthAccount,
   listOAuthAccounts,
   lockUser,
+  PgErrorCode,
+  pgErrorCode,
+  type Transaction,
   takenUsernames,
   updateOAuthAccountEmail,
   userHasPassword,
-} from '@devflow/db/queries/oauth';
-import { TRPCError } from '@trpc/server';
+} from '@devflow/db';
 import { z } from 'zod';
 import type { ApiConfig } from '../config';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
+import { BadInputError, NotFoundError } from '../domain-errors';
 import { safeReturnPath } from '../return-to';
 import { cleanDisplayName } from '../schemas/user';
 import { insertUser } from './account';
@@ -94,10 +97,7 @@ export async function beginOAuth(
   input: BeginOAuthInput,
 ): Promise<{ url: string; state: string }> {
   if (!providerConfig(deps.config.oauth, input.provider)) {
-    throw new TRPCError({
-      code: 'NOT_FOUND',
-      message: `${PROVIDER_LABELS[input.provider]} sign-in is not enabled.`,
-    });
+    throw new NotFoundError(`${PROVIDER_LABELS[input.provider]} sign-in is not enabled.`);
   }
   const limit = deps.config.oauth.startLimit ?? OAUTH_START_LIMIT;
   const started = await deps.cache.incr(`oauth:starts:${input.ip ?? 'unknown'}`, limit.durationSeconds);
@@ -352,8 +352,7 @@ async function linkedAccountsOf(db: Executor, userId: number, hasPassword: boole
 /** The providers linked to `actor`'s account and whether it also has a password. */
 export async function listLinkedAccounts(deps: ApiDeps, actor: SessionUser): Promise<LinkedAccounts> {
   const hasPassword = await userHasPassword(deps.db, actor.id);
-  if (hasPassword === null)
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'Your account no longer exists.' });
+  if (hasPassword === null) throw new NotFoundError('Your account no longer exists.');
   return linkedAccountsOf(deps.db, actor.id, hasPassword);
 }
 
@@ -369,18 +368,17 @@ export async function unlinkProvider(
   const label = PROVIDER_LABELS[provider];
   return deps.db.transaction(async (tx) => {
     const user = await lockUser(tx, actor.id);
-    if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'Your account no longer exists.' });
+    if (!user) throw new NotFoundError('Your account no longer exists.');
     const linked = await listOAuthAccounts(tx, actor.id);
     const mine = linked.filter((account) => account.provider === provider);
     if (mine.length === 0) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: `${label} is not linked to your account.` });
+      throw new NotFoundError(`${label} is not linked to your account.`);
     }
     const remaining = linked.length - mine.length + (user.passwordHash !== null ? 1 : 0);
     if (remaining === 0) {
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `${label} is your only way to sign in. Set a password or link another provider before unlinking it.`,
-      });
+      throw new BadInputError(
+        `${label} is your only way to sign in. Set a password or link another provider before unlinking it.`,
+      );
     }
     await deleteOAuthAccounts(tx, { userId: actor.id, provider });
     return linkedAccountsOf(tx, actor.id, user.passwordHash !== null);

@@ -1,6 +1,6 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import type { ApiDeps } from '../deps';
+import { BadInputError, DomainError } from '../domain-errors';
 import { consume, refund } from './rate-limit';
 
 /** What a code proves: an email address, or the right to set a new password. */
@@ -30,9 +30,7 @@ function digest(purpose: OtpPurpose, id: string, code: string): Buffer {
 }
 
 const cacheDown = (error: unknown) =>
-  new TRPCError({
-    code: 'SERVICE_UNAVAILABLE',
-    message: 'Codes cannot be checked right now. Please try again in a minute.',
+  new DomainError('SERVICE_UNAVAILABLE', 'Codes cannot be checked right now. Please try again in a minute.', {
     cause: error,
   });
 
@@ -91,6 +89,6 @@ export async function checkOtp(
     // Only wrong codes count against the network.
     if (!wrong) await refund(deps, 'otpTriesIp', ip);
   }
-  if (wrong) throw new TRPCError({ code: 'BAD_REQUEST', message: WRONG_CODE });
+  if (wrong) throw new BadInputError(WRONG_CODE);
   await deps.cache.del(triesKey(purpose, id)).catch(() => undefined);
 }

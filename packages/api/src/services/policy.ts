@@ -1,6 +1,20 @@
-import { TRPCError } from '@trpc/server';
 import type { SessionUser } from '../context';
-import { hasRole, isSuspended } from '../trpc';
+import { ForbiddenError } from '../domain-errors';
+
+/** A role of the `user_role` enum, as sessions carry it. */
+type Role = SessionUser['role'];
+
+const rank: Record<Role, number> = { user: 0, moderator: 1, admin: 2 };
+
+/** True when `role` is at least `needed` (user < moderator < admin). */
+export function hasRole(role: Role, needed: Role): boolean {
+  return rank[role] >= rank[needed];
+}
+
+/** True while `user` is suspended. */
+export function isSuspended(user: { suspendedUntil: Date | null }, now = new Date()): boolean {
+  return user.suspendedUntil !== null && user.suspendedUntil > now;
+}
 
 /** Everything a signed-in user can try to do to something that is not simply theirs to create. */
 export type Action =
@@ -62,7 +76,7 @@ const refusals: Record<Action, string> = {
   'user.list': 'Only moderators can list accounts.',
 };
 
-/** Throws FORBIDDEN with a sentence the user can act on unless `can(...)` allows the action. */
+/** Throws `ForbiddenError` with a sentence the user can act on unless `can(...)` allows the action. */
 export function assertCan(actor: SessionUser | null, action: Action, resource: Resource = {}): void {
-  if (!can(actor, action, resource)) throw new TRPCError({ code: 'FORBIDDEN', message: refusals[action] });
+  if (!can(actor, action, resource)) throw new ForbiddenError(refusals[action]);
 }

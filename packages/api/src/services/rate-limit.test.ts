@@ -1,8 +1,8 @@
 import type { Cache } from '@devflow/cache';
 import { createTestCache } from '@devflow/cache/testing';
-import { TRPCError } from '@trpc/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultApiConfig } from '../config';
+import { LimitedError } from '../domain-errors';
 import { consume, refund, resetLimit } from './rate-limit';
 
 /** `writes` with 10 points: the limit these tests count against (on Redis when `REDIS_URL` is set). */
@@ -23,8 +23,8 @@ async function admitted(key: string, n: number): Promise<number> {
   const results = await Promise.allSettled(Array.from({ length: n }, () => consume(deps, 'writes', key)));
   for (const result of results) {
     if (result.status === 'rejected') {
-      expect(result.reason).toBeInstanceOf(TRPCError);
-      expect((result.reason as TRPCError).code).toBe('TOO_MANY_REQUESTS');
+      expect(result.reason).toBeInstanceOf(LimitedError);
+      expect((result.reason as LimitedError).kind).toBe('TOO_MANY_REQUESTS');
     }
   }
   return results.filter((result) => result.status === 'fulfilled').length;

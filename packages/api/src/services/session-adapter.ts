@@ -1,9 +1,24 @@
-import { type Database, sessions, users } from '@devflow/db';
-import { and, eq, lte, or, sql } from 'drizzle-orm';
+import {
+  type Database,
+  deleteEndedSessions,
+  deleteEndedSessionsOf,
+  deleteSession,
+  deleteUserSessions,
+  type Executor,
+  extendSession,
+  findSessionAndUser,
+  insertSession,
+  type SessionAndUserRow,
+  type SessionRow,
+  sessionsOfUser,
+} from '@devflow/db';
 import type { Adapter, DatabaseSession, DatabaseUser, Lucia } from 'lucia';
 
-/** Sessions end this long after sign-in however often they slide (ASVS 7.3.2). */
-export const ABSOLUTE_SESSION_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
+/** Sessions end this many days after sign-in however often they slide (ASVS 7.3.2). */
+export const ABSOLUTE_SESSION_LIFETIME_DAYS = 90;
+
+/** `ABSOLUTE_SESSION_LIFETIME_DAYS` in milliseconds. */
+export const ABSOLUTE_SESSION_LIFETIME_MS = ABSOLUTE_SESSION_LIFETIME_DAYS * 24 * 60 * 60 * 1000;
 
 /** The latest moment a session signed in at `signedInAt` may live until. */
 export function absoluteExpiry(signedInAt: Date): Date {
@@ -14,13 +29,10 @@ export function absoluteExpiry(signedInAt: Date): Date {
 export type SessionAttributes = { signedInAt: Date; ip: string | null; userAgent: string | null };
 
 /** The user columns lucia carries through as attributes (`ctx.user` is built from them). */
-export type UserAttributes = {
-  username: string;
-  email: string;
-  role: 'user' | 'moderator' | 'admin';
-  emailVerified: boolean;
-  suspendedUntil: Date | null;
-};
+export type UserAttributes = Pick<
+  SessionAndUserRow,
+  'username' | 'email' | 'role' | 'emailVerified' | 'suspendedUntil'
+>;
 
 declare module 'lucia' {
   interface Register {
@@ -31,44 +43,31 @@ declare module 'lucia' {
   }
 }
 
-/**
- * Lucia's storage on DevFlow's Drizzle schema. Session ids are SHA-256 hashes of the tokens clients
- * hold (the hashing happens in `services/session.ts`). The absolute lifetime is enforced here, where
- * lucia cannot forget it: a session's expiry is reported as at most 90 days after sign-in (so lucia
- * refuses and deletes it), and an extension never moves it past that.
- */
-export function createDrizzleSessionAdapter(db: Database): Adapter {
-  // The hot path of every signed-in request: one primary-key lookup joined to users by primary key.
-  const sessionAndUser = db
-    .select({
-      id: sessions.id,
-      userId: sessions.userId,
-      expiresAt: sessions.expiresAt,
-      signedInAt: sessions.signedInAt,
-      ip: sessions.ip,
-      userAgent: sessions.userAgent,
-      username: users.username,
-      email: users.email,
-      role: users.role,
-      emailVerified: users.emailVerified,
-      suspendedUntil: users.suspendedUntil,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sql.placeholder('id')))
-    .limit(1)
-    .prepare('session_and_user');
+/** The lifetime rule as the session queries take it. */
+const LIFETIME = { absoluteLifetimeDays: ABSOLUTE_SESSION_LIFETIME_DAYS } as const;
 
-  const toDatabaseSession = (row: typeof sessions.$inferSelect): DatabaseSession => ({
+/** The session columns of a stored session (either query's row has them). */
+type StoredSession = Pick<SessionRow, 'id' | 'userId' | 'expiresAt' | 'signedInAt' | 'ip' | 'userAgent'>;
+
+function toDatabaseSession(row: StoredSession): DatabaseSession {
+  return {
     id: row.id,
     userId: row.userId,
     expiresAt: cappedExpiry(row.expiresAt, row.signedInAt),
     attributes: { signedInAt: row.signedInAt, ip: row.ip, userAgent: row.userAgent },
-  });
+  };
+}
 
+/**
+ * Lucia's storage on DevFlow's session queries (`packages/db/src/queries/session.ts`). Session ids are
+ * SHA-256 hashes of the tokens clients hold (the hashing happens in `services/session.ts`). The absolute
+ * lifetime is enforced here, where lucia cannot forget it: a session's expiry is reported as at most 90
+ * days after sign-in (so lucia refuses and deletes it), and an extension never moves it past that.
+ */
+export function createDrizzleSessionAdapter(db: Database): Adapter {
   return {
     async getSessionAndUser(sessionId) {
-      const [row] = await sessionAndUser.execute({ id: sessionId });
+      const row = await findSessionAndUser(db, sessionId);
       if (!row) return [null, null];
       const session = toDatabaseSession(row);
       const user: DatabaseUser = {
@@ -84,11 +83,11 @@ export function createDrizzleSessionAdapter(db: Database): Adapter {
       return [session, user];
     },
     async getUserSessions(userId) {
-      const rows = await db.select().from(sessions).where(eq(sessions.userId, userId));
+      const rows = await sessionsOfUser(db, userId);
       return rows.map(toDatabaseSession);
     },
     async setSession(session) {
-      await db.insert(sessions).values({
+      await insertSession(db, {
         id: session.id,
         userId: session.userId,
         expiresAt: cappedExpiry(session.expiresAt, session.attributes.signedInAt),
@@ -98,25 +97,16 @@ export function createDrizzleSessionAdapter(db: Database): Adapter {
       });
     },
     async updateSessionExpiration(sessionId, expiresAt) {
-      await db
-        .update(sessions)
-        .set({
-          expiresAt: sql`least(${expiresAt.toISOString()}::timestamptz, ${sessions.signedInAt} + interval '90 days')`,
-        })
-        .where(eq(sessions.id, sessionId));
+      await extendSession(db, { ...LIFETIME, sessionId, expiresAt });
     },
     async deleteSession(sessionId) {
-      await db.delete(sessions).where(eq(sessions.id, sessionId));
+      await deleteSession(db, sessionId);
     },
     async deleteUserSessions(userId) {
-      await db.delete(sessions).where(eq(sessions.userId, userId));
+      await deleteUserSessions(db, userId);
     },
     async deleteExpiredSessions() {
-      await db
-        .delete(sessions)
-        .where(
-          or(lte(sessions.expiresAt, sql`now()`), lte(sessions.signedInAt, sql`now() - interval '90 days'`)),
-        );
+      await deleteEndedSessions(db, LIFETIME);
     },
   };
 }
@@ -127,9 +117,7 @@ export function cappedExpiry(expiresAt: Date, signedInAt: Date): Date {
   return expiresAt < cap ? expiresAt : cap;
 }
 
-/** Filter helper kept next to the adapter: sessions of `userId` that have ended. */
-export const endedSessionsOf = (userId: number) =>
-  and(
-    eq(sessions.userId, userId),
-    or(lte(sessions.expiresAt, sql`now()`), lte(sessions.signedInAt, sql`now() - interval '90 days'`)),
-  );
+/** Deletes the ended sessions of `userId` (a new sign-in sweeps them). */
+export async function sweepEndedSessions(db: Executor, userId: number): Promise<void> {
+  await deleteEndedSessionsOf(db, { ...LIFETIME, userId });
+}

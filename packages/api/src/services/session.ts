@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Cache } from '@devflow/cache';
-import { type Database, type Executor, sessions } from '@devflow/db';
-import { eq } from 'drizzle-orm';
+import { type Database, deleteUserSessions, type Executor, sessionIdsOfUser } from '@devflow/db';
 import { Cookie, Lucia, TimeSpan } from 'lucia';
 import { z } from 'zod';
 import type { ApiConfig } from '../config';
@@ -10,8 +9,8 @@ import type { ApiDeps } from '../deps';
 import {
   cappedExpiry,
   createDrizzleSessionAdapter,
-  endedSessionsOf,
   type SessionAttributes,
+  sweepEndedSessions,
   type UserAttributes,
 } from './session-adapter';
 
@@ -69,7 +68,7 @@ export async function createSession(
   params: { userId: number; ip: string | null; userAgent: string | null },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
-  await deps.db.delete(sessions).where(endedSessionsOf(params.userId));
+  await sweepEndedSessions(deps.db, params.userId);
   const session = await luciaOf(deps.db).createSession(
     params.userId,
     {
@@ -187,14 +186,7 @@ export async function invalidateUserSessions(
   deps: { db: Executor; cache: Cache },
   userId: number,
 ): Promise<void> {
-  const ended = await deps.db
-    .delete(sessions)
-    .where(eq(sessions.userId, userId))
-    .returning({ id: sessions.id });
-  await forget(
-    deps,
-    ended.map((row) => row.id),
-  );
+  await forget(deps, await deleteUserSessions(deps.db, userId));
 }
 
 /**
@@ -205,11 +197,7 @@ export async function refreshUserSessions(
   deps: { db: Executor; cache: Cache },
   userId: number,
 ): Promise<void> {
-  const rows = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
-  await forget(
-    deps,
-    rows.map((row) => row.id),
-  );
+  await forget(deps, await sessionIdsOfUser(deps.db, userId));
 }
 
 async function forget(deps: Pick<ApiDeps, 'cache'>, sessionIds: string[]): Promise<void> {

@@ -45,7 +45,7 @@ export type DbConfig = {
 export type DbHandle = {
   db: Database;
   kind: DbKind;
-  /** Applies pending migrations from top-level `drizzle/`; safe to call again and from several processes. */
+  /** Applies pending migrations from this package's `migrations/`; safe to call again and from several processes. */
   migrate(): Promise<void>;
   /** True when a trivial query answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
@@ -55,8 +55,8 @@ export type DbHandle = {
   pglite: PGlite | null;
 };
 
-/** Absolute path of the top-level `drizzle/` migrations folder. */
-export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+/** Absolute path of this package's `migrations/` folder (written by drizzle-kit, see `drizzle.config.ts`). */
+export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** Arbitrary constant that names DevFlow's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_ID = 724_137_001;

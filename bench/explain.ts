@@ -1,11 +1,16 @@
 import type postgres from 'postgres';
-import { BIG_THREAD_QUESTION, SMALL_THREAD_QUESTION } from './seed';
 import { THREAD_MAX_DEPTH, THREAD_MAX_NODES, threadCteSql } from './thread';
 
 /** One scenario's main statement and its `EXPLAIN (ANALYZE, BUFFERS)` output. */
 export type Plan = { scenario: string; statement: string; plan: string };
 
-type Params = { hotId: number; page1000: { at: string; id: number } | null; feedUserId: string | null };
+type Params = {
+  hotId: number;
+  page1000: { at: string; id: number } | null;
+  feedUserId: string | null;
+  /** Questions whose threads are explained (the side thread, then the big one). */
+  threadQuestions: number[];
+};
 
 const summary = `q.id, q.title, substr(q.body_html, 1, 2000), q.created_at, q.last_activity_at, q.likes, q.dislikes,
   q.score, q.answer_count, q.view_count, q.accepted_answer_id, u.id, u.username, u.display_name, u.avatar_url`;
@@ -57,7 +62,7 @@ function statements(p: Params): Statement[] {
              order by ranked.rank desc, ranked.id desc limit 21`,
       params: ['postgres index'],
     },
-    ...[SMALL_THREAD_QUESTION, BIG_THREAD_QUESTION].map((id) => ({
+    ...p.threadQuestions.map((id) => ({
       scenario: `reply.thread (question ${id}; loadThread, anonymous)`,
       text: threadCteSql('question', false),
       params: ['question', id, THREAD_MAX_NODES, THREAD_MAX_DEPTH, 0],
@@ -76,7 +81,7 @@ function statements(p: Params): Statement[] {
     {
       scenario: 'auth.login — user by username',
       text: `select * from users where lower(username) = lower($1)`,
-      params: ['seed42'],
+      params: ['user42'],
     },
   ];
   if (p.page1000) {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { plannedReplies, type SeedPlan } from '@devflow/db/seed';
 import type { Plan } from './explain';
 import type { LoadOptions } from './processes';
 import type { ScenarioResult } from './run';
-import type { SeedSize } from './seed';
 
 /** One comparison of the issue, measured at each connection level. */
 export type Ratio = {
@@ -20,7 +20,7 @@ export type Report = {
   mode: 'quick' | 'full';
   date: string;
   machine: { cpus: string; memoryGb: number; node: string; postgres: string; poolSize: number };
-  size: SeedSize;
+  size: SeedPlan;
   seedSeconds: number;
   load: LoadOptions;
   heavyLoad: LoadOptions;
@@ -68,8 +68,9 @@ export function writeResults(report: Report): void {
   );
   const s = report.size;
   lines.push(
-    `- Data: ${n(s.users)} users, ${n(s.questions)} questions, ${n(s.answers)} answers, ${n(s.replies)} replies ` +
-      `(one thread of ${n(s.bigThread)}, one of ${n(s.smallThread)}, ${s.deepChains} chains 1,000 deep), ` +
+    `- Data: ${n(s.users)} users, ${n(s.questions)} questions, ${n(s.answers)} answers, ${n(plannedReplies(s))} replies ` +
+      `(one thread of ${n(s.bigThread)}${s.sideThreads.map((t) => `, one of ${n(t.replies)}`).join('')}, ` +
+      `${s.chains.count} chains ${n(s.chains.depth)} deep), ` +
       `~${n(s.reactions)} reactions, ~${n(s.follows)} follows` +
       (report.seedSeconds > 0 ? `; seeded in ${report.seedSeconds.toFixed(0)} s` : ''),
   );

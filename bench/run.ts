@@ -10,20 +10,14 @@
 import { cpus, totalmem } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { createRedisCache } from '@devflow/cache';
+import { seedLandmarks } from '@devflow/db/seed';
 import postgres from 'postgres';
 import type { CannonRequest, LevelResult } from './cannon';
 import { benchDatabase, dropBenchDatabase, recreateBenchDatabase } from './database';
 import { explainAll } from './explain';
 import { type LoadOptions, type RunningProcess, runLoad, startProcess } from './processes';
 import { type Ratio, writeResults } from './report';
-import {
-  BIG_THREAD_QUESTION,
-  FULL_SIZE,
-  QUICK_SIZE,
-  SEARCH_TERMS,
-  SMALL_THREAD_QUESTION,
-  seedBench,
-} from './seed';
+import { FULL_PLAN, QUICK_PLAN, SEARCH_TERMS, seedBench } from './seed';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -32,7 +26,11 @@ const reuse = args.includes('--reuse');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const withCluster = args.includes('--cluster');
 const poolSize = Number(args.find((a) => a.startsWith('--pool='))?.slice('--pool='.length) ?? 10);
-const size = quick ? QUICK_SIZE : FULL_SIZE;
+const size = quick ? QUICK_PLAN : FULL_PLAN;
+const landmarks = seedLandmarks(size);
+const BIG_THREAD_QUESTION = landmarks.bigThread;
+const SMALL_THREAD_QUESTION = landmarks.sideThreads[0] ?? landmarks.bigThread;
+const CHAIN_QUESTION = landmarks.chains[0] ?? landmarks.bigThread;
 const load: LoadOptions = quick
   ? { levels: [1, 16, 64], duration: 1, warmup: 0, timeout: 30 }
   : { levels: [1, 16, 64], duration: 8, warmup: 2, timeout: 60 };
@@ -141,9 +139,7 @@ async function main() {
   if (!seeded) {
     await sql.end();
     await recreateBenchDatabase(target);
-    const seeder = postgres(target.url, { max: 2, onnotice: () => {} });
-    seedSeconds = await seedBench(seeder, size, log);
-    await seeder.end();
+    seedSeconds = await seedBench(target.url, size, log);
   }
   const db = seeded ? sql : postgres(target.url, { max: 4, onnotice: () => {} });
   const redis = createRedisCache({ url: redisUrl, prefix: '' });
@@ -330,6 +326,7 @@ async function main() {
       hotId: HOT_IDS[0] ?? 101,
       page1000,
       feedUserId: feedUser?.id ?? null,
+      threadQuestions: [SMALL_THREAD_QUESTION, BIG_THREAD_QUESTION],
     });
     // Last: the 100k-reply thread. Requests still queued when a window ends keep the database busy
     // for a while, so nothing is measured after them.
@@ -345,8 +342,8 @@ async function main() {
     });
     const threads = [
       { label: `${big}k`, ...threadOf('question', BIG_THREAD_QUESTION) },
-      // Answer 1 carries a chain: one top-level reply, each next reply answers the one before, 1,000 deep.
-      { label: '1,000-deep chain', ...threadOf('answer', 1) },
+      // A chain: one top-level reply, each next reply answers the one before, 1,000 deep.
+      { label: '1,000-deep chain', ...threadOf('question', CHAIN_QUESTION) },
     ];
     // The four ways must give the same answer, or the comparison below compares different work.
     for (const thread of threads) {
@@ -384,12 +381,12 @@ async function main() {
       {
         name: 'bare thread CTE 1,000-deep chain',
         server: bare,
-        requests: [bareThreadRequest('answer', 1, 'cte')],
+        requests: [bareThreadRequest('question', CHAIN_QUESTION, 'cte')],
       },
       {
         name: 'bare thread per level 1,000-deep chain',
         server: bare,
-        requests: [bareThreadRequest('answer', 1, 'per-level')],
+        requests: [bareThreadRequest('question', CHAIN_QUESTION, 'per-level')],
       },
     ]);
     // (b): the big thread in one recursive query (tRPC and bare) against one query per level. One query per

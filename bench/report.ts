@@ -1,9 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { plannedReplies, type SeedPlan } from '@devflow/db/seed';
+import type { LevelResult } from './cannon';
 import type { Plan } from './explain';
 import type { LoadOptions } from './processes';
-import type { ScenarioResult } from './run';
+
+/** One measured side of a scenario (no levels and a note when it was unavailable). */
+export type ScenarioResult = { name: string; server: string; levels: LevelResult[]; note?: string };
+
+/** One request timed alone, with no concurrent load. */
+export type SingleResult = { name: string; ms: number };
 
 /** One comparison of the issue, measured at each connection level. */
 export type Ratio = {
@@ -26,7 +32,7 @@ export type Report = {
   heavyLoad: LoadOptions;
   results: ScenarioResult[];
   /** Single requests timed with no concurrent load. */
-  singles: { name: string; ms: number }[];
+  singles: SingleResult[];
   ratios: Ratio[];
   plans: Plan[];
   metrics: string;

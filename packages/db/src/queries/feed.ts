@@ -67,8 +67,8 @@ function answersOf(cursor: FeedCursor | null) {
  *    The per-author limit bounds the worst case to followees × limit entries; `T` makes the usual case
  *    read only the few posts near the top (≈ 2 index probes per followee).
  * 4. Titles, bodies and authors are joined by primary key for the page only.
- * Measured on the 2-core CI machine under load: ~50 ms per page (~17k buffer hits), against ~165 ms
- * (~111k buffer hits) for the per-author limit alone.
+ * The bound makes a page read several times fewer buffers than the per-author limit alone; the bench
+ * explains this statement on its data set (bench/RESULTS.md, "feed.list").
  */
 export async function loadFeed(db: Executor, params: LoadFeedParams): Promise<FeedRow[]> {
   return queryRows<FeedRow>(db, feedStatement(params));

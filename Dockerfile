@@ -26,7 +26,8 @@ FROM deps AS build
 COPY . .
 RUN pnpm --filter @devflow/web build
 
-# 3. Runtime: sources, dependencies, built web app and migrations; runs as the unprivileged node user.
+# 3. Runtime: sources, dependencies, built web app and migrations (packages/db/migrations); runs as the
+#    unprivileged node user.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 WORKDIR /app

@@ -1,17 +1,24 @@
+import { feedStatement } from '@devflow/db/queries/feed';
 import type postgres from 'postgres';
-import { BIG_THREAD_QUESTION, SMALL_THREAD_QUESTION } from './seed';
-import { THREAD_MAX_DEPTH, THREAD_MAX_NODES, threadCteSql } from './thread';
+import { render, type SqlParam } from './render';
+import { threadCteQuery } from './thread';
 
 /** One scenario's main statement and its `EXPLAIN (ANALYZE, BUFFERS)` output. */
 export type Plan = { scenario: string; statement: string; plan: string };
 
-type Params = { hotId: number; page1000: { at: string; id: number } | null; feedUserId: string | null };
+type Params = {
+  hotId: number;
+  page1000: { at: string; id: number } | null;
+  feedUserId: string | null;
+  /** Questions whose threads are explained (the side thread, then the big one). */
+  threadQuestions: number[];
+};
 
 const summary = `q.id, q.title, substr(q.body_html, 1, 2000), q.created_at, q.last_activity_at, q.likes, q.dislikes,
   q.score, q.answer_count, q.view_count, q.accepted_answer_id, u.id, u.username, u.display_name, u.avatar_url`;
 
 /** The statements each scenario is decided by, as the services issue them (see bench/queries.ts). */
-type Statement = { scenario: string; text: string; params: (string | number)[] };
+type Statement = { scenario: string; text: string; params: SqlParam[] };
 
 function statements(p: Params): Statement[] {
   const list: Statement[] = [
@@ -57,10 +64,9 @@ function statements(p: Params): Statement[] {
              order by ranked.rank desc, ranked.id desc limit 21`,
       params: ['postgres index'],
     },
-    ...[SMALL_THREAD_QUESTION, BIG_THREAD_QUESTION].map((id) => ({
+    ...p.threadQuestions.map((id) => ({
       scenario: `reply.thread (question ${id}; loadThread, anonymous)`,
-      text: threadCteSql('question', false),
-      params: ['question', id, THREAD_MAX_NODES, THREAD_MAX_DEPTH, 0],
+      ...threadCteQuery({ type: 'question', id }),
     })),
     {
       scenario: 'reaction.set (upsert, rolled back)',
@@ -76,7 +82,7 @@ function statements(p: Params): Statement[] {
     {
       scenario: 'auth.login — user by username',
       text: `select * from users where lower(username) = lower($1)`,
-      params: ['seed42'],
+      params: ['user42'],
     },
   ];
   if (p.page1000) {
@@ -91,28 +97,7 @@ function statements(p: Params): Statement[] {
   if (p.feedUserId) {
     list.push({
       scenario: 'feed.list (follows 1,000; loadFeed, first page)',
-      text: `with mine as (select followee_id from follows where follower_id = $1),
-             keys as (
-               (select 'question'::text as type, q.id, q.created_at from mine m
-                cross join lateral (select q.id, q.created_at from questions q
-                  where q.author_id = m.followee_id and q.deleted_at is null
-                  order by q.created_at desc, q.id desc limit 21) q)
-               union all
-               (select 'answer'::text as type, a.id, a.created_at from mine m
-                cross join lateral (select a.id, a.created_at from answers a join questions aq on aq.id = a.question_id
-                  where a.author_id = m.followee_id and a.deleted_at is null and aq.deleted_at is null
-                  order by a.created_at desc, a.id desc limit 21) a)
-               order by created_at desc, type desc, id desc limit 21)
-             select k.type, k.id, k.created_at, qq.id as question_id, qq.title,
-                    left(coalesce(q.body_html, a.body_html), 2000) as body_head, coalesce(q.score, a.score) as score,
-                    q.answer_count, u.id as author_id, u.username, u.display_name, u.avatar_url
-             from keys k
-             left join questions q on k.type = 'question' and q.id = k.id
-             left join answers a on k.type = 'answer' and a.id = k.id
-             join questions qq on qq.id = coalesce(q.id, a.question_id)
-             join users u on u.id = coalesce(q.author_id, a.author_id)
-             order by k.created_at desc, k.type desc, k.id desc`,
-      params: [p.feedUserId],
+      ...render(feedStatement({ userId: Number(p.feedUserId), cursor: null, limit: 21 })),
     });
   }
   return list;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CannonSpec, CannonTarget, LevelResult } from './cannon';
@@ -67,9 +67,6 @@ export async function startProcess(
 /** Timing of one autocannon run. */
 export type LoadOptions = { levels: number[]; duration: number; warmup: number; timeout: number };
 
-const specDir = mkdtempSync(join(tmpdir(), 'devflow-bench-'));
-let specCount = 0;
-
 /**
  * Runs bench/cannon.ts in its own process against the targets (interleaved, `rounds` times per level)
  * and returns one result per target and connection level.
@@ -80,23 +77,27 @@ export async function runLoad(
   rounds = 1,
 ): Promise<LevelResult[]> {
   const spec: CannonSpec = { targets, rounds, ...options };
-  specCount += 1;
-  const file = join(specDir, `spec-${specCount}.json`);
+  const specDir = mkdtempSync(join(tmpdir(), 'devflow-bench-'));
+  const file = join(specDir, 'spec.json');
   writeFileSync(file, JSON.stringify(spec));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/cannon.ts', file], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let out = '';
   let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`autocannon process failed (${code}): ${err.slice(-2000)}`);
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/cannon.ts', file], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`autocannon process failed (${code}): ${err.slice(-2000)}`);
+  } finally {
+    rmSync(specDir, { recursive: true, force: true });
+  }
   return out
     .trim()
     .split('\n')

@@ -1,9 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { plannedReplies, type SeedPlan } from '@devflow/db/seed';
+import type { LevelResult } from './cannon';
 import type { Plan } from './explain';
 import type { LoadOptions } from './processes';
-import type { ScenarioResult } from './run';
-import type { SeedSize } from './seed';
+
+/** One measured side of a scenario (no levels and a note when it was unavailable). */
+export type ScenarioResult = { name: string; server: string; levels: LevelResult[]; note?: string };
+
+/** One request timed alone, with no concurrent load. */
+export type SingleResult = { name: string; ms: number };
 
 /** One comparison of the issue, measured at each connection level. */
 export type Ratio = {
@@ -20,13 +26,13 @@ export type Report = {
   mode: 'quick' | 'full';
   date: string;
   machine: { cpus: string; memoryGb: number; node: string; postgres: string; poolSize: number };
-  size: SeedSize;
+  size: SeedPlan;
   seedSeconds: number;
   load: LoadOptions;
   heavyLoad: LoadOptions;
   results: ScenarioResult[];
   /** Single requests timed with no concurrent load. */
-  singles: { name: string; ms: number }[];
+  singles: SingleResult[];
   ratios: Ratio[];
   plans: Plan[];
   metrics: string;
@@ -68,8 +74,9 @@ export function writeResults(report: Report): void {
   );
   const s = report.size;
   lines.push(
-    `- Data: ${n(s.users)} users, ${n(s.questions)} questions, ${n(s.answers)} answers, ${n(s.replies)} replies ` +
-      `(one thread of ${n(s.bigThread)}, one of ${n(s.smallThread)}, ${s.deepChains} chains 1,000 deep), ` +
+    `- Data: ${n(s.users)} users, ${n(s.questions)} questions, ${n(s.answers)} answers, ${n(plannedReplies(s))} replies ` +
+      `(one thread of ${n(s.bigThread)}${s.sideThreads.map((t) => `, one of ${n(t.replies)}`).join('')}, ` +
+      `${s.chains.count} chains ${n(s.chains.depth)} deep), ` +
       `~${n(s.reactions)} reactions, ~${n(s.follows)} follows` +
       (report.seedSeconds > 0 ? `; seeded in ${report.seedSeconds.toFixed(0)} s` : ''),
   );

@@ -15,6 +15,7 @@ import {
   type TestDeps,
 } from '@devflow/api/testing';
 import { queryRows } from '@devflow/db';
+import { QueryCounter } from '@devflow/db/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,16 +26,18 @@ import {
   THREAD_MAX_NODES,
   type ThreadRequest,
   threadByCte,
+  threadCteQuery,
   threadPerLevel,
   threadPerNode,
 } from './thread';
 
 let deps: TestDeps;
+const statements = new QueryCounter();
 let run: RunSql;
 let closeRun = async () => {};
 
 beforeAll(async () => {
-  deps = await createTestDeps();
+  deps = await createTestDeps({}, { logger: statements });
   const pglite = deps.dbHandle.pglite;
   if (pglite) {
     run = async <T extends object>(text: string, params: readonly SqlParam[]) =>
@@ -89,6 +92,27 @@ function randomFrom(start: number) {
 describe('bench thread strategies', () => {
   it("use the procedure's bounds", () => {
     expect([THREAD_MAX_NODES, THREAD_MAX_DEPTH]).toEqual([MAX_THREAD_NODES, MAX_THREAD_DEPTH]);
+  });
+
+  it('send, in the one-statement twin, the very SQL text the procedure sends', async () => {
+    const alice = await createTestUser(deps);
+    const question = await createTestQuestion(deps, alice);
+    const [root] = await createTestReplies(deps, { type: 'question', id: question.id }, [-1, 0], alice.id);
+    for (const request of [
+      { type: 'question', id: question.id },
+      { type: 'question', id: question.id, rootId: root, maxDepth: 2 },
+    ] satisfies ThreadRequest[]) {
+      const { statements: sent } = await statements.measure(() =>
+        callerFor(deps, null).reply.thread({
+          targetType: request.type,
+          targetId: String(request.id),
+          ...(request.rootId === undefined
+            ? {}
+            : { rootId: String(request.rootId), maxDepth: request.maxDepth }),
+        }),
+      );
+      expect(sent).toContain(threadCteQuery(request).text);
+    }
   });
 
   it('match reply.thread on a small bushy thread: whole, by depth, by root, and NOT_FOUND', async () => {

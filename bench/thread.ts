@@ -10,8 +10,14 @@
  * child left out; `truncated` says anything in scope was left out; `total` counts the post's replies.
  *
  * Strategies take a `RunSql` so that they run on postgres.js (the server, prepared statements like the
- * procedure's) and on PGlite (the check, when `DATABASE_URL` is unset).
+ * procedure's) and on PGlite (the check, when `DATABASE_URL` is unset). The one-statement twin takes its
+ * SQL from the procedure's query module; the naive ones write their own (there is no procedure to copy).
  */
+import { threadStatement, threadTargetState } from '@devflow/db/queries/reply';
+import { sql } from 'drizzle-orm';
+import { render, type SqlParam } from './render';
+
+export type { SqlParam } from './render';
 
 /** Levels `reply.thread` returns at most by default (schemas/reply.ts `MAX_THREAD_DEPTH`). */
 export const THREAD_MAX_DEPTH = 1000;
@@ -20,9 +26,6 @@ export const THREAD_MAX_NODES = 10_000;
 
 /** A value as either driver returns it: postgres.js gives int8 and counts as strings, PGlite numbers. */
 type Num = number | string | bigint;
-/** A parameter of a positional statement. */
-export type SqlParam = string | number | null | readonly (string | number)[];
-
 /** Runs one statement with `$n` parameters and resolves to its rows. */
 export type RunSql = <T extends object>(text: string, params: readonly SqlParam[]) => Promise<T[]>;
 
@@ -134,82 +137,30 @@ function link(items: TreeNode[]): TreeNode[] {
   return items;
 }
 
-const targetStateSql = {
-  question: `select case when q.deleted_at is null then 'live' else 'deleted' end as target_state
-             from questions q where q.id = $2`,
-  answer: `select case when a.deleted_at is null and q.deleted_at is null then 'live' else 'deleted' end as target_state
-           from answers a join questions q on q.id = a.question_id where a.id = $2`,
-};
-
 /**
- * The statement of `loadThread` (packages/db/src/queries/reply.ts), clause for clause: a breadth-first
- * recursive CTE read with `LIMIT` and no `ORDER BY` (the walk stops once the page is full), one probe
- * per node of the last two levels for its newest child, the post's reply counts, and the target's state.
- * Parameters: `$1` target type, `$2` target id, `$3` node cap, `$4` max depth, `$5` viewer id
- * (0: anonymous), and `$6` the root id when `withRoot`.
+ * The statement of `loadThread` for an anonymous viewer, rendered from packages/db/src/queries/reply.ts
+ * itself (`threadStatement`): the bare twin runs the procedure's very SQL text, so the two cannot drift.
  */
-export function threadCteSql(type: 'question' | 'answer', withRoot: boolean): string {
-  const anchor = withRoot
-    ? 'r.target_type = $1 and r.target_id = $2 and r.id = $6'
-    : 'r.target_type = $1 and r.target_id = $2 and r.parent_id is null';
-  return `
-    with recursive tree (id, parent_id, lvl) as (
-      (select r.id, r.parent_id, 1
-       from replies r
-       where ${anchor}
-       order by r.parent_id, r.id
-       limit $3)
-      union all
-      select c.id, t.id, t.lvl + 1
-      from tree t
-      cross join lateral (
-        select k.id from replies k where k.parent_id = t.id order by k.id offset 0
-      ) c
-      where t.lvl < $4
-    ),
-    page as (
-      select id, parent_id, lvl from tree limit $3
-    )
-    select
-      tgt.target_state, sc.total, sc.roots, p.id, r.parent_id, r.depth, p.lvl,
-      r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at, r.updated_at, r.deleted_at,
-      r.author_id, u.username, u.display_name, u.avatar_url,
-      rx.value as my_reaction,
-      case when p.lvl >= (select max(lvl) from page) - 1
-        then (select max(m.id) from replies m where m.parent_id = p.id) end as last_child
-    from (select (${targetStateSql[type]}) as target_state) tgt
-    cross join (
-      select count(*) as total, count(*) filter (where s.parent_id is null) as roots
-      from replies s where s.target_type = $1 and s.target_id = $2
-    ) sc
-    left join (
-      page p
-      join replies r on r.id = p.id
-      join users u on u.id = r.author_id
-      left join reactions rx
-        on rx.user_id = $5 and rx.target_type = 'reply' and rx.target_id = p.id
-    ) on true
-    order by p.lvl, p.id`;
-}
-
-/** The parameters of `threadCteSql` for an anonymous viewer. */
-export function threadCteParams(request: ThreadRequest): SqlParam[] {
-  const params: SqlParam[] = [
-    request.type,
-    request.id,
-    THREAD_MAX_NODES,
-    request.maxDepth ?? THREAD_MAX_DEPTH,
-    0,
-  ];
-  return request.rootId === undefined ? params : [...params, request.rootId];
+export function threadCteQuery(request: ThreadRequest): { text: string; params: SqlParam[] } {
+  return render(
+    threadStatement({
+      targetType: request.type,
+      targetId: request.id,
+      rootId: request.rootId ?? null,
+      maxDepth: request.maxDepth ?? THREAD_MAX_DEPTH,
+      maxNodes: THREAD_MAX_NODES,
+      viewerId: null,
+    }),
+  );
 }
 
 const hasRow = (row: CteRow): row is CteRow & ReplyRow & { lvl: number } => row.id !== null;
 
-/** `reply.thread` in ONE statement, shaped like the procedure (services/reply.ts `loadReplyThread`). */
+/** `reply.thread` in ONE statement, shaped like the procedure (packages/api/src/services/reply.ts). */
 export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
   const withRoot = request.rootId !== undefined;
-  const rows = await run<CteRow>(threadCteSql(request.type, withRoot), threadCteParams(request));
+  const query = threadCteQuery(request);
+  const rows = await run<CteRow>(query.text, query.params);
   const first = rows[0];
   if (first?.target_state !== 'live') return null;
   const nodes = rows.filter(hasRow);
@@ -227,13 +178,15 @@ export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<
 const replyColumns = `r.id, r.parent_id, r.depth, r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at,
   r.updated_at, r.deleted_at, r.author_id, u.username, u.display_name, u.avatar_url`;
 
-/** The post's state and reply counts (first query of the naive strategies). */
+/** The post's state and reply counts (first query of the naive strategies), its state as the procedure reads it. */
 async function head(run: RunSql, request: ThreadRequest) {
+  const query = render(sql`
+    select (${threadTargetState(request.type, request.id)}) as target_state, count(*) as total,
+           count(*) filter (where s.parent_id is null) as roots
+    from replies s where s.target_type = ${request.type} and s.target_id = ${request.id}`);
   const [row] = await run<{ target_state: 'live' | 'deleted' | null; total: Num; roots: Num }>(
-    `select (${targetStateSql[request.type]}) as target_state, count(*) as total,
-            count(*) filter (where s.parent_id is null) as roots
-     from replies s where s.target_type = $1 and s.target_id = $2`,
-    [request.type, request.id],
+    query.text,
+    query.params,
   );
   return row && row.target_state === 'live' ? { total: Number(row.total), roots: Number(row.roots) } : null;
 }

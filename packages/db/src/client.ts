@@ -45,7 +45,7 @@ export type DbConfig = {
 export type DbHandle = {
   db: Database;
   kind: DbKind;
-  /** Applies pending migrations from top-level `drizzle/`; safe to call again and from several processes. */
+  /** Applies pending migrations from this package's `migrations/`; safe to call again and from several processes. */
   migrate(): Promise<void>;
   /** True when a trivial query answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>;
@@ -55,8 +55,8 @@ export type DbHandle = {
   pglite: PGlite | null;
 };
 
-/** Absolute path of the top-level `drizzle/` migrations folder. */
-export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+/** Absolute path of this package's `migrations/` folder (written by drizzle-kit, see `drizzle.config.ts`). */
+export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /** Arbitrary constant that names DevFlow's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_ID = 724_137_001;
@@ -122,7 +122,8 @@ async function openPostgres(url: string, config: DbConfig): Promise<DbHandle> {
     connection: {
       application_name: 'devflow',
       statement_timeout: config.statementTimeoutMs ?? 15_000,
-      // OLTP queries gain nothing from JIT; it cost the recursive thread query ~145 ms (PITFALLS.md).
+      // OLTP queries gain nothing from JIT, and JIT compilation made the recursive thread query
+      // (queries/reply.ts) slower, not faster.
       jit: 'off',
     },
   } satisfies postgres.Options<Record<string, never>>;
@@ -161,9 +162,9 @@ async function openPostgres(url: string, config: DbConfig): Promise<DbHandle> {
 /**
  * Makes every query Drizzle sends through `client` (and through its transactions and savepoints) a
  * named prepared statement, cached per connection by its text. Drizzle prepares only queries given a
- * `.prepare(name)` and sends the rest unnamed, which PostgreSQL parses and plans on every call: on this
- * machine a two-table read took 4–5 ms unprepared against 0.7–1 ms prepared (bench/RESULTS.md,
- * PITFALLS.md). Drizzle binds every value as a parameter, so the set of statement texts stays bounded.
+ * `.prepare(name)` and sends the rest unnamed, which PostgreSQL parses and plans on every call — several
+ * times slower for short reads (measured before and after in bench/RESULTS.md, "What was changed").
+ * Drizzle binds every value as a parameter, so the set of statement texts stays bounded.
  */
 function preparedByDefault<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
   return new Proxy(client, {

@@ -1,6 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import drizzleConfig from '../drizzle.config';
 import { migrationsFolder } from './client';
 import { createEmptyPostgresDatabase } from './testing';
 
@@ -136,6 +138,17 @@ async function openEmpty(): Promise<Target> {
     close: () => client.close(),
   };
 }
+
+describe('the migrations folder', () => {
+  it('is the one drizzle-kit writes, inside the db package, with one SQL file per journal entry', () => {
+    // drizzle-kit runs from the package folder (`pnpm db:generate`), so `out` is relative to it.
+    const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+    expect(migrationsFolder).toBe(join(packageRoot, 'migrations'));
+    expect(resolve(packageRoot, drizzleConfig.out ?? '')).toBe(migrationsFolder);
+    const files = readdirSync(migrationsFolder).filter((name) => name.endsWith('.sql'));
+    expect(files.sort()).toEqual(entries.map((entry) => `${entry.tag}.sql`).sort());
+  });
+});
 
 describe(`upgrading a database that holds data (${backend})`, () => {
   let target: Target;

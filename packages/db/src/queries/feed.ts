@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { type DbNumber, type DbTime, isoMicros } from './rows';
 
@@ -22,6 +22,9 @@ export type FeedRow = {
   display_name: string | null;
   avatar_url: string | null;
 };
+
+/** What `loadFeed` reads: whose feed, from where, and how many items. */
+export type LoadFeedParams = { userId: number; cursor: FeedCursor | null; limit: number };
 
 /** Keyset condition for one post table: rows strictly after the cursor in (created_at, type, id) desc. */
 function after(type: 'question' | 'answer', alias: 'q' | 'a', cursor: FeedCursor | null) {
@@ -64,17 +67,20 @@ function answersOf(cursor: FeedCursor | null) {
  *    The per-author limit bounds the worst case to followees × limit entries; `T` makes the usual case
  *    read only the few posts near the top (≈ 2 index probes per followee).
  * 4. Titles, bodies and authors are joined by primary key for the page only.
- * Measured on the 2-core CI machine under load: ~50 ms per page (~17k buffer hits), against ~165 ms
- * (~111k buffer hits) for the per-author limit alone.
+ * The bound makes a page read several times fewer buffers than the per-author limit alone; the bench
+ * explains this statement on its data set (bench/RESULTS.md, "feed.list").
  */
-export async function loadFeed(
-  db: Executor,
-  params: { userId: number; cursor: FeedCursor | null; limit: number },
-): Promise<FeedRow[]> {
+export async function loadFeed(db: Executor, params: LoadFeedParams): Promise<FeedRow[]> {
+  return queryRows<FeedRow>(db, feedStatement(params));
+}
+
+/**
+ * The one statement `loadFeed` runs (see there for its plan). Exported so that the bench explains this
+ * very SQL text (bench/explain.ts) rather than a copy of it.
+ */
+export function feedStatement(params: LoadFeedParams): SQL {
   const { userId, cursor, limit } = params;
-  return queryRows<FeedRow>(
-    db,
-    sql`
+  return sql`
       with mine as (
         select followee_id from follows where follower_id = ${userId}
       ),
@@ -127,6 +133,5 @@ export async function loadFeed(
       join questions qq on qq.id = coalesce(q.id, a.question_id)
       join users u on u.id = coalesce(q.author_id, a.author_id)
       order by k.created_at desc, k.type desc, k.id desc
-    `,
-  );
+    `;
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import type { DbNumber, DbTime } from './rows';
 
@@ -66,7 +66,8 @@ export type ThreadRow = {
  *   Each level probes `replies_parent_idx (parent_id, id)` once per parent, children oldest first
  *   straight from the index. The children are read in a `LATERAL` subquery fenced with `OFFSET 0`, so
  *   the planner cannot flatten it into a hash or merge join that rescans the thread on every level
- *   (quadratic on deep chains, PITFALLS.md): the plan is a nested loop over an index scan. JIT is off on
+ *   (quadratic on deep chains; packages/api/src/routers/reply.test.ts reads a 10,000-deep chain to keep
+ *   it from coming back): the plan is a nested loop over an index scan. JIT is off on
  *   every connection (`client.ts`).
  * - `page` reads `tree` with `LIMIT maxNodes` and NO `ORDER BY`. PostgreSQL evaluates a recursive CTE
  *   lazily, one level after the other (each level in the order of the level above, children by id), so
@@ -84,20 +85,32 @@ export type ThreadRow = {
  *   caller tells "no replies" from "no such post" without a second query.
  */
 export async function loadThread(db: Executor, params: LoadThreadParams): Promise<ThreadRow[]> {
+  return queryRows<ThreadRow>(db, threadStatement(params));
+}
+
+/**
+ * The target's state as a one-row subquery: `'live'`, `'deleted'` (the post, or an answer's question, is
+ * deleted), or no row when the post does not exist.
+ */
+export function threadTargetState(targetType: ReplyTargetType, targetId: number): SQL {
+  return targetType === 'question'
+    ? sql`select case when q.deleted_at is null then 'live' else 'deleted' end as target_state
+            from questions q where q.id = ${targetId}`
+    : sql`select case when a.deleted_at is null and q.deleted_at is null then 'live' else 'deleted' end as target_state
+            from answers a join questions q on q.id = a.question_id where a.id = ${targetId}`;
+}
+
+/**
+ * The one statement `loadThread` runs (see there for how it walks the thread). Exported so that the
+ * bench's bare postgres.js twin (bench/thread.ts) sends this very SQL text rather than a copy of it.
+ */
+export function threadStatement(params: LoadThreadParams): SQL {
   const { targetType, targetId, rootId, maxDepth, maxNodes, viewerId } = params;
   const anchor =
     rootId === null
       ? sql`r.target_type = ${targetType} and r.target_id = ${targetId} and r.parent_id is null`
       : sql`r.target_type = ${targetType} and r.target_id = ${targetId} and r.id = ${rootId}`;
-  const targetState =
-    targetType === 'question'
-      ? sql`select case when q.deleted_at is null then 'live' else 'deleted' end as target_state
-            from questions q where q.id = ${targetId}`
-      : sql`select case when a.deleted_at is null and q.deleted_at is null then 'live' else 'deleted' end as target_state
-            from answers a join questions q on q.id = a.question_id where a.id = ${targetId}`;
-  return queryRows<ThreadRow>(
-    db,
-    sql`
+  return sql`
       with recursive tree (id, parent_id, lvl) as (
         (select r.id, r.parent_id, 1
          from replies r
@@ -122,7 +135,7 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
         rx.value as my_reaction,
         case when p.lvl >= (select max(lvl) from page) - 1
           then (select max(m.id) from replies m where m.parent_id = p.id) end as last_child
-      from (select (${targetState}) as target_state) tgt
+      from (select (${threadTargetState(targetType, targetId)}) as target_state) tgt
       cross join (
         select count(*) as total, count(*) filter (where s.parent_id is null) as roots
         from replies s where s.target_type = ${targetType} and s.target_id = ${targetId}
@@ -135,6 +148,5 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
           on rx.user_id = ${viewerId ?? 0} and rx.target_type = 'reply' and rx.target_id = p.id
       ) on true
       order by p.lvl, p.id
-    `,
-  );
+    `;
 }

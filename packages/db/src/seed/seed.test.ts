@@ -1,8 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DbHandle, queryRows } from './client';
-import { SEED_PLANS, SeedNotEmptyError, type SeedProgress, type SeedResult, seed } from './seed';
-import { createTestDb } from './testing';
+import { type DbHandle, queryRows } from '../client';
+import { createTestDb } from '../testing';
+import {
+  SEED_PLANS,
+  SeedNotEmptyError,
+  type SeedPlan,
+  type SeedProgress,
+  type SeedResult,
+  seed,
+  seedLandmarks,
+} from './index';
 
 /** A made-up PHC string: the seed stores whatever hash it is given (the CLI passes a real argon2id one). */
 const PASSWORD_HASH =
@@ -165,5 +173,58 @@ describe('seed (small)', () => {
     await expect(seed(handle.db, { size: 'small', passwordHash: PASSWORD_HASH })).rejects.toBeInstanceOf(
       SeedNotEmptyError,
     );
+  });
+});
+
+describe('seed (a plan of its own: conversations and side threads, as the bench seeds)', () => {
+  const plan: SeedPlan = {
+    ...SEED_PLANS.small,
+    chains: { count: 2, depth: 30 },
+    bigThread: 3000,
+    bigThreadShape: { kind: 'conversation', window: 200 },
+    sideThreads: [{ replies: 300, shape: { kind: 'conversation', window: 10 } }],
+  };
+  const landmarks = seedLandmarks(plan);
+  let handle: DbHandle;
+  let result: SeedResult;
+  beforeAll(async () => {
+    handle = await createTestDb();
+    result = await seed(handle.db, { size: plan, passwordHash: null, chunkSize: 1000 });
+  });
+  afterAll(() => handle.close());
+
+  /** Replies under one question, and how deep its thread goes (0: top level only). */
+  async function threadOf(question: number) {
+    const [row] = await queryRows<{ n: unknown; depth: unknown }>(
+      handle.db,
+      sql`select count(*) as n, max(depth) as depth from replies
+          where target_type = 'question' and target_id = ${question}`,
+    );
+    return { replies: Number(row?.n), depth: Number(row?.depth) };
+  }
+
+  it('writes every reply of the plan, well-formed, and users without a password', async () => {
+    expect(result.replies).toBe(plan.replies + 2 * 30 + 3000 + 300);
+    // A top-level reply sits at depth 0; any other one level below its parent, under the same post.
+    const malformed = await count(
+      handle,
+      sql`select count(*) as n from replies c left join replies p on p.id = c.parent_id
+          where case when c.parent_id is null then c.depth <> 0
+                else c.depth <> p.depth + 1 or (c.target_type, c.target_id) <> (p.target_type, p.target_id) end`,
+    );
+    expect(malformed).toBe(0);
+    expect(await count(handle, sql`select count(*) as n from users where password_hash is not null`)).toBe(0);
+  });
+
+  it('puts the long threads where seedLandmarks says, a conversation far deeper than a tree', async () => {
+    const big = await threadOf(landmarks.bigThread);
+    expect(big.replies).toBeGreaterThanOrEqual(3000);
+    // A 4-ary tree of 3,000 replies is 6 levels deep; a conversation over a window of 200 goes on and on.
+    expect(big.depth).toBeGreaterThan(15);
+    const [side] = landmarks.sideThreads;
+    expect((await threadOf(side ?? 0)).replies).toBeGreaterThanOrEqual(300);
+    for (const chain of landmarks.chains) {
+      expect((await threadOf(chain)).depth).toBe(plan.chains.depth - 1);
+    }
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * Drizzle statements from packages/db/src/queries rendered for postgres.js and PGlite: the bench's bare
+ * twins and its EXPLAIN list take the procedures' SQL text from there instead of copying it.
+ */
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+
+/** A parameter of a positional statement. */
+export type SqlParam = string | number | null | readonly (string | number)[];
+
+const dialect = new PgDialect();
+
+/** A parameter as the bench passes it on; the rendered queries bind only these. */
+function toParam(value: unknown): SqlParam {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  throw new Error(`unexpected parameter in a rendered statement: ${typeof value}`);
+}
+
+/** Renders a Drizzle statement to the `$n` text and parameters Drizzle's drivers send for it. */
+export function render(query: SQL): { text: string; params: SqlParam[] } {
+  const rendered = dialect.sqlToQuery(query);
+  return { text: rendered.sql, params: rendered.params.map(toParam) };
+}

@@ -1,0 +1,300 @@
+/**
+ * What the bench measures, as tables: the scenarios (each a set of sides measured together, in order),
+ * the ratios between sides it holds itself to, and the whole threads every strategy must answer alike.
+ * bench/runner.ts drives them; nothing here runs anything.
+ */
+import type { SeedLandmarks, SeedPlan } from '@devflow/db/seed';
+import type { CannonRequest } from './cannon';
+import { bare, get, post } from './requests';
+import { SEARCH_TERMS } from './seed';
+
+/** The servers a run starts: the real one with and without its page cache, the bare baseline, and (with `--cluster`) the real one as a cluster of two. */
+export type ServerName = 'cached' | 'uncached' | 'bare' | 'clusterCached' | 'clusterUncached';
+
+/** What the run learned before measuring, which requests are built from. */
+export type BenchFacts = {
+  plan: SeedPlan;
+  landmarks: SeedLandmarks;
+  /** Bearer tokens of the accounts the run registered (empty when registration failed). */
+  tokens: string[];
+  /** Usernames and password of those accounts, in the order of `tokens`. */
+  accounts: { usernames: string[]; password: string };
+  /** The first account's user id (it follows users 1–1,000: the feed's reader); null without accounts. */
+  feedUserId: string | null;
+  /** The `question.list` cursor after 999 pages of 20; null when the walk failed. */
+  cursor: string | null;
+  /** The last question before that cursor (the bare keyset route's position); null when the walk failed. */
+  page1000: { at: string; id: number } | null;
+};
+
+/** One side of a scenario: requests sent round-robin to one server. */
+export type Side = {
+  name: string;
+  server: ServerName;
+  /** The requests; null when this run lacks what they need (the side is left out). */
+  requests: (facts: BenchFacts) => CannonRequest[] | null;
+  /** Send every request once before measuring, so that the page cache measures hits. */
+  warm?: boolean;
+};
+
+/** Which load a scenario gets: `heavy` has longer windows, for whole big threads whose requests take seconds. */
+export type LoadKind = 'normal' | 'heavy';
+
+/**
+ * One row of the table: sides measured together (several alternate within each connection level, so noise
+ * from other work hits them alike). `when`: `cluster` only with `--cluster`; `last` after the EXPLAINs and
+ * the thread checks, since requests still queued when a window ends keep the database busy for a while.
+ */
+export type Scenario = { sides: Side[]; load: LoadKind; when: 'always' | 'cluster' | 'last' };
+
+/** A ratio of two sides' throughput the bench holds itself to at every connection level. */
+export type Comparison = { name: string; over: string; under: string; min: number };
+
+/** A whole thread every thread strategy must answer alike, and is timed on alone. */
+export type CheckedThread = { label: string; question: number };
+
+/** The questions `question.byId` reads: warm in the page cache, spread over the data. */
+export const HOT_IDS = Array.from({ length: 100 }, (_, i) => 101 + i);
+
+/** How many accounts the run registers (sessions for the writes, logins for `auth.login`). */
+export const BENCH_ACCOUNTS = 64;
+
+/** Rows per `question.list` page whose 1,000th page the keyset and OFFSET scenarios read. */
+export const PAGE_SIZE = 20;
+
+/** Sizes in thousands, as scenario names show them (`100k`). */
+const thousands = (count: number) => `${count / 1000}k`;
+
+/** `reply.thread` of a question, for an anonymous reader. */
+const thread = (question: number) =>
+  get('reply.thread', { targetType: 'question', targetId: String(question) });
+
+/** The bare route of one thread strategy (`cte`, `per-level`, `per-node`) for a question. */
+export const bareThread = (question: number, strategy: 'cte' | 'per-level' | 'per-node') =>
+  bare(`thread-${strategy}?type=question&id=${question}`);
+
+/** The bearer header of bench account `i` (round-robin over those registered). */
+const auth = (facts: BenchFacts, i: number) => ({
+  authorization: `Bearer ${facts.tokens[i % Math.max(facts.tokens.length, 1)] ?? ''}`,
+});
+
+/** Requests that need the bench's accounts: none when registration failed. */
+const withAccounts =
+  (build: (facts: BenchFacts) => CannonRequest[]) =>
+  (facts: BenchFacts): CannonRequest[] | null =>
+    facts.tokens.length > 0 ? build(facts) : null;
+
+const byId = () => HOT_IDS.map((id) => get('question.byId', { id: String(id) }));
+const newest = () => [get('question.list', { sort: 'newest' })];
+
+/** The scenarios, in the order they run, for a data set. */
+export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] {
+  const big = thousands(plan.bigThread);
+  const [sidePlan] = plan.sideThreads;
+  const [sideThread] = landmarks.sideThreads;
+  const [chain] = landmarks.chains;
+  const one = (side: Side, load: LoadKind = 'normal'): Scenario => ({
+    sides: [side],
+    load,
+    when: 'always',
+  });
+  return [
+    {
+      sides: [
+        { name: 'question.byId cached', server: 'cached', requests: byId, warm: true },
+        { name: 'question.byId uncached (cold)', server: 'uncached', requests: byId },
+        {
+          name: 'bare Hono+postgres.js byId (baseline a)',
+          server: 'bare',
+          requests: () => HOT_IDS.map((id) => bare(`question.byId?id=${id}`)),
+        },
+      ],
+      load: 'normal',
+      when: 'always',
+    },
+    // Cluster mode: the same server, two workers sharing the port (see bench/cluster-server.ts).
+    {
+      sides: [
+        { name: 'question.byId cached, cluster of 2', server: 'clusterCached', requests: byId, warm: true },
+      ],
+      load: 'normal',
+      when: 'cluster',
+    },
+    {
+      sides: [{ name: 'question.byId uncached, cluster of 2', server: 'clusterUncached', requests: byId }],
+      load: 'normal',
+      when: 'cluster',
+    },
+    one({ name: 'question.list page 1 (cached)', server: 'cached', requests: newest }),
+    one({ name: 'question.list page 1 uncached', server: 'uncached', requests: newest }),
+    one({
+      name: 'question.list page 1000 keyset',
+      server: 'uncached',
+      requests: ({ cursor }) =>
+        cursor ? [get('question.list', { sort: 'newest', limit: PAGE_SIZE, cursor })] : null,
+    }),
+    one({
+      name: 'bare list page 1000 keyset (baseline c)',
+      server: 'bare',
+      requests: ({ page1000 }) =>
+        page1000 ? [bare(`list-keyset?at=${encodeURIComponent(page1000.at)}&id=${page1000.id}`)] : null,
+    }),
+    one({
+      name: 'bare list page 1000 OFFSET (baseline c)',
+      server: 'bare',
+      requests: () => [bare(`list-offset?offset=${999 * PAGE_SIZE}`)],
+    }),
+    one({
+      name: 'question.search',
+      server: 'uncached',
+      requests: () => SEARCH_TERMS.map((q) => get('question.search', { q })),
+    }),
+    one({
+      name: `reply.thread ${thousands(sidePlan?.replies ?? 0)} replies`,
+      server: 'cached',
+      requests: () => (sideThread === undefined ? null : [thread(sideThread)]),
+    }),
+    one({
+      name: 'feed.list (follows 1,000)',
+      server: 'cached',
+      requests: withAccounts((facts) => [get('feed.list', {}, auth(facts, 0))]),
+    }),
+    one({
+      name: 'reaction.set',
+      server: 'cached',
+      requests: withAccounts((facts) => {
+        const values = ['like', 'dislike', null];
+        return Array.from({ length: 3000 }, (_, i) =>
+          post(
+            'reaction.set',
+            { targetType: 'question', targetId: String(1000 + ((i * 7919) % 5000)), value: values[i % 3] },
+            auth(facts, i),
+          ),
+        );
+      }),
+    }),
+    one({
+      name: 'answer.create',
+      server: 'cached',
+      requests: withAccounts((facts) =>
+        Array.from({ length: 500 }, (_, i) =>
+          post(
+            'answer.create',
+            {
+              questionId: String(2000 + i),
+              body: `A benchmark answer number ${i}, long enough to pass validation.`,
+            },
+            auth(facts, i),
+          ),
+        ),
+      ),
+    }),
+    one({
+      name: 'auth.login',
+      server: 'cached',
+      requests: withAccounts(({ accounts }) =>
+        accounts.usernames.map((login) => post('auth.login', { login, password: accounts.password })),
+      ),
+    }),
+    // (b') where levels are many and narrow: the 1,000-deep chain, one CTE against one query per level.
+    {
+      sides: [
+        {
+          name: 'bare thread CTE 1,000-deep chain',
+          server: 'bare',
+          requests: () => (chain === undefined ? null : [bareThread(chain, 'cte')]),
+        },
+        {
+          name: 'bare thread per level 1,000-deep chain',
+          server: 'bare',
+          requests: () => (chain === undefined ? null : [bareThread(chain, 'per-level')]),
+        },
+      ],
+      load: 'normal',
+      when: 'last',
+    },
+    // (b): the big thread in one recursive query (tRPC and bare) against one query per level. One query per
+    // reply stays out of the load test: each request is one query per returned reply, and those still
+    // queued at 64 connections would keep the database busy through the other windows (timed alone instead).
+    {
+      sides: [
+        {
+          name: `reply.thread ${big} replies`,
+          server: 'cached',
+          requests: () => [thread(landmarks.bigThread)],
+        },
+        {
+          name: `bare thread CTE ${big} (baseline b)`,
+          server: 'bare',
+          requests: () => [bareThread(landmarks.bigThread, 'cte')],
+        },
+        {
+          name: `bare thread per level ${big} (baseline b)`,
+          server: 'bare',
+          requests: () => [bareThread(landmarks.bigThread, 'per-level')],
+        },
+      ],
+      load: 'heavy',
+      when: 'last',
+    },
+  ];
+}
+
+/** The comparisons the run reports, each between sides measured in the same run. */
+export function comparisons(plan: SeedPlan): Comparison[] {
+  const big = thousands(plan.bigThread);
+  return [
+    {
+      name: '(a) tRPC+Drizzle question.byId vs bare Hono+postgres.js (uncached)',
+      over: 'question.byId uncached (cold)',
+      under: 'bare Hono+postgres.js byId (baseline a)',
+      min: 0.8,
+    },
+    {
+      name: `(b) reply.thread ${big} (one CTE) vs N+1 one query per level`,
+      over: `reply.thread ${big} replies`,
+      under: `bare thread per level ${big} (baseline b)`,
+      min: 10,
+    },
+    {
+      name: `(b, same stack) bare CTE ${big} vs bare one query per level`,
+      over: `bare thread CTE ${big} (baseline b)`,
+      under: `bare thread per level ${big} (baseline b)`,
+      min: 10,
+    },
+    {
+      name: "(b') the 1,000-deep chain: bare CTE vs bare one query per level",
+      over: 'bare thread CTE 1,000-deep chain',
+      under: 'bare thread per level 1,000-deep chain',
+      min: 10,
+    },
+    {
+      name: '(c) keyset vs OFFSET at page 1000 (both bare)',
+      over: 'bare list page 1000 keyset (baseline c)',
+      under: 'bare list page 1000 OFFSET (baseline c)',
+      min: 2,
+    },
+    {
+      name: "(c') tRPC question.list page 1000 (keyset) vs bare OFFSET",
+      over: 'question.list page 1000 keyset',
+      under: 'bare list page 1000 OFFSET (baseline c)',
+      min: 1,
+    },
+    {
+      name: '(d) question.byId cached vs uncached',
+      over: 'question.byId cached',
+      under: 'question.byId uncached (cold)',
+      min: 2,
+    },
+  ];
+}
+
+/** The whole threads checked and timed one request at a time: the big thread and the first chain. */
+export function checkedThreads(plan: SeedPlan, landmarks: SeedLandmarks): CheckedThread[] {
+  const [chain] = landmarks.chains;
+  return [
+    { label: thousands(plan.bigThread), question: landmarks.bigThread },
+    // A chain: one top-level reply, each next reply answers the one before, 1,000 deep.
+    ...(chain === undefined ? [] : [{ label: '1,000-deep chain', question: chain }]),
+  ];
+}

@@ -4,4 +4,13 @@ export * from './queries/feed';
 export * from './queries/follow';
 export * from './queries/reply';
 export * from './queries/rows';
+
+// Posts group (answers, reactions, reputation, revisions, posts of any type; reply writes in reply.ts).
+
+export * from './queries/answer';
+export * from './queries/post';
+export * from './queries/reaction';
+export * from './queries/reputation';
+export * from './queries/revision';
+
 export * from './schema';

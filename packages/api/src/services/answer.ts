@@ -20,6 +20,7 @@ import { notify } from './notification-events';
 import { decodeCursor, timeIdCursor, toPage } from './pagination';
 import { assertCan } from './policy';
 import {
+  EXCERPT_SOURCE_CHARS,
   excerptOf,
   notFound,
   reactionsOf,
@@ -224,7 +225,12 @@ export async function answersByUser(
   input: { userId: number; cursor?: string | null | undefined; limit: number },
 ) {
   const after = input.cursor ? decodeCursor(input.cursor, timeIdCursor) : null;
-  const rows = await answersByAuthor(deps.db, { userId: input.userId, after, limit: input.limit + 1 });
+  const rows = await answersByAuthor(deps.db, {
+    userId: input.userId,
+    after,
+    limit: input.limit + 1,
+    htmlChars: EXCERPT_SOURCE_CHARS,
+  });
   return toPage(
     rows,
     input.limit,

@@ -4,7 +4,6 @@
  * `packages/db/src/queries/post.ts`, `reaction.ts` and `revision.ts`.
  */
 import {
-  EXCERPT_SOURCE_CHARS,
   type Executor,
   findPost,
   insertRevision,
@@ -22,7 +21,7 @@ import { can } from './policy';
 // `authorColumns` stays reachable here only for `services/question.ts` until its SQL moves to
 // `packages/db`; drop the re-export then.
 export { authorColumns } from '@devflow/db';
-export { EXCERPT_SOURCE_CHARS, type PostType };
+export type { PostType };
 
 /** A user row as the API's `userSummary`. */
 export function toUserSummary(row: {
@@ -67,6 +66,9 @@ export async function reactionsOf(
   for (const row of rows) mine.set(row.targetId, row.value > 0 ? 'like' : 'dislike');
   return mine;
 }
+
+/** How many characters of rendered HTML an excerpt is read from (lists select no more than this). */
+export const EXCERPT_SOURCE_CHARS = 2000;
 
 const EXCERPT_LENGTH = 200;
 

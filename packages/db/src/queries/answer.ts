@@ -1,7 +1,22 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { answers, questions, users } from '../schema';
-import { authorColumns, EXCERPT_SOURCE_CHARS } from './post';
+import { authorColumns } from './rows';
+
+/** The columns of an answer shown to clients, with its author under `author`. */
+export const answerColumns = {
+  id: answers.id,
+  questionId: answers.questionId,
+  body: answers.body,
+  bodyHtml: answers.bodyHtml,
+  likes: answers.likes,
+  dislikes: answers.dislikes,
+  score: answers.score,
+  createdAt: answers.createdAt,
+  updatedAt: answers.updatedAt,
+  deletedAt: answers.deletedAt,
+  author: authorColumns,
+};
 
 /**
  * An answer with its author, its question's author, acceptance and deletion, or undefined when it does
@@ -11,18 +26,8 @@ import { authorColumns, EXCERPT_SOURCE_CHARS } from './post';
 export async function findAnswer(db: Executor, params: { id: number; lock: boolean }) {
   const query = db
     .select({
-      id: answers.id,
-      questionId: answers.questionId,
+      ...answerColumns,
       authorId: answers.authorId,
-      body: answers.body,
-      bodyHtml: answers.bodyHtml,
-      likes: answers.likes,
-      dislikes: answers.dislikes,
-      score: answers.score,
-      createdAt: answers.createdAt,
-      updatedAt: answers.updatedAt,
-      deletedAt: answers.deletedAt,
-      author: authorColumns,
       questionAuthorId: questions.authorId,
       questionDeletedAt: questions.deletedAt,
       acceptedAnswerId: questions.acceptedAnswerId,
@@ -123,12 +128,12 @@ export async function setAcceptedAnswer(
 
 /**
  * A user's live answers on live questions, newest first, after the keyset `after` = (createdAt as ISO,
- * id), with their question's title and the head of the rendered body; `limit` rows. Reads
- * `answers_author_idx` (author_id, created_at desc, id desc).
+ * id), with their question's title and the first `htmlChars` characters of the rendered body (for an
+ * excerpt); `limit` rows. Reads `answers_author_idx` (author_id, created_at desc, id desc).
  */
 export async function answersByAuthor(
   db: Executor,
-  params: { userId: number; after: readonly [string, number] | null; limit: number },
+  params: { userId: number; after: readonly [string, number] | null; limit: number; htmlChars: number },
 ) {
   const { after } = params;
   return db
@@ -136,7 +141,7 @@ export async function answersByAuthor(
       id: answers.id,
       questionId: answers.questionId,
       questionTitle: questions.title,
-      htmlStart: sql<string>`substr(${answers.bodyHtml}, 1, ${EXCERPT_SOURCE_CHARS})`,
+      htmlStart: sql<string>`substr(${answers.bodyHtml}, 1, ${params.htmlChars})`,
       createdAt: answers.createdAt,
       likes: answers.likes,
       dislikes: answers.dislikes,

@@ -1,18 +1,7 @@
 import { eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { users } from '../schema';
-import type { DbNumber } from './rows';
-
-/** Columns of `users` shown next to a post (select them under an `author` key). */
-export const authorColumns = {
-  id: users.id,
-  username: users.username,
-  displayName: users.displayName,
-  avatarUrl: users.avatarUrl,
-};
-
-/** How many characters of rendered HTML an excerpt is read from (lists select no more than this). */
-export const EXCERPT_SOURCE_CHARS = 2000;
+import { authorColumns, type DbNumber } from './rows';
 
 /** A user as shown next to a post (`authorColumns`), or undefined when the account is gone. */
 export async function findAuthor(db: Executor, userId: number) {

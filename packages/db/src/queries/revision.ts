@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { revisions, users } from '../schema';
-import { authorColumns } from './post';
+import { authorColumns } from './rows';
 
 /** A full snapshot of a post as one revision saves it. */
 export type RevisionSnapshot = {

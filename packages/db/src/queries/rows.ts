@@ -1,4 +1,5 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { users } from '../schema';
 
 /** A number as either driver returns it from raw SQL (postgres.js gives int8 and counts as strings). */
 export type DbNumber = number | string | bigint;
@@ -19,3 +20,11 @@ export function toDate(value: DbTime): Date {
 export function isoMicros(column: SQLWrapper): SQL<string> {
   return sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
+
+/** Columns of `users` shown next to a post, as `userSummary` needs them (select them under an `author` key). */
+export const authorColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  avatarUrl: users.avatarUrl,
+};

@@ -30,7 +30,7 @@ import {
 import { renderMarkdown } from './markdown';
 import { notify } from './notification-events';
 import { assertCan, can } from './policy';
-import { notFound, reactionName, requireLivePost } from './posts';
+import { notFound, reactionName, requireLivePost, toUserSummary } from './posts';
 
 type Reply = z.infer<typeof replyOutput>;
 type Author = NonNullable<Awaited<ReturnType<typeof findAuthor>>>;
@@ -46,12 +46,7 @@ function toReply(row: ReplyRecord, author: Author, myReaction: 'like' | 'dislike
     depth: row.depth,
     body: deleted ? '' : row.body,
     bodyHtml: deleted ? '' : row.bodyHtml,
-    author: {
-      id: toId(author.id),
-      username: author.username,
-      displayName: author.displayName,
-      avatarUrl: author.avatarUrl,
-    },
+    author: toUserSummary(author),
     likes: row.likes,
     dislikes: row.dislikes,
     score: row.score,

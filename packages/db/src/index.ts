@@ -4,6 +4,7 @@ export * from './queries/feed';
 export * from './queries/follow';
 export * from './queries/reply';
 export * from './queries/rows';
+export * from './schema';
 
 // Posts group (answers, reactions, reputation, revisions, posts of any type; reply writes in reply.ts).
 
@@ -12,5 +13,3 @@ export * from './queries/post';
 export * from './queries/reaction';
 export * from './queries/reputation';
 export * from './queries/revision';
-
-export * from './schema';

@@ -3,10 +3,7 @@ import type { Executor } from '../client';
 import { answers, questions, users } from '../schema';
 import { authorColumns } from './rows';
 
-/**
- * The columns of an answer shown to clients, with its author under `author`. The same map is exported
- * by wip/sql-q's `queries/question.ts`; once both are merged, import it from there instead.
- */
+/** The columns of an answer shown to clients, with its author under `author`. */
 const answerColumns = {
   id: answers.id,
   questionId: answers.questionId,

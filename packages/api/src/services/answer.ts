@@ -1,5 +1,17 @@
-import { answers, type Executor, questions, users } from '@devflow/db';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import {
+  type AnswerRow,
+  answersByAuthor,
+  countNewAnswer,
+  type Executor,
+  findAnswer,
+  insertAnswer,
+  recountAnswer,
+  setAcceptedAnswer,
+  setAnswerDeletedAt,
+  touchQuestionActivity,
+  uncountAnswer,
+  updateAnswerBody,
+} from '@devflow/db';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
 import { toId, toIso } from '../schemas/common';
@@ -8,7 +20,6 @@ import { notify } from './notification-events';
 import { decodeCursor, timeIdCursor, toPage } from './pagination';
 import { assertCan } from './policy';
 import {
-  authorColumns,
   EXCERPT_SOURCE_CHARS,
   excerptOf,
   notFound,
@@ -22,37 +33,6 @@ import { loadQuestionDetail } from './question';
 
 /** What answer services need from the world. */
 type Deps = Pick<ApiDeps, 'db'>;
-
-/** An answer with its question's author, acceptance and visibility, locked when `forUpdate`. */
-async function findAnswerRow(db: Executor, id: number, forUpdate = false) {
-  const query = db
-    .select({
-      id: answers.id,
-      questionId: answers.questionId,
-      authorId: answers.authorId,
-      body: answers.body,
-      bodyHtml: answers.bodyHtml,
-      likes: answers.likes,
-      dislikes: answers.dislikes,
-      score: answers.score,
-      createdAt: answers.createdAt,
-      updatedAt: answers.updatedAt,
-      deletedAt: answers.deletedAt,
-      author: authorColumns,
-      questionAuthorId: questions.authorId,
-      questionDeletedAt: questions.deletedAt,
-      acceptedAnswerId: questions.acceptedAnswerId,
-    })
-    .from(answers)
-    .innerJoin(users, eq(users.id, answers.authorId))
-    .innerJoin(questions, eq(questions.id, answers.questionId))
-    .where(eq(answers.id, id));
-  // Lock the question row too: acceptance, answer counts and activity all live there.
-  const [row] = forUpdate ? await query.for('update', { of: [answers, questions] }) : await query;
-  return row;
-}
-
-type AnswerRow = NonNullable<Awaited<ReturnType<typeof findAnswerRow>>>;
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
@@ -79,8 +59,9 @@ async function viewOf(db: Executor, actor: SessionUser | null, row: AnswerRow) {
   };
 }
 
+/** The answer as it is now (after a change in the same transaction), as the API's answer. */
 async function reload(db: Executor, actor: SessionUser, id: number) {
-  const row = await findAnswerRow(db, id);
+  const row = await findAnswer(db, { id, lock: false });
   if (!row) throw notFound('answer');
   return viewOf(db, actor, row);
 }
@@ -95,22 +76,14 @@ export async function createAnswer(
   input: { questionId: number; body: string },
 ) {
   return deps.db.transaction(async (tx) => {
-    const [question] = await tx
-      .update(questions)
-      .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: new Date() })
-      .where(and(eq(questions.id, input.questionId), isNull(questions.deletedAt)))
-      .returning({ id: questions.id, authorId: questions.authorId });
+    const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
     if (!question) throw notFound('question');
-    const [created] = await tx
-      .insert(answers)
-      .values({
-        questionId: question.id,
-        authorId: actor.id,
-        body: input.body,
-        bodyHtml: renderMarkdown(input.body),
-      })
-      .returning({ id: answers.id });
-    if (!created) throw new Error('insert returned no row');
+    const created = await insertAnswer(tx, {
+      questionId: question.id,
+      authorId: actor.id,
+      body: input.body,
+      bodyHtml: renderMarkdown(input.body),
+    });
     await saveRevision(tx, {
       targetType: 'answer',
       targetId: created.id,
@@ -138,16 +111,18 @@ export async function createAnswer(
  */
 export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
   return deps.db.transaction(async (tx) => {
-    const row = await findAnswerRow(tx, input.id, true);
+    const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.edit', { authorId: row.authorId });
     if (input.body === row.body) return viewOf(tx, actor, row);
     const now = new Date();
-    await tx
-      .update(answers)
-      .set({ body: input.body, bodyHtml: renderMarkdown(input.body), updatedAt: now })
-      .where(eq(answers.id, row.id));
-    await tx.update(questions).set({ lastActivityAt: now }).where(eq(questions.id, row.questionId));
+    await updateAnswerBody(tx, {
+      id: row.id,
+      body: input.body,
+      bodyHtml: renderMarkdown(input.body),
+      at: now,
+    });
+    await touchQuestionActivity(tx, { questionId: row.questionId, at: now });
     await saveRevision(tx, {
       targetType: 'answer',
       targetId: row.id,
@@ -166,18 +141,15 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
  */
 export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
   return deps.db.transaction(async (tx) => {
-    const row = await findAnswerRow(tx, id, true);
+    const row = await findAnswer(tx, { id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
     if (row.deletedAt !== null) return { ok: true as const };
-    await tx.update(answers).set({ deletedAt: new Date() }).where(eq(answers.id, id));
-    await tx
-      .update(questions)
-      .set({
-        answerCount: sql`${questions.answerCount} - 1`,
-        acceptedAnswerId: row.acceptedAnswerId === id ? null : row.acceptedAnswerId,
-      })
-      .where(eq(questions.id, row.questionId));
+    await setAnswerDeletedAt(tx, { id, deletedAt: new Date() });
+    await uncountAnswer(tx, {
+      questionId: row.questionId,
+      acceptedAnswerId: row.acceptedAnswerId === id ? null : row.acceptedAnswerId,
+    });
     return { ok: true as const };
   });
 }
@@ -186,14 +158,11 @@ export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): 
 export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) {
   assertCan(actor, 'post.restore');
   return deps.db.transaction(async (tx) => {
-    const row = await findAnswerRow(tx, id, true);
+    const row = await findAnswer(tx, { id, lock: true });
     if (!row) throw notFound('answer');
     if (row.deletedAt !== null) {
-      await tx.update(answers).set({ deletedAt: null }).where(eq(answers.id, id));
-      await tx
-        .update(questions)
-        .set({ answerCount: sql`${questions.answerCount} + 1` })
-        .where(eq(questions.id, row.questionId));
+      await setAnswerDeletedAt(tx, { id, deletedAt: null });
+      await recountAnswer(tx, row.questionId);
     }
     return reload(tx, actor, id);
   });
@@ -206,13 +175,13 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
  */
 export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
   return deps.db.transaction(async (tx) => {
-    const row = await findAnswerRow(tx, answerId, true);
+    const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row) || row.deletedAt !== null || row.questionDeletedAt !== null) {
       throw notFound('answer');
     }
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
     if (row.acceptedAnswerId !== row.id) {
-      await tx.update(questions).set({ acceptedAnswerId: row.id }).where(eq(questions.id, row.questionId));
+      await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: row.id });
       await notify(tx, [
         {
           userId: row.authorId,
@@ -230,11 +199,11 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
 /** `answer.unaccept`: the question's author withdraws the acceptance of this answer; idempotent. */
 export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
   return deps.db.transaction(async (tx) => {
-    const row = await findAnswerRow(tx, answerId, true);
+    const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
     if (row.acceptedAnswerId === row.id) {
-      await tx.update(questions).set({ acceptedAnswerId: null }).where(eq(questions.id, row.questionId));
+      await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: null });
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
@@ -242,7 +211,7 @@ export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: n
 
 /** `answer.revisions`: every saved version of an answer, newest first. */
 export async function answerRevisions(deps: Deps, actor: SessionUser | null, id: number) {
-  const row = await findAnswerRow(deps.db, id);
+  const row = await findAnswer(deps.db, { id, lock: false });
   if (!row || !answerVisible(actor, row)) throw notFound('answer');
   return revisionsOf(deps.db, 'answer', id);
 }
@@ -256,32 +225,12 @@ export async function answersByUser(
   input: { userId: number; cursor?: string | null | undefined; limit: number },
 ) {
   const after = input.cursor ? decodeCursor(input.cursor, timeIdCursor) : null;
-  const rows = await deps.db
-    .select({
-      id: answers.id,
-      questionId: answers.questionId,
-      questionTitle: questions.title,
-      htmlStart: sql<string>`substr(${answers.bodyHtml}, 1, ${EXCERPT_SOURCE_CHARS})`,
-      createdAt: answers.createdAt,
-      likes: answers.likes,
-      dislikes: answers.dislikes,
-      score: answers.score,
-      acceptedAnswerId: questions.acceptedAnswerId,
-    })
-    .from(answers)
-    .innerJoin(questions, eq(questions.id, answers.questionId))
-    .where(
-      and(
-        eq(answers.authorId, input.userId),
-        isNull(answers.deletedAt),
-        isNull(questions.deletedAt),
-        after
-          ? sql`(${answers.createdAt}, ${answers.id}) < (${after[0]}::timestamptz, ${after[1]})`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(answers.createdAt), desc(answers.id))
-    .limit(input.limit + 1);
+  const rows = await answersByAuthor(deps.db, {
+    userId: input.userId,
+    after,
+    limit: input.limit + 1,
+    htmlChars: EXCERPT_SOURCE_CHARS,
+  });
   return toPage(
     rows,
     input.limit,

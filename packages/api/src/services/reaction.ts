@@ -1,20 +1,10 @@
-import { answers, queryRows, questions, reactions, replies } from '@devflow/db';
-import { TRPCError } from '@trpc/server';
-import { and, eq, sql } from 'drizzle-orm';
+import { addToReactionCounters, deleteReaction, findReactionValue, upsertReaction } from '@devflow/db';
 import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
+import { ForbiddenError } from '../domain-errors';
 import type { reactionSetInput, reactionSetOutput } from '../schemas/reaction';
-import { notFound, requireLivePost } from './posts';
-
-/** A reaction value (+1/-1) as the API names it. */
-export function reactionName(value: number | null | undefined): 'like' | 'dislike' | null {
-  if (value === 1) return 'like';
-  if (value === -1) return 'dislike';
-  return null;
-}
-
-const counterTable = { question: questions, answer: answers, reply: replies } as const;
+import { notFound, reactionName, requireLivePost } from './posts';
 
 const reactionNumber = (value: 'like' | 'dislike' | null): number =>
   value === 'like' ? 1 : value === 'dislike' ? -1 : 0;
@@ -38,44 +28,21 @@ export async function setReaction(
   return deps.db.transaction(async (tx) => {
     const post = await requireLivePost(tx, targetType, targetId, { lock: true });
     if (post.authorId === actor.id) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'You cannot like or dislike your own post.' });
+      throw new ForbiddenError('You cannot like or dislike your own post.');
     }
-    const key = and(
-      eq(reactions.userId, actor.id),
-      eq(reactions.targetType, targetType),
-      eq(reactions.targetId, targetId),
-    );
-    const [old] = await tx.select({ value: reactions.value }).from(reactions).where(key);
-    const previous = old?.value ?? 0;
+    const key = { userId: actor.id, targetType, targetId };
+    const previous = (await findReactionValue(tx, key)) ?? 0;
     const counters = { likes: post.likes, dislikes: post.dislikes, score: post.score };
     if (previous === next) return { ...counters, mine: reactionName(next) };
-    if (next === 0) {
-      await tx.delete(reactions).where(key);
-    } else {
-      await tx
-        .insert(reactions)
-        .values({ userId: actor.id, targetType, targetId, value: next })
-        .onConflictDoUpdate({
-          target: [reactions.userId, reactions.targetType, reactions.targetId],
-          set: { value: next, createdAt: new Date() },
-        });
-    }
-    const likes = Number(next === 1) - Number(previous === 1);
-    const dislikes = Number(next === -1) - Number(previous === -1);
-    const table = counterTable[targetType];
-    const [updated] = await queryRows<{ likes: number; dislikes: number; score: number }>(
-      tx,
-      sql`update ${table}
-          set likes = likes + ${likes}, dislikes = dislikes + ${dislikes}, score = score + ${likes - dislikes}
-          where id = ${targetId}
-          returning likes, dislikes, score`,
-    );
+    if (next === 0) await deleteReaction(tx, key);
+    else await upsertReaction(tx, { ...key, value: next });
+    const updated = await addToReactionCounters(tx, {
+      targetType,
+      targetId,
+      likes: Number(next === 1) - Number(previous === 1),
+      dislikes: Number(next === -1) - Number(previous === -1),
+    });
     if (!updated) throw notFound(targetType);
-    return {
-      likes: Number(updated.likes),
-      dislikes: Number(updated.dislikes),
-      score: Number(updated.score),
-      mine: reactionName(next),
-    };
+    return { ...updated, mine: reactionName(next) };
   });
 }

@@ -1,10 +1,21 @@
-import type { DbNumber, ThreadRow } from '@devflow/db';
-import { loadThread, reactions, replies, toDate, users } from '@devflow/db';
-import { TRPCError } from '@trpc/server';
-import { and, eq } from 'drizzle-orm';
+import {
+  type DbNumber,
+  findAuthor,
+  findReactionValue,
+  findReplyParent,
+  insertReply,
+  loadThread,
+  lockReply,
+  markReplyDeleted,
+  type ReplyRecord,
+  type ThreadRow,
+  toDate,
+  updateReplyBody,
+} from '@devflow/db';
 import type { z } from 'zod';
 import type { SessionUser } from '../context';
 import type { ApiDeps } from '../deps';
+import { BadInputError, NotFoundError } from '../domain-errors';
 import { toId, toIso } from '../schemas/common';
 import {
   MAX_THREAD_NODES,
@@ -19,14 +30,13 @@ import {
 import { renderMarkdown } from './markdown';
 import { notify } from './notification-events';
 import { assertCan, can } from './policy';
-import { notFound, replyPostHidden, requireLivePost } from './posts';
-import { reactionName } from './reaction';
+import { notFound, reactionName, requireLivePost, toUserSummary } from './posts';
 
 type Reply = z.infer<typeof replyOutput>;
-type ReplyRow = typeof replies.$inferSelect;
-type Author = { id: number; username: string; displayName: string | null; avatarUrl: string | null };
+type Author = NonNullable<Awaited<ReturnType<typeof findAuthor>>>;
 
-function toReply(row: ReplyRow, author: Author, myReaction: 'like' | 'dislike' | null): Reply {
+/** A stored reply with its author and the caller's reaction, as the API's reply. */
+function toReply(row: ReplyRecord, author: Author, myReaction: 'like' | 'dislike' | null): Reply {
   const deleted = row.deletedAt !== null;
   return {
     id: toId(row.id),
@@ -36,12 +46,7 @@ function toReply(row: ReplyRow, author: Author, myReaction: 'like' | 'dislike' |
     depth: row.depth,
     body: deleted ? '' : row.body,
     bodyHtml: deleted ? '' : row.bodyHtml,
-    author: {
-      id: toId(author.id),
-      username: author.username,
-      displayName: author.displayName,
-      avatarUrl: author.avatarUrl,
-    },
+    author: toUserSummary(author),
     likes: row.likes,
     dislikes: row.dislikes,
     score: row.score,
@@ -52,23 +57,12 @@ function toReply(row: ReplyRow, author: Author, myReaction: 'like' | 'dislike' |
   };
 }
 
+/** The reply's author as shown next to it; NOT_FOUND when the account is gone. */
 async function authorOf(deps: Pick<ApiDeps, 'db'>, userId: number): Promise<Author> {
-  const [author] = await deps.db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      avatarUrl: users.avatarUrl,
-    })
-    .from(users)
-    .where(eq(users.id, userId));
-  if (!author)
-    throw new TRPCError({ code: 'NOT_FOUND', message: 'The author of this reply no longer exists.' });
+  const author = await findAuthor(deps.db, userId);
+  if (!author) throw new NotFoundError('The author of this reply no longer exists.');
   return author;
 }
-
-/** `replyPostHidden` for a row of `replies` read with Drizzle's builder. */
-const postHidden = () => replyPostHidden({ targetType: replies.targetType, targetId: replies.targetId });
 
 /**
  * Whether `actor` may see a reply whose post (question or answer) is hidden or not: a reply is as visible
@@ -99,33 +93,25 @@ export async function createReply(
     let depth = 0;
     let notifyUserId = target.authorId;
     if (parentId !== undefined) {
-      const [parent] = await tx
-        .select({
-          targetType: replies.targetType,
-          targetId: replies.targetId,
-          depth: replies.depth,
-          authorId: replies.authorId,
-          hidden: postHidden(),
-        })
-        .from(replies)
-        .where(eq(replies.id, parentId));
-      if (!parent || !replyVisible(actor, parent.hidden)) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: missingParent });
-      }
+      const parent = await findReplyParent(tx, parentId);
+      if (!parent || !replyVisible(actor, parent.hidden)) throw new NotFoundError(missingParent);
       if (parent.targetType !== targetType || parent.targetId !== targetId) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `Reply ${parentId} belongs to another thread; reply within the same ${targetType}.`,
-        });
+        throw new BadInputError(
+          `Reply ${parentId} belongs to another thread; reply within the same ${targetType}.`,
+        );
       }
       depth = parent.depth + 1;
       notifyUserId = parent.authorId;
     }
-    const [created] = await tx
-      .insert(replies)
-      .values({ targetType, targetId, parentId: parentId ?? null, depth, authorId: actor.id, body, bodyHtml })
-      .returning();
-    if (!created) throw new Error('insert returned no row');
+    const created = await insertReply(tx, {
+      targetType,
+      targetId,
+      parentId: parentId ?? null,
+      depth,
+      authorId: actor.id,
+      body,
+      bodyHtml,
+    });
     await notify(tx, [
       {
         userId: notifyUserId,
@@ -152,31 +138,18 @@ export async function updateReply(
 ): Promise<Reply> {
   const bodyHtml = renderMarkdown(input.body);
   const row = await deps.db.transaction(async (tx) => {
-    const [found] = await tx
-      .select({ reply: replies, hidden: postHidden() })
-      .from(replies)
-      .where(eq(replies.id, input.id))
-      .for('update');
+    const found = await lockReply(tx, input.id);
     if (!found || found.reply.deletedAt !== null || !replyVisible(actor, found.hidden)) {
       throw notFound('reply');
     }
     const current = found.reply;
     assertCan(actor, 'post.edit', { authorId: current.authorId });
-    const [updated] = await tx
-      .update(replies)
-      .set({ body: input.body, bodyHtml, updatedAt: new Date() })
-      .where(eq(replies.id, input.id))
-      .returning();
+    const updated = await updateReplyBody(tx, { id: input.id, body: input.body, bodyHtml, at: new Date() });
     if (!updated) throw notFound('reply');
     return updated;
   });
-  const [mine] = await deps.db
-    .select({ value: reactions.value })
-    .from(reactions)
-    .where(
-      and(eq(reactions.userId, actor.id), eq(reactions.targetType, 'reply'), eq(reactions.targetId, row.id)),
-    );
-  return toReply(row, await authorOf(deps, row.authorId), reactionName(mine?.value));
+  const mine = await findReactionValue(deps.db, { userId: actor.id, targetType: 'reply', targetId: row.id });
+  return toReply(row, await authorOf(deps, row.authorId), reactionName(mine));
 }
 
 /**
@@ -190,15 +163,11 @@ export async function deleteReply(
   input: z.infer<typeof replyDeleteInput>,
 ): Promise<{ ok: true }> {
   await deps.db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ authorId: replies.authorId, deletedAt: replies.deletedAt, hidden: postHidden() })
-      .from(replies)
-      .where(eq(replies.id, input.id))
-      .for('update');
-    if (!current || !replyVisible(actor, current.hidden)) throw notFound('reply');
-    assertCan(actor, 'post.delete', { authorId: current.authorId });
-    if (current.deletedAt !== null) return;
-    await tx.update(replies).set({ deletedAt: new Date() }).where(eq(replies.id, input.id));
+    const found = await lockReply(tx, input.id);
+    if (!found || !replyVisible(actor, found.hidden)) throw notFound('reply');
+    assertCan(actor, 'post.delete', { authorId: found.reply.authorId });
+    if (found.reply.deletedAt !== null) return;
+    await markReplyDeleted(tx, { id: input.id, at: new Date() });
   });
   return { ok: true };
 }
@@ -239,7 +208,7 @@ export async function loadReplyThread(
   }
   const nodes = rows.filter((row): row is ThreadRow & { id: DbNumber } => row.id !== null);
   if (input.rootId !== undefined && nodes.length === 0) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: `Reply ${input.rootId} is not part of this thread.` });
+    throw new NotFoundError(`Reply ${input.rootId} is not part of this thread.`);
   }
   const byId = new Map<string, ReplyNode>();
   const items: ReplyNode[] = [];

@@ -1,5 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
+import { replies } from '../schema';
+import { replyPostHidden } from './post';
 import type { DbNumber, DbTime } from './rows';
 
 /** Where a reply thread hangs from. */
@@ -149,4 +151,79 @@ export function threadStatement(params: LoadThreadParams): SQL {
       ) on true
       order by p.lvl, p.id
     `;
+}
+
+// ---- Single replies: read, write, lock (the thread query above is separate) ----
+
+/** `replyPostHidden` for the row of `replies` a builder query reads. */
+const postHidden = () => replyPostHidden({ targetType: replies.targetType, targetId: replies.targetId });
+
+/**
+ * What a new reply needs from the reply it answers: its thread, depth and author, and whether the post
+ * the thread hangs from is hidden (`replyPostHidden`); undefined when the reply does not exist.
+ */
+export async function findReplyParent(db: Executor, id: number) {
+  const [parent] = await db
+    .select({
+      targetType: replies.targetType,
+      targetId: replies.targetId,
+      depth: replies.depth,
+      authorId: replies.authorId,
+      hidden: postHidden(),
+    })
+    .from(replies)
+    .where(eq(replies.id, id));
+  return parent;
+}
+
+/** Inserts a reply; returns its row. */
+export async function insertReply(
+  db: Executor,
+  params: {
+    targetType: ReplyTargetType;
+    targetId: number;
+    parentId: number | null;
+    depth: number;
+    authorId: number;
+    body: string;
+    bodyHtml: string;
+  },
+) {
+  const [created] = await db.insert(replies).values(params).returning();
+  if (!created) throw new Error('insert into replies returned no row');
+  return created;
+}
+
+/** A reply as its own table stores it (what `insertReply` and `updateReplyBody` return). */
+export type ReplyRecord = Awaited<ReturnType<typeof insertReply>>;
+
+/**
+ * A reply locked (`FOR UPDATE`) until the transaction ends, with whether the post its thread hangs from
+ * is hidden (`replyPostHidden`); undefined when it does not exist.
+ */
+export async function lockReply(db: Executor, id: number) {
+  const [found] = await db
+    .select({ reply: replies, hidden: postHidden() })
+    .from(replies)
+    .where(eq(replies.id, id))
+    .for('update');
+  return found;
+}
+
+/** Replaces a reply's body and its rendering; returns the new row, or undefined when it is gone. */
+export async function updateReplyBody(
+  db: Executor,
+  params: { id: number; body: string; bodyHtml: string; at: Date },
+): Promise<ReplyRecord | undefined> {
+  const [updated] = await db
+    .update(replies)
+    .set({ body: params.body, bodyHtml: params.bodyHtml, updatedAt: params.at })
+    .where(eq(replies.id, params.id))
+    .returning();
+  return updated;
+}
+
+/** Turns a reply into a tombstone: it keeps its place (and its children theirs), its body is hidden. */
+export async function markReplyDeleted(db: Executor, params: { id: number; at: Date }): Promise<void> {
+  await db.update(replies).set({ deletedAt: params.at }).where(eq(replies.id, params.id));
 }

@@ -18,9 +18,6 @@ import { NotFoundError } from '../domain-errors';
 import { toId, toIso } from '../schemas/common';
 import { can } from './policy';
 
-// `authorColumns` stays reachable here only for `services/question.ts` until its SQL moves to
-// `packages/db`; drop the re-export then.
-export { authorColumns } from '@devflow/db';
 export type { PostType };
 
 /** A user row as the API's `userSummary`. */

@@ -1,7 +1,7 @@
 /**
  * The SQL the procedures run, written out for postgres.js: the bare baseline server executes it, and
  * the report shows its `EXPLAIN ANALYZE`. Kept statement for statement in step with the services
- * (packages/api/src/services/question.ts); the shapers produce the procedures' JSON. Reply threads and
+ * (packages/api/src/domains/question/service.ts); the shapers produce the procedures' JSON. Reply threads and
  * their naive loaders live in `thread.ts`.
  */
 import type postgres from 'postgres';

@@ -4,7 +4,7 @@
  * (classic N+1). All three return the procedure's JSON for an anonymous viewer — the same nodes,
  * `moreReplies`, `truncated` and `total` — so the bench compares equal work.
  *
- * Semantics (packages/api/src/schemas/reply.ts): at most `THREAD_MAX_NODES` replies, breadth-first —
+ * Semantics (packages/contract/src/reply.ts): at most `THREAD_MAX_NODES` replies, breadth-first —
  * every level-1 reply oldest first, then each level in its parents' order, each parent's children oldest
  * first — until the cap, which may cut a level part-way. `moreReplies` marks every returned reply with a
  * child left out; `truncated` says anything in scope was left out; `total` counts the post's replies.
@@ -156,7 +156,7 @@ export function threadCteQuery(request: ThreadRequest): { text: string; params: 
 
 const hasRow = (row: CteRow): row is CteRow & ReplyRow & { lvl: number } => row.id !== null;
 
-/** `reply.thread` in ONE statement, shaped like the procedure (packages/api/src/services/reply.ts). */
+/** `reply.thread` in ONE statement, shaped like the procedure (packages/api/src/domains/reply/service.ts). */
 export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
   const withRoot = request.rootId !== undefined;
   const query = threadCteQuery(request);

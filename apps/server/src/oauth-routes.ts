@@ -17,6 +17,7 @@ import {
   serializeSessionCookie,
   validateSessionToken,
 } from '@devflow/api';
+import { OAUTH_ERROR_MESSAGES } from '@devflow/contract';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -29,24 +30,6 @@ export const OAUTH_STATE_COOKIE = 'devflow_oauth_state';
 
 /** Seconds the state cookie lives: as long as the server keeps the flow (`OAUTH_FLOW_TTL_SECONDS`). */
 const STATE_COOKIE_MAX_AGE = OAUTH_FLOW_TTL_SECONDS;
-
-/** What a person reads on `/auth/error` for each reason (the web app shows its own page when built). */
-export const OAUTH_ERROR_MESSAGES: Record<OAuthErrorReason, string> = {
-  access_denied: 'You declined to share your account with DevFlow, so you were not signed in.',
-  provider_error: 'The sign-in provider reported an error. Please try again.',
-  invalid_state:
-    'This sign-in link expired or was already used, or it was started in another browser. Please start again.',
-  invalid_code:
-    'The sign-in provider refused this sign-in (the code expired or was already used). Please start again.',
-  provider_unavailable: 'The sign-in provider did not answer. Please try again in a moment.',
-  invalid_id_token: 'The sign-in provider’s answer could not be verified, so you were not signed in.',
-  sign_in_required: 'Sign in to DevFlow first, then link the provider from your settings.',
-  identity_in_use: 'That account is already linked to another DevFlow user.',
-  provider_already_linked: 'Your DevFlow account is already linked to a different account of this provider.',
-  too_many_attempts:
-    'Too many sign-ins were started from your network. Please wait a few minutes and try again.',
-  server_error: 'Something went wrong on our side. Please try again.',
-};
 
 const errorMessages = new Map<string, string>(Object.entries(OAUTH_ERROR_MESSAGES));
 

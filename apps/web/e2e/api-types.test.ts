@@ -10,7 +10,7 @@ import { repoRoot } from './server';
  * copy of the API must break the web typecheck: proof that the web app is typed by the API's real
  * output types (`RouterOutputs`), not by hand-written copies of them.
  */
-const SCHEMA_FILE = 'packages/api/src/schemas/question.ts';
+const SCHEMA_FILE = 'packages/contract/src/question.ts';
 const FIELD = 'bodyHtml';
 const RENAMED = 'bodyHtmlRenamed';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OAUTH_DISABLED, type OAuthConfig } from './services/oauth-providers';
+import { OAUTH_DISABLED, type OAuthConfig } from './domains/oauth/providers';
 
 const window = z.object({
   points: z.number().int().positive(),

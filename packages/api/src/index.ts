@@ -1,18 +1,6 @@
+export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from '@devflow/contract';
 export { type ApiConfig, defaultApiConfig, type RateLimits, rateLimitsSchema } from './config';
-export {
-  type Context,
-  type CreateContextOptions,
-  createContextInner,
-  type RequestInfo,
-  type SessionUser,
-  type TokenSource,
-} from './context';
 export { type ApiDeps, type Logger, silentLogger } from './deps';
-export { describeIssues, RateLimitedError, type ValidationIssue } from './errors';
-export { createHttpContext, type HttpContextOptions, readSessionToken, SESSION_COOKIE } from './http-context';
-export { createOpenApiDocument, type OpenApiDocumentOptions, procedureDocs, REST_PREFIX } from './openapi';
-export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
-export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from './schemas/reply';
 export {
   conflictFrom,
   findUserById,
@@ -23,18 +11,7 @@ export {
   toPublicUser,
   toSessionUser,
   type UserRow,
-} from './services/account';
-export {
-  type CacheStats,
-  cacheMetricsText,
-  cacheStatsOf,
-} from './services/cached';
-export { checkHealth, type Health } from './services/health';
-export * from './services/oauth';
-export * from './services/oauth-providers';
-export { getQuestion, listQuestions, loadQuestionDetail } from './services/question';
-export { searchQuestions } from './services/question-search';
-export type { QuestionView } from './services/question-view';
+} from './domains/auth/account';
 export {
   blankSessionCookie,
   createSession,
@@ -45,10 +22,43 @@ export {
   sessionIdOf,
   type ValidSession,
   validateSessionToken,
-} from './services/session';
+} from './domains/auth/session';
+export { checkHealth, type Health } from './domains/health/service';
+export * from './domains/oauth/providers';
+export * from './domains/oauth/service';
+export { searchQuestions } from './domains/question/search';
+export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
+export type { QuestionView } from './domains/question/view';
+export {
+  type CacheStats,
+  cacheMetricsText,
+  cacheStatsOf,
+} from './platform/cache/cached';
+export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
+export {
+  type Context,
+  type CreateContextOptions,
+  createContextInner,
+  type RequestInfo,
+  type SessionUser,
+  type TokenSource,
+} from './trpc/context';
+export { describeIssues, RateLimitedError, type ValidationIssue } from './trpc/errors';
+export {
+  createHttpContext,
+  type HttpContextOptions,
+  readSessionToken,
+  SESSION_COOKIE,
+} from './trpc/http-context';
+export {
+  createOpenApiDocument,
+  type OpenApiDocumentOptions,
+  procedureDocs,
+  REST_PREFIX,
+} from './trpc/openapi';
 export {
   INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,
   UNAVAILABLE_MESSAGE,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
-} from './trpc';
+} from './trpc/procedures';

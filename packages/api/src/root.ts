@@ -1,17 +1,17 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { answerRouter } from './routers/answer';
-import { authRouter } from './routers/auth';
-import { feedRouter } from './routers/feed';
-import { followRouter } from './routers/follow';
-import { healthRouter } from './routers/health';
-import { notificationRouter } from './routers/notification';
-import { oauthRouter } from './routers/oauth';
-import { questionRouter } from './routers/question';
-import { reactionRouter } from './routers/reaction';
-import { replyRouter } from './routers/reply';
-import { tagRouter } from './routers/tag';
-import { userRouter } from './routers/user';
-import { createCallerFactory, router } from './trpc';
+import { answerRouter } from './domains/answer/router';
+import { authRouter } from './domains/auth/router';
+import { feedRouter } from './domains/feed/router';
+import { followRouter } from './domains/follow/router';
+import { healthRouter } from './domains/health/router';
+import { notificationRouter } from './domains/notification/router';
+import { oauthRouter } from './domains/oauth/router';
+import { questionRouter } from './domains/question/router';
+import { reactionRouter } from './domains/reaction/router';
+import { replyRouter } from './domains/reply/router';
+import { tagRouter } from './domains/tag/router';
+import { userRouter } from './domains/user/router';
+import { createCallerFactory, router } from './trpc/procedures';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
 export const appRouter = router({

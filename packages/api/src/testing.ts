@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCache } from '@devflow/cache/testing';
+import type { ReplyNode } from '@devflow/contract';
 import { answers, queryRows, questions, users } from '@devflow/db';
 import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig } from './config';
-import { createContextInner, type SessionUser } from './context';
 import { type ApiDeps, silentLogger } from './deps';
+import { hashPassword } from './domains/auth/passwords';
+import { createSession } from './domains/auth/session';
 import { createCaller } from './root';
-import type { ReplyNode } from './schemas/reply';
-import { hashPassword } from './services/passwords';
-import { createSession } from './services/session';
+import { createContextInner, type SessionUser } from './trpc/context';
 
 /** Dependencies for one test file, on the backends the run targets, and how to release them. */
 export type TestDeps = ApiDeps & { close(): Promise<void> };

@@ -115,7 +115,7 @@ describe('postgres.js when PostgreSQL terminates a connection (patches/postgres@
     };
   }
 
-  /** True when `result` is a failure the server answers with 503 and Retry-After (packages/api/src/trpc.ts). */
+  /** True when `result` is a failure the server answers with 503 and Retry-After (packages/api/src/trpc/procedures.ts). */
   const unavailable = (result: Outcome<unknown> | 'pending') =>
     result !== 'pending' && !result.ok && isDatabaseUnavailable(result.error);
 

@@ -14,7 +14,7 @@ import { createApp } from '../app';
 import { startHttpServer } from '../http-server';
 import { listProcedures, procedureAt } from '../testing/procedures';
 
-/** What every refused cursor answers, on every paged procedure (packages/api/src/services/pagination.ts). */
+/** What every refused cursor answers, on every paged procedure (packages/api/src/platform/pagination.ts). */
 const INVALID_CURSOR = 'This cursor is not valid; start from the first page.';
 
 /** Property runs per paged procedure: nine procedures, a few hundred runs in all. */

@@ -1,3 +1,4 @@
+import { POST_BODY_LENGTH, TITLE_LENGTH } from '@devflow/contract';
 import { type FormEvent, useState } from 'react';
 import { MarkdownEditor } from './MarkdownEditor';
 import { ErrorMessage } from './Status';
@@ -33,8 +34,8 @@ export function QuestionForm({ initial, submitLabel, pending, error, onSubmit }:
         <input
           id="question-title"
           required
-          minLength={10}
-          maxLength={200}
+          minLength={TITLE_LENGTH.min}
+          maxLength={TITLE_LENGTH.max}
           value={title}
           onChange={(event) => setTitle(event.target.value)}
         />
@@ -42,11 +43,11 @@ export function QuestionForm({ initial, submitLabel, pending, error, onSubmit }:
       <MarkdownEditor
         id="question-body"
         label="Body"
-        hint="(markdown, at least 20 characters)"
+        hint={`(markdown, at least ${POST_BODY_LENGTH.min} characters)`}
         value={body}
         onChange={setBody}
-        minLength={20}
-        maxLength={50_000}
+        minLength={POST_BODY_LENGTH.min}
+        maxLength={POST_BODY_LENGTH.max}
         rows={14}
       />
       <TagInput value={tags} onChange={setTags} />

@@ -1,3 +1,4 @@
+import { REPLY_BODY_LENGTH } from '@devflow/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -50,7 +51,7 @@ function ReplyForm({
         id={id}
         value={body}
         required
-        maxLength={10_000}
+        maxLength={REPLY_BODY_LENGTH.max}
         placeholder={label}
         // The form opens because the user asked for it: put the caret there.
         // biome-ignore lint/a11y/noAutofocus: opened on demand by the "Reply"/"Edit" button.

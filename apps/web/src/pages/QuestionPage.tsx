@@ -1,3 +1,4 @@
+import { POST_BODY_LENGTH } from '@devflow/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -105,8 +106,8 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
               label="Edit your answer"
               value={body}
               onChange={setBody}
-              minLength={20}
-              maxLength={50_000}
+              minLength={POST_BODY_LENGTH.min}
+              maxLength={POST_BODY_LENGTH.max}
             />
             <ErrorMessage error={update.error} />
             <div className="row">
@@ -185,11 +186,11 @@ function AnswerForm({ questionId }: { questionId: string }) {
       <MarkdownEditor
         id="answer-body"
         label="Answer"
-        hint="(markdown, at least 20 characters)"
+        hint={`(markdown, at least ${POST_BODY_LENGTH.min} characters)`}
         value={body}
         onChange={setBody}
-        minLength={20}
-        maxLength={50_000}
+        minLength={POST_BODY_LENGTH.min}
+        maxLength={POST_BODY_LENGTH.max}
       />
       <ErrorMessage error={create.error} />
       <button type="submit" className="btn btn--primary" disabled={create.isPending}>

@@ -1,3 +1,4 @@
+import { OTP_CODE_LENGTH, PASSWORD_LENGTH } from '@devflow/contract';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
@@ -73,7 +74,7 @@ export function ResetPasswordPage() {
               id="reset-code"
               inputMode="numeric"
               autoComplete="one-time-code"
-              maxLength={6}
+              maxLength={OTP_CODE_LENGTH}
               required
               value={code}
               onChange={(event) => setCode(event.target.value)}
@@ -85,7 +86,7 @@ export function ResetPasswordPage() {
               id="reset-password"
               type="password"
               autoComplete="new-password"
-              minLength={8}
+              minLength={PASSWORD_LENGTH.min}
               required
               value={password}
               onChange={(event) => setPassword(event.target.value)}

@@ -1,3 +1,4 @@
+import { PASSWORD_LENGTH, USERNAME_LENGTH } from '@devflow/contract';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -76,8 +77,8 @@ export function SignUpPage() {
           id="username"
           autoComplete="username"
           required
-          minLength={3}
-          maxLength={32}
+          minLength={USERNAME_LENGTH.min}
+          maxLength={USERNAME_LENGTH.max}
           pattern="[a-z0-9_\-]+"
           title="lower-case letters, digits, - and _"
           value={username}
@@ -86,14 +87,14 @@ export function SignUpPage() {
       </div>
       <div className="field">
         <label htmlFor="new-password">
-          Password <span className="hint">(at least 8 characters)</span>
+          Password <span className="hint">(at least {PASSWORD_LENGTH.min} characters)</span>
         </label>
         <input
           id="new-password"
           type="password"
           autoComplete="new-password"
           required
-          minLength={8}
+          minLength={PASSWORD_LENGTH.min}
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />

@@ -1,3 +1,4 @@
+import { BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from '@devflow/contract';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -104,7 +105,7 @@ function EditProfileForm({ profile, onDone }: { profile: Profile; onDone: () => 
         <label htmlFor="display-name">Display name</label>
         <input
           id="display-name"
-          maxLength={80}
+          maxLength={DISPLAY_NAME_MAX_LENGTH}
           value={displayName}
           onChange={(e) => setDisplayName(e.target.value)}
         />
@@ -113,7 +114,7 @@ function EditProfileForm({ profile, onDone }: { profile: Profile; onDone: () => 
         <label htmlFor="bio">
           Bio <span className="hint">(markdown, up to 2000 characters)</span>
         </label>
-        <textarea id="bio" maxLength={2000} value={bio} onChange={(e) => setBio(e.target.value)} />
+        <textarea id="bio" maxLength={BIO_MAX_LENGTH} value={bio} onChange={(e) => setBio(e.target.value)} />
       </div>
       <div className="field">
         <label htmlFor="avatar-url">

@@ -1,3 +1,4 @@
+import { OTP_CODE_LENGTH } from '@devflow/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
@@ -55,7 +56,7 @@ function VerifyEmailForm({ email, verified }: { email: string; verified: boolean
           inputMode="numeric"
           autoComplete="one-time-code"
           pattern="[0-9]{6}"
-          maxLength={6}
+          maxLength={OTP_CODE_LENGTH}
           required
           value={code}
           onChange={(event) => setCode(event.target.value)}

@@ -68,7 +68,7 @@ export type ThreadRow = {
  *   Each level probes `replies_parent_idx (parent_id, id)` once per parent, children oldest first
  *   straight from the index. The children are read in a `LATERAL` subquery fenced with `OFFSET 0`, so
  *   the planner cannot flatten it into a hash or merge join that rescans the thread on every level
- *   (quadratic on deep chains; packages/api/src/routers/reply.test.ts reads a 10,000-deep chain to keep
+ *   (quadratic on deep chains; packages/api/src/domains/reply/reply.test.ts reads a 10,000-deep chain to keep
  *   it from coming back): the plan is a nested loop over an index scan. JIT is off on
  *   every connection (`client.ts`).
  * - `page` reads `tree` with `LIMIT maxNodes` and NO `ORDER BY`. PostgreSQL evaluates a recursive CTE

@@ -1,0 +1,250 @@
+import { toId, toIso } from '@devflow/contract';
+import {
+  type AnswerRow,
+  answersByAuthor,
+  countNewAnswer,
+  type Executor,
+  findAnswer,
+  insertAnswer,
+  recountAnswer,
+  setAcceptedAnswer,
+  setAnswerDeletedAt,
+  touchQuestionActivity,
+  uncountAnswer,
+  updateAnswerBody,
+} from '@devflow/db';
+import type { ApiDeps } from '../../deps';
+import { renderMarkdown } from '../../platform/markdown';
+import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
+import { assertCan } from '../../platform/policy';
+import type { SessionUser } from '../../trpc/context';
+import { notify } from '../notification/events';
+import {
+  EXCERPT_SOURCE_CHARS,
+  excerptOf,
+  notFound,
+  reactionsOf,
+  revisionsOf,
+  saveRevision,
+  toUserSummary,
+  visibleTo,
+} from '../posts/posts';
+import { loadQuestionDetail } from '../question/service';
+
+/** What answer services need from the world. */
+type Deps = Pick<ApiDeps, 'db'>;
+
+/** An answer is visible when it and its question are, or to moderators. */
+function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
+  return visibleTo(actor, row.deletedAt) && visibleTo(actor, row.questionDeletedAt);
+}
+
+/** An answer row as the API's answer, with the caller's reaction. */
+async function viewOf(db: Executor, actor: SessionUser | null, row: AnswerRow) {
+  const mine = await reactionsOf(db, actor, 'answer', [row.id]);
+  return {
+    id: toId(row.id),
+    questionId: toId(row.questionId),
+    body: row.body,
+    bodyHtml: row.bodyHtml,
+    author: toUserSummary(row.author),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+    likes: row.likes,
+    dislikes: row.dislikes,
+    score: row.score,
+    accepted: row.acceptedAnswerId === row.id,
+    myReaction: mine.get(row.id) ?? null,
+    deleted: row.deletedAt !== null,
+  };
+}
+
+/** The answer as it is now (after a change in the same transaction), as the API's answer. */
+async function reload(db: Executor, actor: SessionUser, id: number) {
+  const row = await findAnswer(db, { id, lock: false });
+  if (!row) throw notFound('answer');
+  return viewOf(db, actor, row);
+}
+
+/**
+ * `answer.create`: answers a live question (NOT_FOUND otherwise), bumps its answer count and activity,
+ * saves the first revision and notifies the question's author, all in one transaction.
+ */
+export async function createAnswer(
+  deps: Deps,
+  actor: SessionUser,
+  input: { questionId: number; body: string },
+) {
+  return deps.db.transaction(async (tx) => {
+    const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
+    if (!question) throw notFound('question');
+    const created = await insertAnswer(tx, {
+      questionId: question.id,
+      authorId: actor.id,
+      body: input.body,
+      bodyHtml: renderMarkdown(input.body),
+    });
+    await saveRevision(tx, {
+      targetType: 'answer',
+      targetId: created.id,
+      editorId: actor.id,
+      title: null,
+      body: input.body,
+      tags: null,
+    });
+    await notify(tx, [
+      {
+        userId: question.authorId,
+        actorId: actor.id,
+        type: 'answer',
+        questionId: question.id,
+        answerId: created.id,
+      },
+    ]);
+    return reload(tx, actor, created.id);
+  });
+}
+
+/**
+ * `answer.update`: author or moderator (policy `post.edit`); re-renders the body, bumps the question's
+ * activity and saves a revision. An unchanged body writes nothing.
+ */
+export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
+  return deps.db.transaction(async (tx) => {
+    const row = await findAnswer(tx, { id: input.id, lock: true });
+    if (!row || !answerVisible(actor, row)) throw notFound('answer');
+    assertCan(actor, 'post.edit', { authorId: row.authorId });
+    if (input.body === row.body) return viewOf(tx, actor, row);
+    const now = new Date();
+    await updateAnswerBody(tx, {
+      id: row.id,
+      body: input.body,
+      bodyHtml: renderMarkdown(input.body),
+      at: now,
+    });
+    await touchQuestionActivity(tx, { questionId: row.questionId, at: now });
+    await saveRevision(tx, {
+      targetType: 'answer',
+      targetId: row.id,
+      editorId: actor.id,
+      title: null,
+      body: input.body,
+      tags: null,
+    });
+    return reload(tx, actor, row.id);
+  });
+}
+
+/**
+ * `answer.delete`: author or moderator (policy `post.delete`); a soft delete that lowers the question's
+ * answer count and withdraws the acceptance if it was the accepted answer.
+ */
+export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
+  return deps.db.transaction(async (tx) => {
+    const row = await findAnswer(tx, { id, lock: true });
+    if (!row || !answerVisible(actor, row)) throw notFound('answer');
+    assertCan(actor, 'post.delete', { authorId: row.authorId });
+    if (row.deletedAt !== null) return { ok: true as const };
+    await setAnswerDeletedAt(tx, { id, deletedAt: new Date() });
+    await uncountAnswer(tx, {
+      questionId: row.questionId,
+      acceptedAnswerId: row.acceptedAnswerId === id ? null : row.acceptedAnswerId,
+    });
+    return { ok: true as const };
+  });
+}
+
+/** `answer.restore`: moderators (policy `post.restore`) bring a deleted answer back; idempotent. */
+export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) {
+  assertCan(actor, 'post.restore');
+  return deps.db.transaction(async (tx) => {
+    const row = await findAnswer(tx, { id, lock: true });
+    if (!row) throw notFound('answer');
+    if (row.deletedAt !== null) {
+      await setAnswerDeletedAt(tx, { id, deletedAt: null });
+      await recountAnswer(tx, row.questionId);
+    }
+    return reload(tx, actor, id);
+  });
+}
+
+/**
+ * `answer.accept`: only the question's author (policy `answer.accept`). The acceptance is one column,
+ * `questions.acceptedAnswerId`, so moving it from another answer is a single atomic UPDATE and exactly
+ * one answer is accepted. Accepting the accepted answer again changes nothing and notifies nobody.
+ */
+export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
+  return deps.db.transaction(async (tx) => {
+    const row = await findAnswer(tx, { id: answerId, lock: true });
+    if (!row || !answerVisible(actor, row) || row.deletedAt !== null || row.questionDeletedAt !== null) {
+      throw notFound('answer');
+    }
+    assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
+    if (row.acceptedAnswerId !== row.id) {
+      await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: row.id });
+      await notify(tx, [
+        {
+          userId: row.authorId,
+          actorId: actor.id,
+          type: 'accepted',
+          questionId: row.questionId,
+          answerId: row.id,
+        },
+      ]);
+    }
+    return loadQuestionDetail(tx, actor, row.questionId);
+  });
+}
+
+/** `answer.unaccept`: the question's author withdraws the acceptance of this answer; idempotent. */
+export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
+  return deps.db.transaction(async (tx) => {
+    const row = await findAnswer(tx, { id: answerId, lock: true });
+    if (!row || !answerVisible(actor, row)) throw notFound('answer');
+    assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
+    if (row.acceptedAnswerId === row.id) {
+      await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: null });
+    }
+    return loadQuestionDetail(tx, actor, row.questionId);
+  });
+}
+
+/** `answer.revisions`: every saved version of an answer, newest first. */
+export async function answerRevisions(deps: Deps, actor: SessionUser | null, id: number) {
+  const row = await findAnswer(deps.db, { id, lock: false });
+  if (!row || !answerVisible(actor, row)) throw notFound('answer');
+  return revisionsOf(deps.db, 'answer', id);
+}
+
+/**
+ * `answer.byUser`: a user's live answers on live questions, newest first, with their question's title.
+ * Keyset on (createdAt desc, id desc) over `answers_author_idx`.
+ */
+export async function answersByUser(
+  deps: Deps,
+  input: { userId: number; cursor?: string | null | undefined; limit: number },
+) {
+  const after = input.cursor ? decodeCursor(input.cursor, timeIdCursor) : null;
+  const rows = await answersByAuthor(deps.db, {
+    userId: input.userId,
+    after,
+    limit: input.limit + 1,
+    htmlChars: EXCERPT_SOURCE_CHARS,
+  });
+  return toPage(
+    rows,
+    input.limit,
+    (row) => ({
+      id: toId(row.id),
+      questionId: toId(row.questionId),
+      questionTitle: row.questionTitle,
+      excerpt: excerptOf(row.htmlStart),
+      createdAt: toIso(row.createdAt),
+      likes: row.likes,
+      dislikes: row.dislikes,
+      score: row.score,
+      accepted: row.acceptedAnswerId === row.id,
+    }),
+    (row) => [toIso(row.createdAt), row.id],
+  );
+}

@@ -1,0 +1,16 @@
+import { healthOutput, noInput } from '@devflow/contract';
+import { publicProcedure, router } from '../../trpc/procedures';
+import { checkHealth } from './service';
+
+/** Liveness of the API and its dependencies. */
+export const healthRouter = router({
+  /** Reports whether the database and the cache answer, and which ones this server runs on. */
+  check: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/health', tags: ['health'], summary: 'Service health' } })
+    .input(noInput)
+    .output(healthOutput)
+    .query(async ({ ctx }) => {
+      const { ok, db, cache } = await checkHealth(ctx.deps);
+      return { ok, db, cache };
+    }),
+});

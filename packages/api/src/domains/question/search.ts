@@ -1,0 +1,36 @@
+import { questionSummariesByIds, searchQuestionIds } from '@devflow/db';
+import type { ApiDeps } from '../../deps';
+import { decodeCursor, rankIdCursor, toPage } from '../../platform/pagination';
+import { EXCERPT_SOURCE_CHARS } from '../posts/posts';
+import { tagsOf } from '../tag/service';
+import { toQuestionSummary } from './view';
+
+/**
+ * `question.search`: ranked full-text search over live questions (see `searchQuestionIds` in
+ * `packages/db/src/queries/question-search.ts`), paginated by the keyset `(rank, id)`; the page's
+ * summaries and their tags are read by primary key, one query each.
+ */
+export async function searchQuestions(
+  deps: Pick<ApiDeps, 'db'>,
+  params: { q: string; cursor?: string | null | undefined; limit: number },
+) {
+  const after = params.cursor ? decodeCursor(params.cursor, rankIdCursor) : null;
+  const hits = await searchQuestionIds(deps.db, { q: params.q, after, limit: params.limit + 1 });
+  const ids = hits.map((hit) => hit.id);
+  const rows = await questionSummariesByIds(deps.db, { ids, htmlChars: EXCERPT_SOURCE_CHARS });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const tagMap = await tagsOf(
+    deps.db,
+    rows.map((row) => row.id),
+  );
+  const ranked = hits.flatMap((hit) => {
+    const row = byId.get(hit.id);
+    return row ? [{ hit, row }] : [];
+  });
+  return toPage(
+    ranked,
+    params.limit,
+    ({ row }) => toQuestionSummary(row, tagMap.get(row.id) ?? []),
+    ({ hit }) => [hit.rank, hit.id],
+  );
+}

@@ -1,0 +1,85 @@
+import { toId, toIso } from '@devflow/contract';
+import type { AnswerOfQuestionRow, QuestionRow, QuestionSummaryRow } from '@devflow/db';
+import { excerptOf, toUserSummary } from '../posts/posts';
+
+/**
+ * How questions and answers look to clients: rows of `@devflow/db`'s question queries turned into the
+ * API's `question`, `answer` and `questionSummary` (`packages/contract/src/question.ts`). Pure functions: whoever
+ * loaded the rows passes what else is needed (tags, the caller's reaction).
+ */
+
+/** The caller's reaction to a post, or null for none (and for anonymous callers). */
+export type MyReaction = 'like' | 'dislike' | null;
+
+/** A question row as the API's question (without answers). */
+export function toQuestion(row: QuestionRow, tags: string[], myReaction: MyReaction) {
+  return {
+    id: toId(row.id),
+    title: row.title,
+    body: row.body,
+    bodyHtml: row.bodyHtml,
+    tags,
+    author: toUserSummary(row.author),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+    lastActivityAt: toIso(row.lastActivityAt),
+    likes: row.likes,
+    dislikes: row.dislikes,
+    score: row.score,
+    answerCount: row.answerCount,
+    viewCount: row.viewCount,
+    acceptedAnswerId: row.acceptedAnswerId === null ? null : toId(row.acceptedAnswerId),
+    myReaction,
+    deleted: row.deletedAt !== null,
+  };
+}
+
+/** The API's question type. */
+export type QuestionView = ReturnType<typeof toQuestion>;
+
+/**
+ * What an answer needs to be shown: the columns of `answersOfQuestion`'s rows. Any query that selects
+ * these (with more columns or not) can be shown with `toAnswer`.
+ */
+export type AnswerViewRow = AnswerOfQuestionRow;
+
+/** An answer row as the API's answer; it is `accepted` when its question's accepted answer is this one. */
+export function toAnswer(row: AnswerViewRow, acceptedAnswerId: number | null, myReaction: MyReaction) {
+  return {
+    id: toId(row.id),
+    questionId: toId(row.questionId),
+    body: row.body,
+    bodyHtml: row.bodyHtml,
+    author: toUserSummary(row.author),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+    likes: row.likes,
+    dislikes: row.dislikes,
+    score: row.score,
+    accepted: row.id === acceptedAnswerId,
+    myReaction,
+    deleted: row.deletedAt !== null,
+  };
+}
+
+/** The API's answer type. */
+export type AnswerView = ReturnType<typeof toAnswer>;
+
+/** A list row as the API's `questionSummary`. */
+export function toQuestionSummary(row: QuestionSummaryRow, tags: string[]) {
+  return {
+    id: toId(row.id),
+    title: row.title,
+    excerpt: excerptOf(row.htmlStart),
+    tags,
+    author: toUserSummary(row.author),
+    createdAt: toIso(row.createdAt),
+    lastActivityAt: toIso(row.lastActivityAt),
+    likes: row.likes,
+    dislikes: row.dislikes,
+    score: row.score,
+    answerCount: row.answerCount,
+    viewCount: row.viewCount,
+    hasAcceptedAnswer: row.acceptedAnswerId !== null,
+  };
+}

@@ -1,0 +1,25 @@
+import { reactionSetInput, reactionSetOutput } from '@devflow/contract';
+import { afterWrite, reactionScope } from '../../platform/cache/scopes';
+import { router, writerProcedure } from '../../trpc/procedures';
+import { setReaction } from './service';
+
+/** Likes and dislikes on questions, answers and replies. */
+export const reactionRouter = router({
+  /** Likes, dislikes or clears (`value: null`) the caller's reaction; returns the post's counters. */
+  set: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/reaction/set',
+        errorResponses: { 403: 'the post is the caller’s own', 404: 'the post does not exist' },
+        tags: ['reaction'],
+        summary: 'Like, dislike or clear',
+        protect: true,
+      },
+    })
+    .input(reactionSetInput)
+    .output(reactionSetOutput)
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, setReaction(ctx.deps, ctx.user, input), () => reactionScope(ctx.deps, input)),
+    ),
+});

@@ -1,0 +1,92 @@
+import {
+  okOutput,
+  replyCreateInput,
+  replyDeleteInput,
+  replyOutput,
+  replyThreadInput,
+  replyThreadOutput,
+  replyUpdateInput,
+} from '@devflow/contract';
+import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
+import { createReply, deleteReply, loadReplyThread, updateReply } from './service';
+
+/** Nested replies under questions and answers. */
+export const replyRouter = router({
+  /** Posts a reply at the top of a thread or under another reply; notifies the author replied to. */
+  create: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/reply/create',
+        errorResponses: {
+          400: 'the parent reply is in another thread',
+          404: 'the question, answer or parent reply does not exist',
+        },
+        tags: ['reply'],
+        summary: 'Post a reply',
+        protect: true,
+      },
+    })
+    .input(replyCreateInput)
+    .output(replyOutput)
+    .mutation(({ ctx, input }) => createReply(ctx.deps, ctx.user, input)),
+
+  /** Edits a reply's body (author or moderator). */
+  update: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/reply/update',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no live reply has this id',
+        },
+        tags: ['reply'],
+        summary: 'Edit a reply',
+        protect: true,
+      },
+    })
+    .input(replyUpdateInput)
+    .output(replyOutput)
+    .mutation(({ ctx, input }) => updateReply(ctx.deps, ctx.user, input)),
+
+  /** Deletes a reply as a tombstone: its children stay (author or moderator). */
+  delete: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/reply/delete',
+        errorResponses: {
+          403: 'the caller is neither the author nor a moderator',
+          404: 'no reply has this id',
+        },
+        tags: ['reply'],
+        summary: 'Delete a reply',
+        protect: true,
+      },
+    })
+    .input(replyDeleteInput)
+    .output(okOutput)
+    .mutation(({ ctx, input }) => deleteReply(ctx.deps, ctx.user, input)),
+
+  /**
+   * A thread (or the subtree under `rootId`) as a tree, loaded with one recursive query: at most 10,000
+   * replies, breadth-first — every top-level reply, then the next level, and so on until the cap. A node
+   * with `moreReplies: true` has children that were left out: ask again with `rootId` set to it.
+   * `truncated` says whether anything was left out; `total` counts every reply under the post.
+   */
+  thread: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/reply/thread',
+        errorResponses: { 404: 'the question or answer does not exist, or `rootId` is not in its thread' },
+        tags: ['reply'],
+        summary: 'Load a reply thread',
+        protect: false,
+      },
+    })
+    .input(replyThreadInput)
+    .output(replyThreadOutput)
+    .query(({ ctx, input }) => loadReplyThread(ctx.deps, ctx.user, input)),
+});

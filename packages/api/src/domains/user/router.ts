@@ -1,0 +1,136 @@
+import {
+  byUsernameInput,
+  profileOutput,
+  setRoleInput,
+  suspendInput,
+  unsuspendInput,
+  updateProfileInput,
+  userListInput,
+  userListOutput,
+} from '@devflow/contract';
+import { getProfile } from '../../platform/cache/reads';
+import { afterWrite } from '../../platform/cache/scopes';
+import {
+  adminProcedure,
+  moderatorProcedure,
+  protectedProcedure,
+  publicProcedure,
+  router,
+  writerProcedure,
+} from '../../trpc/procedures';
+import * as users from './service';
+
+/** Profiles and account administration (roles, suspensions). */
+export const userRouter = router({
+  /** A public profile with follower counts, post counts and reputation. */
+  byUsername: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/user/by-username',
+        errorResponses: { 404: 'no user has this name' },
+        tags: ['user'],
+        summary: 'A user profile',
+      },
+    })
+    .input(byUsernameInput)
+    .output(profileOutput)
+    .query(({ ctx, input }) => getProfile(ctx.deps, input.username)),
+
+  /** Changes the signed-in user's display name, bio (markdown) or avatar URL (https). */
+  updateProfile: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/update-profile',
+        tags: ['user'],
+        summary: 'Edit your profile',
+        protect: true,
+      },
+    })
+    .input(updateProfileInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) =>
+      // Display name and avatar also show next to every post of the user (`authors`).
+      afterWrite(ctx.deps, users.updateProfile(ctx.deps, ctx.user, input), () => ({
+        users: [ctx.user.id],
+        authors: true,
+      })),
+    ),
+
+  /** Changes another user's role (admins). */
+  setRole: adminProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/set-role',
+        errorResponses: { 403: 'admins cannot change their own role', 404: 'no user has this id' },
+        tags: ['user'],
+        summary: "Change a user's role",
+        protect: true,
+      },
+    })
+    .input(setRoleInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, users.setRole(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
+    ),
+
+  /** Suspends a user until a date (default 7 days): they can read but not write (moderators). */
+  suspend: moderatorProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/suspend',
+        errorResponses: {
+          403: 'the target is the caller, or a moderator or admin and the caller is not an admin',
+          404: 'no user has this id',
+        },
+        tags: ['user'],
+        summary: 'Suspend a user',
+        protect: true,
+      },
+    })
+    .input(suspendInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, users.suspend(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
+    ),
+
+  /** Lifts a suspension (moderators). */
+  unsuspend: moderatorProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/unsuspend',
+        errorResponses: {
+          403: 'the target is the caller, or a moderator or admin and the caller is not an admin',
+          404: 'no user has this id',
+        },
+        tags: ['user'],
+        summary: 'Lift a suspension',
+        protect: true,
+      },
+    })
+    .input(unsuspendInput)
+    .output(profileOutput)
+    .mutation(({ ctx, input }) =>
+      afterWrite(ctx.deps, users.unsuspend(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
+    ),
+
+  /** Accounts for the moderation page, newest first, with role and suspension (moderators). */
+  list: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/user/list',
+        errorResponses: { 403: 'the caller is not a moderator' },
+        tags: ['user'],
+        summary: 'List accounts',
+        protect: true,
+      },
+    })
+    .input(userListInput)
+    .output(userListOutput)
+    .query(({ ctx, input }) => users.listUsers(ctx.deps, ctx.user, input)),
+});

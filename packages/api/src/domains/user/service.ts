@@ -1,0 +1,181 @@
+import type {
+  profileOutput,
+  setRoleInput,
+  suspendInput,
+  unsuspendInput,
+  updateProfileInput,
+  userListInput,
+  userListOutput,
+} from '@devflow/contract';
+import { toId, toIso } from '@devflow/contract';
+import {
+  type Executor,
+  findUserById,
+  findUserByUsername,
+  listUserRows,
+  profileCounts,
+  type UserChanges,
+  type UserRow,
+  updateUser,
+} from '@devflow/db';
+import type { z } from 'zod';
+import type { ApiDeps } from '../../deps';
+import { NotFoundError } from '../../platform/domain-errors';
+import { renderMarkdown } from '../../platform/markdown';
+import { decodeCursor, idCursor, toPage } from '../../platform/pagination';
+import { assertCan } from '../../platform/policy';
+import type { SessionUser } from '../../trpc/context';
+import { refreshUserSessions } from '../auth/session';
+import { reputationOf } from '../posts/reputation';
+
+/** A public profile as `user.byUsername` returns it. */
+export type Profile = z.infer<typeof profileOutput>;
+
+/** How long a suspension lasts when the moderator names no end. */
+export const DEFAULT_SUSPENSION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The profile of an account: its public fields, follower/following counts, its non-deleted questions
+ * and answers (`profileCounts`, one statement), and its reputation (`services/reputation.ts`).
+ */
+export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
+  const counts = await profileCounts(db, row.id);
+  return {
+    id: toId(row.id),
+    username: row.username,
+    displayName: row.displayName,
+    bio: row.bio,
+    bioHtml: row.bioHtml,
+    avatarUrl: row.avatarUrl,
+    role: row.role,
+    createdAt: toIso(row.createdAt),
+    followers: counts.followers,
+    following: counts.following,
+    questions: counts.questions,
+    answers: counts.answers,
+    reputation: await reputationOf(db, row.id),
+    suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
+  };
+}
+
+/** The profile of `username` (any case), or NOT_FOUND. */
+export async function profileByUsername(deps: ApiDeps, username: string): Promise<Profile> {
+  const row = await findUserByUsername(deps.db, username);
+  if (!row) throw new NotFoundError(`There is no user named "${username}".`);
+  return profileOf(deps.db, row);
+}
+
+/**
+ * Changes the actor's display name, bio (markdown, stored as written and rendered + sanitized into
+ * `bioHtml`) or avatar URL; omitted fields stay, null or "" clears.
+ */
+export async function updateProfile(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof updateProfileInput>,
+): Promise<Profile> {
+  const changes: UserChanges = {};
+  if (input.displayName !== undefined) changes.displayName = input.displayName || null;
+  if (input.bio !== undefined) {
+    changes.bio = input.bio;
+    changes.bioHtml = input.bio.trim() === '' ? '' : renderMarkdown(input.bio);
+  }
+  if (input.avatarUrl !== undefined) changes.avatarUrl = input.avatarUrl || null;
+  const profile = await deps.db.transaction(async (tx) => {
+    const row = await updateUser(tx, actor.id, changes);
+    if (!row) throw new NotFoundError('Your account no longer exists.');
+    return profileOf(tx, row);
+  });
+  await refreshUserSessions(deps, actor.id);
+  return profile;
+}
+
+async function targetOf(deps: ApiDeps, userId: number): Promise<UserRow> {
+  const row = await findUserById(deps.db, userId);
+  if (!row) throw new NotFoundError('There is no such user.');
+  return row;
+}
+
+/** Sets another user's role (admins only, never their own); applies at the target's next request. */
+export async function setRole(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof setRoleInput>,
+): Promise<Profile> {
+  const target = await targetOf(deps, input.userId);
+  assertCan(actor, 'user.setRole', { userId: target.id, userRole: target.role });
+  return changeUser(deps, target.id, { role: input.role });
+}
+
+/**
+ * Suspends a user until `until` (default 7 days): they keep reading but cannot write. Moderators
+ * suspend users; only admins suspend moderators and admins; nobody suspends themselves.
+ */
+export async function suspend(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof suspendInput>,
+): Promise<Profile> {
+  const target = await targetOf(deps, input.userId);
+  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  const until = input.until ? new Date(input.until) : new Date(Date.now() + DEFAULT_SUSPENSION_MS);
+  return changeUser(deps, target.id, { suspendedUntil: until });
+}
+
+/** Lifts a suspension (same permission as suspending). */
+export async function unsuspend(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof unsuspendInput>,
+): Promise<Profile> {
+  const target = await targetOf(deps, input.userId);
+  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  return changeUser(deps, target.id, { suspendedUntil: null });
+}
+
+async function changeUser(
+  deps: ApiDeps,
+  userId: number,
+  changes: Pick<UserChanges, 'role' | 'suspendedUntil'>,
+): Promise<Profile> {
+  const profile = await deps.db.transaction(async (tx) => {
+    const row = await updateUser(tx, userId, changes);
+    if (!row) throw new NotFoundError('There is no such user.');
+    return profileOf(tx, row);
+  });
+  // Cached sessions would carry the old role or suspension for a few seconds: drop them now.
+  await refreshUserSessions(deps, userId);
+  return profile;
+}
+
+/**
+ * Accounts for the moderation page, newest first (keyset on id), optionally those whose username
+ * starts with `q` or whose display name contains it (case-insensitive).
+ */
+export async function listUsers(
+  deps: ApiDeps,
+  actor: SessionUser,
+  input: z.infer<typeof userListInput>,
+): Promise<z.infer<typeof userListOutput>> {
+  assertCan(actor, 'user.list');
+  const beforeId = input.cursor ? decodeCursor(input.cursor, idCursor)[0] : null;
+  const rows = await listUserRows(deps.db, {
+    beforeId,
+    search: input.q ?? null,
+    limit: input.limit + 1,
+  });
+  return toPage(
+    rows,
+    input.limit,
+    (row) => ({
+      id: toId(row.id),
+      username: row.username,
+      displayName: row.displayName,
+      avatarUrl: row.avatarUrl,
+      role: row.role,
+      suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
+      createdAt: toIso(row.createdAt),
+    }),
+    (row) => [row.id],
+  );
+}

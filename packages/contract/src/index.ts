@@ -1,0 +1,20 @@
+/**
+ * @devflow/contract: what every side of DevFlow agrees on — the zod schemas of every procedure's input and
+ * output, the limits a client also shows, and the user-facing messages. It depends on zod only, so the web
+ * app, the client package and the CLI import it as freely as the API does.
+ */
+export * from './answer';
+export * from './auth';
+export * from './common';
+export * from './feed';
+export * from './follow';
+export * from './health';
+export * from './limits';
+export * from './notification';
+export * from './oauth';
+export * from './question';
+export * from './reaction';
+export * from './reply';
+export * from './return-to';
+export * from './tag';
+export * from './user';

@@ -1,0 +1,34 @@
+/**
+ * The limits every side enforces or shows: the server's schemas are built from them, and the web's form
+ * fields and the CLI's checks read the same numbers, so a changed limit changes everywhere at once.
+ */
+
+/** A question's title, in characters. */
+export const TITLE_LENGTH = { min: 10, max: 200 } as const;
+
+/** A question's or an answer's markdown body, in characters. */
+export const POST_BODY_LENGTH = { min: 20, max: 50_000 } as const;
+
+/** A reply's markdown body, in characters. */
+export const REPLY_BODY_LENGTH = { min: 1, max: 10_000 } as const;
+
+/** A username: lower-case letters, digits, `_` and `-`. */
+export const USERNAME_LENGTH = { min: 3, max: 32 } as const;
+
+/** A password, in characters. */
+export const PASSWORD_LENGTH = { min: 8, max: 256 } as const;
+
+/** An email address, in characters. */
+export const EMAIL_MAX_LENGTH = 254;
+
+/** Longest display name, in characters (code points, after trimming). */
+export const DISPLAY_NAME_MAX_LENGTH = 80;
+
+/** A profile's bio, in characters. */
+export const BIO_MAX_LENGTH = 2000;
+
+/** An avatar URL, in characters. */
+export const AVATAR_URL_MAX_LENGTH = 2048;
+
+/** The digits of a mailed one-time code. */
+export const OTP_CODE_LENGTH = 6;

@@ -1,22 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { answers, questions, users } from '../schema';
-import { authorColumns } from './rows';
-
-/** The columns of an answer shown to clients, with its author under `author`. */
-const answerColumns = {
-  id: answers.id,
-  questionId: answers.questionId,
-  body: answers.body,
-  bodyHtml: answers.bodyHtml,
-  likes: answers.likes,
-  dislikes: answers.dislikes,
-  score: answers.score,
-  createdAt: answers.createdAt,
-  updatedAt: answers.updatedAt,
-  deletedAt: answers.deletedAt,
-  author: authorColumns,
-};
+import { answerColumns } from './question';
 
 /**
  * An answer with its author, its question's author, acceptance and deletion, or undefined when it does

@@ -26,10 +26,10 @@ import {
   reactionsOf,
   revisionsOf,
   saveRevision,
-  toUserSummary,
   visibleTo,
 } from '../posts/posts';
 import { loadQuestionDetail } from '../question/service';
+import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
 type Deps = Pick<ApiDeps, 'db'>;
@@ -39,24 +39,10 @@ function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
   return visibleTo(actor, row.deletedAt) && visibleTo(actor, row.questionDeletedAt);
 }
 
-/** An answer row as the API's answer, with the caller's reaction. */
+/** An answer row as the API's answer, with the caller's reaction (the one mapping: `question/view.ts`). */
 async function viewOf(db: Executor, actor: SessionUser | null, row: AnswerRow) {
   const mine = await reactionsOf(db, actor, 'answer', [row.id]);
-  return {
-    id: toId(row.id),
-    questionId: toId(row.questionId),
-    body: row.body,
-    bodyHtml: row.bodyHtml,
-    author: toUserSummary(row.author),
-    createdAt: toIso(row.createdAt),
-    updatedAt: toIso(row.updatedAt),
-    likes: row.likes,
-    dislikes: row.dislikes,
-    score: row.score,
-    accepted: row.acceptedAnswerId === row.id,
-    myReaction: mine.get(row.id) ?? null,
-    deleted: row.deletedAt !== null,
-  };
+  return toAnswer(row, row.acceptedAnswerId, mine.get(row.id) ?? null);
 }
 
 /** The answer as it is now (after a change in the same transaction), as the API's answer. */

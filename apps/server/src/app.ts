@@ -115,7 +115,7 @@ export function createApp(options: AppOptions) {
     },
   });
   // GET and HEAD carry no body. Asking for one would make @hono/node-server build a full WHATWG Request
-  // (headers copied, an AbortSignal) on every read: about 5% of the server's CPU on `question.byId`.
+  // (headers copied, an AbortSignal) on every read, a measurable share of the server's CPU on `question.byId` (bench/RESULTS.md).
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   app.get('/healthz', async (c) => {

@@ -109,7 +109,7 @@ async function readCalls(
  *
  * Why it exists: the fetch adapter builds a WHATWG Request/Response pair and three AbortSignals (two through
  * `AbortSignal.any`, slow on Node 20) per request and spreads its options objects several times; measured
- * in one process on `question.byId`, that was 0.17 ms of 0.61 ms CPU per call — the largest single cost
+ * in one process on `question.byId`, that was the largest single cost
  * between a bare Hono route and our stack (bench/RESULTS.md, baseline (a)). It uses only tRPC's exported
  * core functions (`getProcedureAtPath`, `getErrorShape`, `getHTTPStatusCode`, `transformTRPCResponse`);
  * `trpc-fast-path.test.ts` compares it with the stock adapter request by request, so an upgrade of

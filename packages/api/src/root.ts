@@ -13,7 +13,7 @@ import { tagRouter } from './domains/tag/router';
 import { userRouter } from './domains/user/router';
 import { createCallerFactory, router } from './trpc/procedures';
 
-/** Every procedure of DevFlow, by domain. The shape is the API contract (shared/CONTRACT.md). */
+/** Every procedure of DevFlow, by domain. The shape is the API contract (README, API reference). */
 export const appRouter = router({
   health: healthRouter,
   question: questionRouter,

@@ -11,7 +11,7 @@ export type RedisCacheOptions = {
 
 /**
  * The Redis cache. The offline queue is off and commands time out quickly, so while Redis is down a
- * request loses milliseconds, not seconds (PITFALLS.md); ioredis keeps reconnecting in the background
+ * request loses milliseconds, not seconds (SECURITY.md, outages); ioredis keeps reconnecting in the background
  * and the cache works again as soon as Redis is back, without a restart.
  */
 export function createRedisCache(options: RedisCacheOptions): Cache {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * An id as clients send it: a string of digits ("Ids are strings", CONTRACT.md), turned into the
+ * An id as clients send it: a string of digits (ids are strings on the wire), turned into the
  * number the database uses. Anything else — negative, fractional, huge, non-numeric — is BAD_REQUEST.
  */
 export const idInput = z

@@ -110,7 +110,7 @@ export const suspendInput = z.object({
 /** `user.unsuspend` input. */
 export const unsuspendInput = z.object({ userId: idInput });
 
-/** A public profile (CONTRACT.md `user.byUsername`) with counts and reputation. */
+/** A public profile (`user.byUsername`) with counts and reputation. */
 export const profileOutput = z.object({
   id: idOutput,
   username: z.string(),

@@ -29,7 +29,7 @@ type Expectations = Record<Identity, Expectation>;
 
 const U = 'UNAUTHORIZED';
 const F = 'FORBIDDEN';
-/** CONTRACT.md, Roles — one line per kind of rule. */
+/** The roles of the README's API contract (SECURITY.md, Authorization) — one line per kind of rule. */
 const anyone: Expectations = {
   anonymous: 'ok',
   author: 'ok',
@@ -346,7 +346,7 @@ const MATRIX: Row[] = [
 
 const unlimited = { points: 1_000_000, durationSeconds: 60 };
 
-describe('authorization matrix: every mutation × every kind of caller (CONTRACT.md, Roles)', () => {
+describe('authorization matrix: every mutation × every kind of caller (roles: SECURITY.md, Authorization)', () => {
   let fx: Fixtures;
   let outboxDir: string;
   const mutations = listProcedures().filter((p) => p.type === 'mutation');

@@ -3,7 +3,7 @@ import { type KeyboardEvent, useDeferredValue, useId, useState } from 'react';
 import { plural } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 
-/** Tags a question may carry at most (CONTRACT.md). */
+/** Tags a question may carry at most (the rule of `question.create`). */
 export const MAX_TAGS = 5;
 
 /** Turns typed text into a tag slug: lowercase, spaces to dashes, only a-z 0-9 + # . - kept. */

@@ -36,7 +36,7 @@ export type Resource = {
 };
 
 /**
- * The one place that decides "may this actor do this to this resource" (CONTRACT.md, Roles): authors
+ * The one place that decides "may this actor do this to this resource" (SECURITY.md, Authorization): authors
  * edit and delete their own posts; moderators edit, delete and restore anyone's and suspend users;
  * admins also change roles; only the question's author accepts an answer; suspended users write nothing.
  */

@@ -4,7 +4,7 @@ import type { RateLimits } from '../config';
 import type { ApiDeps } from '../deps';
 import { tooManyRequests } from '../trpc/errors';
 
-/** The windowed limits of CONTRACT.md (tries per code are counted per code in `services/otp.ts`). */
+/** The windowed limits (README, `RATE_LIMITS`; tries per code are counted per code in `domains/auth/otp.ts`). */
 export type LimitName = Exclude<keyof RateLimits, 'otpTries'>;
 
 /** What each limit counts, for the TOO_MANY_REQUESTS message ("Too many sign-in attempts…"). */

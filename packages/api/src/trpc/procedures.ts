@@ -37,7 +37,7 @@ const t = initTRPC
       // A database outage met outside a procedure (e.g. while reading the session) is still a 503.
       const unavailable = isServiceUnavailable(error);
       const internal = error.code === 'INTERNAL_SERVER_ERROR' && !unavailable;
-      // Malformed JSON is bad input like any other: clients handle one code (CONTRACT.md, Errors).
+      // Malformed JSON is bad input like any other: clients handle one code (README, API reference).
       const malformed =
         error.code === 'PARSE_ERROR' || (error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError);
       const retryAfter =

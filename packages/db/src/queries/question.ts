@@ -105,7 +105,7 @@ export type AnswerOfQuestionRow = Awaited<ReturnType<typeof answersOfQuestion>>[
 
 /**
  * `question.byId`'s reads as prepared statements, built and planned once per database handle instead of
- * per call (PITFALLS.md; bench/RESULTS.md measures the difference).
+ * per call (bench/RESULTS.md measures the difference).
  */
 const byIdStatements = perDatabase((db) => {
   const answersStatement = (liveOnly: boolean, name: string) =>

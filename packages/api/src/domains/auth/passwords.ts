@@ -2,7 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 
 /**
- * argon2id at OWASP's minimum: 19 MiB memory, 2 passes, 1 lane (~12.5 ms per hash on our hardware).
+ * argon2id at OWASP's minimum: 19 MiB memory, 2 passes, 1 lane (its cost per hash is what the login rate limits protect; bench/RESULTS.md).
  * `algorithm: 2` is `Algorithm.Argon2id`, a const enum that isolated modules cannot import.
  */
 const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

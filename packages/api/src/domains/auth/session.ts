@@ -14,7 +14,7 @@ import {
   type UserAttributes,
 } from './session-adapter';
 
-/** The name of the session cookie (CONTRACT.md). */
+/** The name of the session cookie (README, Authentication; SECURITY.md, Sessions). */
 export const SESSION_COOKIE = 'devflow_session';
 
 /** Sessions last 30 days and slide when used in their last 15 (lucia extends past half-life). */

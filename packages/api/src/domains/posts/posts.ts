@@ -91,7 +91,7 @@ const INLINE_TAGS = new Set(['a', 'code', 'em', 'strong', 'del', 's', 'img', 'su
  * appears before the punctuation after `<strong>…</strong>`), entities decoded, whitespace collapsed.
  * Clients render it as text, never as HTML. The input is HTML DevFlow sanitized itself when the post was
  * saved, so dropping its tags with a regular expression is enough (a tag cut off by the 2,000-character
- * slice included); re-parsing it with sanitize-html cost ~0.5 ms per item, most of an uncached list page
+ * slice included); re-parsing it with sanitize-html cost most of an uncached list page
  * (bench/RESULTS.md).
  */
 export function excerptOf(html: string): string {

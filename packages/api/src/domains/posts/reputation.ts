@@ -1,6 +1,6 @@
 import { type Executor, type ReputationCounts, reputationCounts } from '@devflow/db';
 
-/** Points per event (CONTRACT.md / issue 4): likes earn, dislikes cost, an accepted answer earns most. */
+/** Points per event (README, reputation): likes earn, dislikes cost, an accepted answer earns most. */
 export const REPUTATION_RULE = { like: 10, dislike: -2, acceptedAnswer: 15 } as const;
 
 /** Reputation from counts: the rule in one function, used everywhere reputation is shown. */

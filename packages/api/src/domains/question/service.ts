@@ -84,7 +84,7 @@ export async function loadQuestionDetail(db: Executor, actor: SessionUser | null
 
 /**
  * `question.byId`'s payload as `actor` may see it (NOT_FOUND when hidden), read with prepared statements
- * (the hottest read, PITFALLS.md). Counts nothing: views are counted once per viewer by the cached read
+ * (the hottest read; bench/RESULTS.md). Counts nothing: views are counted once per viewer by the cached read
  * (`packages/api/src/platform/cache/reads.ts`), which also caches the anonymous form of this payload.
  */
 export async function getQuestion(deps: Deps, actor: SessionUser | null, id: number) {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { forEachOpenApiProcedure, generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { appRouter } from '../root';
@@ -14,30 +14,29 @@ export type OpenApiDocumentOptions = {
   publicUrl: string;
   /** The API's version, shown in the reference. */
   version: string;
-  /** Folder of the router sources whose JSDoc becomes the descriptions; `routers/` next to this file by default. */
+  /** Folder of the domains whose `router.ts` JSDoc becomes the descriptions; `../domains/` by default. */
   routersDir?: string;
 };
 
-const defaultRoutersDir = fileURLToPath(new URL('./routers/', import.meta.url));
+const defaultRoutersDir = fileURLToPath(new URL('../domains/', import.meta.url));
 
 /**
- * Reads the JSDoc written above each procedure in `routers/<domain>.ts` and returns it by procedure path
+ * Reads the JSDoc written above each procedure in `domains/<domain>/router.ts` and returns it by procedure path
  * (`question.create` → "Asks a question …"). JSDoc is where the style guide asks for a procedure's
  * description, so the reference never drifts from the code. Missing folder (a bundled build) → empty map.
  */
 export function procedureDocs(routersDir = defaultRoutersDir): Map<string, string> {
   const docs = new Map<string, string>();
-  let files: string[];
+  let domains: string[];
   try {
-    files = readdirSync(routersDir).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+    domains = readdirSync(routersDir).filter((domain) => existsSync(`${routersDir}/${domain}/router.ts`));
   } catch {
     return docs;
   }
   // A doc comment directly followed by an object key: `/** … */\n  create: writerProcedure…`.
   const pattern = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(\w+)\s*:/g;
-  for (const file of files) {
-    const domain = file.replace(/\.ts$/, '');
-    const source = readFileSync(`${routersDir}/${file}`, 'utf8');
+  for (const domain of domains) {
+    const source = readFileSync(`${routersDir}/${domain}/router.ts`, 'utf8');
     for (const match of source.matchAll(pattern)) {
       const [, comment = '', key = ''] = match;
       const text = comment

@@ -49,7 +49,7 @@ export type QuestionRow = NonNullable<Awaited<ReturnType<typeof findQuestion>>>;
 
 /**
  * The columns of an answer as the API shows it, with its author under `author` (join `users`). Other
- * answer reads select these too (spread them), so `toAnswer` in `services/question-view.ts` shows them.
+ * answer reads select these too (spread them), so `toAnswer` in `packages/api/src/domains/question/view.ts` shows them.
  */
 export const answerColumns = {
   id: answers.id,

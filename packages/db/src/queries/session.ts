@@ -11,7 +11,7 @@ export type NewSessionRow = typeof sessions.$inferInsert;
 /**
  * The session lifetime rule the queries apply in SQL: a session has ended once `expires_at` is past or
  * it signed in more than `absoluteLifetimeDays` days ago. The number comes from the caller
- * (`services/session-adapter.ts`), so the rule has one owner.
+ * (`packages/api/src/domains/auth/session-adapter.ts`), so the rule has one owner.
  */
 export type SessionLifetime = { absoluteLifetimeDays: number };
 

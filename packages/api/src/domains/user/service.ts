@@ -36,7 +36,7 @@ export const DEFAULT_SUSPENSION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The profile of an account: its public fields, follower/following counts, its non-deleted questions
- * and answers (`profileCounts`, one statement), and its reputation (`services/reputation.ts`).
+ * and answers (`profileCounts`, one statement), and its reputation (`domains/posts/reputation.ts`).
  */
 export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
   const counts = await profileCounts(db, row.id);

@@ -17,6 +17,7 @@ COPY apps/cli/package.json apps/cli/
 COPY packages/api/package.json packages/api/
 COPY packages/db/package.json packages/db/
 COPY packages/cache/package.json packages/cache/
+COPY packages/contract/package.json packages/contract/
 COPY packages/client/package.json packages/client/
 COPY examples/client-script/package.json examples/client-script/
 RUN pnpm install --frozen-lockfile --ignore-scripts && pnpm rebuild

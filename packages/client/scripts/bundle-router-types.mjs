@@ -82,7 +82,12 @@ try {
     const text = readFileSync(file, 'utf8')
       // `import("./context").Context`, `import("..").Context`: the server's request context.
       .replace(/import\("\.[^"]*"\)\.Context\b/g, 'object')
-      .replace(/import\("trpc-to-openapi"\)\.OpenApiMeta\b/g, 'object');
+      .replace(/import\("trpc-to-openapi"\)\.OpenApiMeta\b/g, 'object')
+      // The same metadata type imported by name (the procedures' declaration file).
+      .replace(
+        /import (?:type )?\{ OpenApiMeta \} from ["']trpc-to-openapi["'];/g,
+        'type OpenApiMeta = object;',
+      );
     writeFileSync(file, text);
   }
   const entry = join(declarations, 'client-entry.d.ts');

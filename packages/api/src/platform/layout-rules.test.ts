@@ -42,7 +42,11 @@ function lintFixtures(): string {
     writeFileSync(join(dir, path), text);
   }
   try {
-    return execFileSync(biome, ['lint', '--max-diagnostics=100', '.'], { cwd: dir, encoding: 'utf8' });
+    return execFileSync(biome, ['lint', '--max-diagnostics=100', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     return `${stdout ?? ''}${stderr ?? ''}`;

@@ -15,26 +15,34 @@ const FIELD = 'bodyHtml';
 const RENAMED = 'bodyHtmlRenamed';
 
 /**
- * Copies `packages/api` and `apps/web` sources into a temp workspace that reuses the real installed
- * dependencies through symlinks, except `@devflow/api`, which points at the copy — so the copy's API
- * can be edited without touching the repository.
+ * Copies `packages/contract`, `packages/api` and `apps/web` sources into a temp workspace that reuses the
+ * real installed dependencies through symlinks, except `@devflow/contract` and `@devflow/api`, which point
+ * at the copies — so the copied schemas can be edited without touching the repository.
  */
 async function copyWorkspace(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'devflow-types-'));
   const skip = (source: string) => !/[/\\](node_modules|dist)([/\\]|$)/.test(source.slice(repoRoot.length));
   await cp(join(repoRoot, 'tsconfig.base.json'), join(dir, 'tsconfig.base.json'));
-  await cp(join(repoRoot, 'packages/api'), join(dir, 'packages/api'), { recursive: true, filter: skip });
-  await cp(join(repoRoot, 'apps/web'), join(dir, 'apps/web'), { recursive: true, filter: skip });
-  await symlink(join(repoRoot, 'packages/api/node_modules'), join(dir, 'packages/api/node_modules'), 'dir');
-  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  const webModules = join(repoRoot, 'apps/web/node_modules');
-  const copyModules = join(dir, 'apps/web/node_modules');
-  await mkdir(join(copyModules, '@devflow'), { recursive: true });
-  for (const entry of await readdir(webModules)) {
-    if (entry === '@devflow') continue;
-    await symlink(join(webModules, entry), join(copyModules, entry));
+  for (const folder of ['packages/contract', 'packages/api', 'apps/web']) {
+    await cp(join(repoRoot, folder), join(dir, folder), { recursive: true, filter: skip });
   }
-  await symlink(join(dir, 'packages/api'), join(copyModules, '@devflow/api'), 'dir');
+  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const copies: Record<string, string> = {
+    '@devflow/contract': join(dir, 'packages/contract'),
+    '@devflow/api': join(dir, 'packages/api'),
+  };
+  for (const folder of ['packages/contract', 'packages/api', 'apps/web']) {
+    const real = join(repoRoot, folder, 'node_modules');
+    const copy = join(dir, folder, 'node_modules');
+    await mkdir(join(copy, '@devflow'), { recursive: true });
+    for (const entry of await readdir(real)) {
+      if (entry !== '@devflow') await symlink(join(real, entry), join(copy, entry));
+    }
+    for (const entry of await readdir(join(real, '@devflow')).catch(() => [])) {
+      const name = `@devflow/${entry}`;
+      await symlink(copies[name] ?? join(real, name), join(copy, name), 'dir');
+    }
+  }
   return dir;
 }
 

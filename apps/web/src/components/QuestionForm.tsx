@@ -1,4 +1,4 @@
-import { POST_BODY_LENGTH, TITLE_LENGTH } from '@devflow/contract';
+import { POST_BODY_LENGTH, TITLE_LENGTH } from '@devflow/contract/limits';
 import { type FormEvent, useState } from 'react';
 import { MarkdownEditor } from './MarkdownEditor';
 import { ErrorMessage } from './Status';

@@ -1,4 +1,4 @@
-import { REPLY_BODY_LENGTH } from '@devflow/contract';
+import { REPLY_BODY_LENGTH } from '@devflow/contract/limits';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';

@@ -1,4 +1,4 @@
-import { safeReturnPath } from '@devflow/contract';
+import { safeReturnPath } from '@devflow/contract/return-to';
 
 /**
  * The page to open after sign-in for a `?next=` value: a path of this site, or `/`. The same rule as

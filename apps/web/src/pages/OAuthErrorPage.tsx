@@ -1,4 +1,4 @@
-import { OAUTH_ERROR_MESSAGES as MESSAGES, type OAuthErrorReason } from '@devflow/contract';
+import { OAUTH_ERROR_MESSAGES as MESSAGES, type OAuthErrorReason } from '@devflow/contract/messages';
 import { Link, useSearchParams } from 'react-router';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 

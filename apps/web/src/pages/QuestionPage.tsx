@@ -1,4 +1,4 @@
-import { POST_BODY_LENGTH } from '@devflow/contract';
+import { POST_BODY_LENGTH } from '@devflow/contract/limits';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';

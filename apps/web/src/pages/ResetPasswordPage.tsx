@@ -1,4 +1,4 @@
-import { OTP_CODE_LENGTH, PASSWORD_LENGTH } from '@devflow/contract';
+import { OTP_CODE_LENGTH, PASSWORD_LENGTH } from '@devflow/contract/limits';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';

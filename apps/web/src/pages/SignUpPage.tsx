@@ -1,4 +1,4 @@
-import { PASSWORD_LENGTH, USERNAME_LENGTH } from '@devflow/contract';
+import { PASSWORD_LENGTH, USERNAME_LENGTH } from '@devflow/contract/limits';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';

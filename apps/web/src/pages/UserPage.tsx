@@ -1,4 +1,4 @@
-import { BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from '@devflow/contract';
+import { BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from '@devflow/contract/limits';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';

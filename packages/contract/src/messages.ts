@@ -1,0 +1,50 @@
+/**
+ * Messages a client shows on its own (zod-free, so the web app imports them without bundling zod): the
+ * sentence for each reason an OAuth sign-in ends on `/auth/error`.
+ */
+
+/** Why an OAuth sign-in failed; the web page `/auth/error?reason=…` explains each one. */
+export type OAuthErrorReason =
+  /** The person declined the consent screen. */
+  | 'access_denied'
+  /** The provider answered the authorization with an error other than a refusal. */
+  | 'provider_error'
+  /** The `state` was missing, forged, expired or already used. */
+  | 'invalid_state'
+  /** The provider refused the authorization code (expired or already used). */
+  | 'invalid_code'
+  /** The provider did not answer in time, or answered with a server error. */
+  | 'provider_unavailable'
+  /** Google's ID token failed verification (signature, issuer, audience, expiry or nonce). */
+  | 'invalid_id_token'
+  /** Linking needs the same signed-in user at the start and at the end of the flow. */
+  | 'sign_in_required'
+  /** The provider identity is already linked to another DevFlow account. */
+  | 'identity_in_use'
+  /** The account already has a different identity of this provider linked. */
+  | 'provider_already_linked'
+  /** Too many sign-ins were started from this network in a short time. */
+  | 'too_many_attempts'
+  /** Something unexpected failed on our side. */
+  | 'server_error';
+
+/**
+ * What a person reads on `/auth/error` for each reason: the server's plain page and the web app's page show
+ * the same sentence.
+ */
+export const OAUTH_ERROR_MESSAGES: Record<OAuthErrorReason, string> = {
+  access_denied: 'You declined to share your account with DevFlow, so you were not signed in.',
+  provider_error: 'The sign-in provider reported an error. Please try again.',
+  invalid_state:
+    'This sign-in link expired or was already used, or it was started in another browser. Please start again.',
+  invalid_code:
+    'The sign-in provider refused this sign-in (the code expired or was already used). Please start again.',
+  provider_unavailable: 'The sign-in provider did not answer. Please try again in a moment.',
+  invalid_id_token: 'The sign-in provider’s answer could not be verified, so you were not signed in.',
+  sign_in_required: 'Sign in to DevFlow first, then link the provider from your profile.',
+  identity_in_use: 'That account is already linked to another DevFlow user.',
+  provider_already_linked: 'Your DevFlow account is already linked to a different account of this provider.',
+  too_many_attempts:
+    'Too many sign-ins were started from your network. Please wait a few minutes and try again.',
+  server_error: 'Something went wrong on our side. Please try again.',
+};

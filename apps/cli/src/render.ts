@@ -1,4 +1,5 @@
 import type { RouterOutputs } from '@devflow/client';
+import { plural } from '@devflow/contract/format';
 
 /** `question.byId` as the CLI prints it. */
 export type QuestionDetail = RouterOutputs['question']['byId'];
@@ -14,12 +15,8 @@ export function formatDate(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-const pluralRules = new Intl.PluralRules('en');
-
-/** `1 view`, `2 views`, `0 answers`: a count and the word in the form English uses for it. */
-export function plural(count: number, word: string, pluralWord = `${word}s`): string {
-  return `${count.toLocaleString('en')} ${pluralRules.select(count) === 'one' ? word : pluralWord}`;
-}
+/** Count wording, shared with the web app. */
+export { plural };
 
 function counters(post: { score: number; likes: number; dislikes: number }): string {
   return `score ${post.score} (▲${post.likes} ▼${post.dislikes})`;

@@ -10,6 +10,7 @@ export * from './auth';
 export * from './common';
 export * from './feed';
 export * from './follow';
+export * from './format';
 export * from './health';
 export * from './limits';
 export * from './messages';

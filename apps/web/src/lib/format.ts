@@ -23,14 +23,5 @@ export function fullDate(iso: string): string {
   return new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-const pluralRules = new Intl.PluralRules('en');
-
-/** The form of `word` English uses after `count`: "answer" for 1, "answers" for 0, 2 or 1,000. */
-export function pluralWord(count: number, word: string, pluralForm = `${word}s`): string {
-  return pluralRules.select(count) === 'one' ? word : pluralForm;
-}
-
-/** "1 answer" / "2 answers" / "1,000 views". */
-export function plural(count: number, word: string, pluralForm = `${word}s`): string {
-  return `${count.toLocaleString('en')} ${pluralWord(count, word, pluralForm)}`;
-}
+/** Count wording, shared with the CLI. */
+export { plural, pluralWord } from '@devflow/contract/format';

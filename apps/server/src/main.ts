@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { ConfigError, loadEnv, oauthConfig, type ServerEnv } from './env';
 import { startHttpServer } from './http-server';
 import { createLogger } from './logger';
+import { nodeVersionAdvice } from './node-version';
 
 const webDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -39,6 +40,8 @@ async function main() {
     throw error;
   }
   const log = createLogger(env.LOG_LEVEL);
+  const advice = nodeVersionAdvice(process.versions.node);
+  if (advice) log.warn({ node: process.versions.node }, advice);
   // A crash is reported through the logger's error serializer: Node's own report prints every field of
   // the error, a failed query's parameters included. The logger flushes its line on exit.
   const crash = (what: string) => (error: unknown) => {

@@ -8,6 +8,8 @@
 //                                     bundle runs inside this checkout (`pnpm start`)
 //   node scripts/build.mjs --no-link  build only: the bundle runs where the server's production dependencies
 //                                     are installed flat next to it (the Dockerfile's `pnpm deploy`)
+//   --out-dir <dir>                   write there instead of dist/ (apps/server/src/build.test.ts); the
+//                                     folder's parent stands for apps/server (`../package.json` is read)
 //
 // Files a workspace package outside this one reads next to its sources (`new URL('../migrations',
 // import.meta.url)` in packages/db/src/client.ts, the routers' JSDoc read by packages/api/src/trpc/openapi.ts)
@@ -72,7 +74,7 @@ const fileUrlPattern = /new URL\(\s*(['"])(\.{1,2}\/[^'"]*)\1\s*,\s*import\.meta
  * esbuild plugin: in workspace packages other than the server, a `new URL('../x', import.meta.url)` that
  * names an existing file or folder is pointed at a copy of it under `dist/assets/<package>/`.
  */
-function assetsPlugin(workspace, copies) {
+function assetsPlugin(workspace, copies, outDir) {
   const packages = [...workspace].filter(([, dir]) => resolve(dir) !== resolve(serverDir));
   return {
     name: 'devflow-assets',
@@ -87,7 +89,7 @@ function assetsPlugin(workspace, copies) {
           if (!existsSync(target)) return whole;
           const inPackage = relative(packageDir, target);
           if (inPackage.startsWith('..')) return whole;
-          copies.set(target, join(distDir, 'assets', name, inPackage));
+          copies.set(target, join(outDir, 'assets', name, inPackage));
           const url = `./${['assets', name, ...inPackage.split(sep)].join('/')}${path.endsWith('/') ? '/' : ''}`;
           return `new URL(${JSON.stringify(url)}, import.meta.url)`;
         });
@@ -98,8 +100,8 @@ function assetsPlugin(workspace, copies) {
 }
 
 /** Symlinks each external package into `dist/node_modules`, so `dist/main.js` resolves it in this checkout. */
-function linkExternals(external) {
-  const modules = join(distDir, 'node_modules');
+function linkExternals(external, outDir) {
+  const modules = join(outDir, 'node_modules');
   for (const [name, target] of external) {
     if (!target) continue;
     const link = join(modules, name);
@@ -108,15 +110,15 @@ function linkExternals(external) {
   }
 }
 
-/** Builds `dist/main.js` (and links the externals unless `link` is false); returns the time it took in ms. */
-export async function buildServer({ link = true } = {}) {
+/** Builds `<outDir>/main.js` (and links the externals unless `link` is false); returns the time it took in ms. */
+export async function buildServer({ link = true, outDir = distDir } = {}) {
   const started = performance.now();
   const { workspace, external } = dependencyGraph();
   const copies = new Map();
-  rmSync(distDir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
   await build({
     entryPoints: [join(serverDir, 'src/main.ts')],
-    outfile: join(distDir, 'main.js'),
+    outfile: join(outDir, 'main.js'),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -126,18 +128,20 @@ export async function buildServer({ link = true } = {}) {
     legalComments: 'none',
     logLevel: 'warning',
     external: [...external.keys()].flatMap((name) => [name, `${name}/*`]),
-    plugins: [assetsPlugin(workspace, copies)],
+    plugins: [assetsPlugin(workspace, copies, outDir)],
   });
   // esbuild keeps a helper process for further builds; `pnpm start` runs the server in this process next.
   await stop();
   for (const [from, to] of copies) {
     cpSync(from, to, { recursive: true, filter: (path) => !/\.test\.tsx?$/.test(path) });
   }
-  if (link) linkExternals(external);
+  if (link) linkExternals(external, outDir);
   return performance.now() - started;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const ms = await buildServer({ link: !process.argv.includes('--no-link') });
-  console.log(`server built in ${Math.round(ms)} ms: ${relative(process.cwd(), join(distDir, 'main.js'))}`);
+  const outAt = process.argv.indexOf('--out-dir');
+  const outDir = outAt > 0 ? resolve(process.argv[outAt + 1] ?? '') : distDir;
+  const ms = await buildServer({ link: !process.argv.includes('--no-link'), outDir });
+  console.log(`server built in ${Math.round(ms)} ms: ${relative(process.cwd(), join(outDir, 'main.js'))}`);
 }

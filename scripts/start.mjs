@@ -1,10 +1,11 @@
 // `pnpm start`: builds what changed, then runs the compiled server (apps/server/dist/main.js).
 // The web app (apps/web/dist) is rebuilt only when its sources, the workspace packages it depends on or the
 // lockfile changed since the last build; the server bundle likewise (apps/server/scripts/build.mjs).
-// A fingerprint of those files (path, size, modification time) is kept next to each build's output.
+// A fingerprint of those files (path, size, modification time) is kept in node_modules/.cache/devflow/, out
+// of the folders the server publishes.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,7 +18,7 @@ import {
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const webDir = join(rootDir, 'apps/web');
-const webDist = join(webDir, 'dist');
+const stamps = join(rootDir, 'node_modules/.cache/devflow');
 /** Folders that are never inputs of a build. */
 const skipped = new Set(['node_modules', 'dist', 'e2e', 'test-results', '.data']);
 
@@ -44,12 +45,17 @@ function fingerprint(dirs) {
   return hash.digest('hex');
 }
 
-/** Runs `build` unless `stampFile` holds the fingerprint of `dirs`; returns what was done, for the log line. */
-async function buildIfChanged(what, dirs, stampFile, build) {
+/**
+ * Runs `build` unless `output` exists and `stampFile` holds the fingerprint of `dirs`; returns what was
+ * done, for the log line.
+ */
+async function buildIfChanged(what, dirs, output, stampFile, build) {
   const before = fingerprint(dirs);
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === before) return `${what}: up to date`;
+  const fresh = existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === before;
+  if (fresh) return `${what}: up to date`;
   const started = performance.now();
   await build();
+  mkdirSync(stamps, { recursive: true });
   writeFileSync(stampFile, before);
   return `${what}: built in ${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
@@ -68,9 +74,20 @@ function buildWeb() {
 
 const webInputs = [...dependencyGraph(webDir).workspace.values()];
 const serverInputs = [...dependencyGraph(serverDir).workspace.values()];
-const web = await buildIfChanged('web app', webInputs, join(webDist, '.fingerprint'), buildWeb);
-const server = await buildIfChanged('server', serverInputs, join(serverDist, '.fingerprint'), () =>
-  buildServer(),
+const web = await buildIfChanged(
+  'web app',
+  webInputs,
+  join(webDir, 'dist/index.html'),
+  join(stamps, 'web.fingerprint'),
+  buildWeb,
+);
+const serverMain = join(serverDist, 'main.js');
+const server = await buildIfChanged(
+  'server',
+  serverInputs,
+  serverMain,
+  join(stamps, 'server.fingerprint'),
+  () => buildServer(),
 );
 console.log(`${web}; ${server}`);
-await import(pathToFileURL(join(serverDist, 'main.js')).href);
+await import(pathToFileURL(serverMain).href);

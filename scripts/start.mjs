@@ -1,9 +1,11 @@
 // `pnpm start`: builds what changed, then runs the compiled server (apps/server/dist/main.js).
 // The web app (apps/web/dist) is rebuilt only when its sources, the workspace packages it depends on or the
-// lockfile changed since the last build; the server bundle likewise (apps/server/scripts/build.mjs).
+// lockfile changed since the last build; the server bundle likewise (apps/server/scripts/build.mjs). While
+// Vite builds the web app, the database is migrated in a second process (dist/migrate.js): the two costs
+// of a first start overlap on two cores instead of adding up.
 // A fingerprint of those files (path, size, modification time) is kept in node_modules/.cache/devflow/, out
 // of the folders the server publishes.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,49 +47,60 @@ function fingerprint(dirs) {
   return hash.digest('hex');
 }
 
-/**
- * Runs `build` unless `output` exists and `stampFile` holds the fingerprint of `dirs`; returns what was
- * done, for the log line.
- */
-async function buildIfChanged(what, dirs, output, stampFile, build) {
-  const before = fingerprint(dirs);
-  const fresh = existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === before;
-  if (fresh) return `${what}: up to date`;
-  const started = performance.now();
-  await build();
-  mkdirSync(stamps, { recursive: true });
-  writeFileSync(stampFile, before);
-  return `${what}: built in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+/** A build's output, and whether its inputs changed since it was made. */
+function state(dirs, output, stampFile) {
+  const print = fingerprint(dirs);
+  const fresh = existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === print;
+  const save = () => {
+    mkdirSync(stamps, { recursive: true });
+    writeFileSync(stampFile, print);
+  };
+  return { fresh, save };
 }
 
-/** Builds the web app with its own Vite, in a child process. */
-function buildWeb() {
-  const requireFromWeb = createRequire(join(webDir, 'package.json'));
-  const vitePackage = requireFromWeb.resolve('vite/package.json');
-  const viteBin = join(vitePackage, '..', JSON.parse(readFileSync(vitePackage, 'utf8')).bin.vite);
-  const result = spawnSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
-    cwd: webDir,
-    stdio: 'inherit',
+/** Runs a child process with this one's output; resolves when it exits 0, exits this process otherwise. */
+function run(args, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd, stdio: 'inherit' });
+    child.once('exit', (code) => (code === 0 ? resolve() : process.exit(code ?? 1)));
   });
-  if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const webInputs = [...dependencyGraph(webDir).workspace.values()];
-const serverInputs = [...dependencyGraph(serverDir).workspace.values()];
-const web = await buildIfChanged(
-  'web app',
-  webInputs,
+/** The web app's own Vite, as `node <vite> build` arguments. */
+function viteBuild() {
+  const vitePackage = createRequire(join(webDir, 'package.json')).resolve('vite/package.json');
+  return [
+    join(vitePackage, '..', JSON.parse(readFileSync(vitePackage, 'utf8')).bin.vite),
+    'build',
+    '--logLevel',
+    'warn',
+  ];
+}
+
+const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const serverMain = join(serverDist, 'main.js');
+const web = state(
+  dependencyGraph(webDir).workspace.values(),
   join(webDir, 'dist/index.html'),
   join(stamps, 'web.fingerprint'),
-  buildWeb,
 );
-const serverMain = join(serverDist, 'main.js');
-const server = await buildIfChanged(
-  'server',
-  serverInputs,
+const server = state(
+  dependencyGraph(serverDir).workspace.values(),
   serverMain,
   join(stamps, 'server.fingerprint'),
-  () => buildServer(),
 );
-console.log(`${web}; ${server}`);
+const done = [];
+let started = performance.now();
+if (!server.fresh) {
+  await buildServer();
+  server.save();
+  done.push(`server built in ${seconds(started)}`);
+} else done.push('server up to date');
+if (!web.fresh) {
+  started = performance.now();
+  await Promise.all([run(viteBuild(), webDir), run([join(serverDist, 'migrate.js')], rootDir)]);
+  web.save();
+  done.push(`web app built (database migrated meanwhile) in ${seconds(started)}`);
+} else done.push('web app up to date');
+console.log(done.join('; '));
 await import(pathToFileURL(serverMain).href);

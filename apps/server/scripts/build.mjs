@@ -1,5 +1,6 @@
-// Compiles the server to JavaScript: `src/main.ts` and every workspace package it imports (TypeScript
-// sources, their `exports` point at `.ts`) are bundled into `dist/main.js` with esbuild. Packages from the
+// Compiles the server to JavaScript: `src/main.ts` (and `src/migrate.ts`, which scripts/start.mjs runs
+// while the web app builds) with every workspace package they import (TypeScript sources, their `exports`
+// point at `.ts`) are bundled into `dist/main.js` (and `dist/migrate.js`) with esbuild. Packages from the
 // registry stay external and are loaded from node_modules at run time: which ones is read from the
 // package.json files of the server and of the workspace packages it depends on, so a new module or a new
 // dependency needs no change here.
@@ -117,8 +118,8 @@ export async function buildServer({ link = true, outDir = distDir } = {}) {
   const copies = new Map();
   rmSync(outDir, { recursive: true, force: true });
   await build({
-    entryPoints: [join(serverDir, 'src/main.ts')],
-    outfile: join(outDir, 'main.js'),
+    entryPoints: ['main', 'migrate'].map((name) => join(serverDir, `src/${name}.ts`)),
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -143,5 +144,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const outAt = process.argv.indexOf('--out-dir');
   const outDir = outAt > 0 ? resolve(process.argv[outAt + 1] ?? '') : distDir;
   const ms = await buildServer({ link: !process.argv.includes('--no-link'), outDir });
-  console.log(`server built in ${Math.round(ms)} ms: ${relative(process.cwd(), join(outDir, 'main.js'))}`);
+  console.log(`server built in ${Math.round(ms)} ms: ${relative(process.cwd(), outDir)}/{main,migrate}.js`);
 }

@@ -1,5 +1,5 @@
 import { createDb } from '@devflow/db';
-import { ConfigError, loadEnv } from './env';
+import { ConfigError, loadEnv, type ServerEnv } from './env';
 
 /**
  * Applies pending migrations to the configured database (`DATABASE_URL`, or PGlite in `DATA_DIR`) and

@@ -27,8 +27,11 @@ describe('pnpm build: the compiled server', () => {
     await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--out-dir', outDir], {
       cwd: serverDir,
     });
-    server = await spawnServer({ DATA_DIR: dataDir }, { compiled: join(outDir, 'main.js') });
-  }, 180_000);
+    server = await spawnServer(
+      { DATA_DIR: dataDir },
+      { compiled: join(outDir, 'main.js'), timeoutMs: 170_000 },
+    );
+  }, 240_000);
   afterAll(async () => {
     server?.kill();
     await server?.exited;

@@ -33,7 +33,13 @@ async function reporting<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof DataDirLockedError) throw new CliError(error.message, EXIT.usage);
     if (error instanceof TransferError) throw new CliError(error.message, EXIT.apiError);
-    throw error;
+    // A database that cannot be reached or refused a statement: its own words, never a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown }).code;
+    throw new CliError(
+      `The database refused or could not be reached: ${message}${typeof code === 'string' ? ` (${code})` : ''}`,
+      EXIT.apiError,
+    );
   }
 }
 

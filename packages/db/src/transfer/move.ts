@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import { createDb } from '../client';
+import { acquireDataDirLock } from '../data-dir-lock';
 import { TransferError } from './errors';
 import {
   copyColumns,
@@ -76,14 +77,12 @@ export async function moveToPostgres(options: {
       `${options.dataDir} holds no embedded database (no ${join(options.dataDir, 'pglite')}).`,
     );
   }
-  const source = await openRaw({ dataDir: options.dataDir });
+  // The lock first (a running server makes this throw), then the target's state: a refusal costs no
+  // PGlite start.
+  const releaseLock = acquireDataDirLock(options.dataDir);
+  let source: RawDb | null = null;
   let target: RawDb | null = null;
   try {
-    const pg = source.pglite;
-    if (!pg) throw new Error('the source is PGlite');
-    const sourceTables = await listTables(source);
-    if (sourceTables.length === 0)
-      throw new TransferError(`${options.dataDir} holds no tables: nothing to move.`);
     target = await openRaw({ databaseUrl: options.to });
     const before = await describeContents(target);
     const replaced = isEmpty(before) ? [] : describeReplaced(before);
@@ -98,6 +97,14 @@ export async function moveToPostgres(options: {
                 'Move into a new, empty database, or pass --force to replace all of it.',
         );
       }
+    }
+    source = await openRaw({ dataDir: options.dataDir });
+    const pg = source.pglite;
+    if (!pg) throw new Error('the source is PGlite');
+    const sourceTables = await listTables(source);
+    if (sourceTables.length === 0)
+      throw new TransferError(`${options.dataDir} holds no tables: nothing to move.`);
+    if (!isEmpty(before)) {
       options.onReplace?.(replaced);
       await wipe(target, before);
     }
@@ -189,7 +196,8 @@ export async function moveToPostgres(options: {
     };
   } finally {
     await target?.close();
-    await source.close();
+    await source?.close();
+    releaseLock();
   }
 }
 

@@ -58,7 +58,7 @@ export function ResetPasswordPage() {
         <ErrorMessage error={request.error} />
         {request.isSuccess && (
           <p className="alert alert--ok" role="status">
-            If an account uses that address, a 6-digit code is on its way.
+            If an account uses that address, a {OTP_CODE_LENGTH}-digit code is on its way.
           </p>
         )}
         <button type="submit" className="btn" disabled={request.isPending}>

@@ -71,7 +71,10 @@ export function SignUpPage() {
       </div>
       <div className="field">
         <label htmlFor="username">
-          Username <span className="hint">(3 to 32 lower-case letters, digits, - and _)</span>
+          Username{' '}
+          <span className="hint">
+            ({USERNAME_LENGTH.min} to {USERNAME_LENGTH.max} lower-case letters, digits, - and _)
+          </span>
         </label>
         <input
           id="username"

@@ -36,7 +36,7 @@ function VerifyEmailForm({ email, verified }: { email: string; verified: boolean
     <form className="card form-narrow" onSubmit={submit} aria-labelledby="verify-title">
       <h1 id="verify-title">Verify your email</h1>
       <p>
-        We send a 6-digit code to <strong>{email}</strong>.
+        We send a {OTP_CODE_LENGTH}-digit code to <strong>{email}</strong>.
       </p>
       <p>
         <button type="button" className="btn" onClick={() => send.mutate()} disabled={send.isPending}>
@@ -55,7 +55,7 @@ function VerifyEmailForm({ email, verified }: { email: string; verified: boolean
           id="code"
           inputMode="numeric"
           autoComplete="one-time-code"
-          pattern="[0-9]{6}"
+          pattern={`[0-9]{${OTP_CODE_LENGTH}}`}
           maxLength={OTP_CODE_LENGTH}
           required
           value={code}

@@ -59,6 +59,13 @@ export type DbHandle = {
 /** Absolute path of this package's `migrations/` folder (written by drizzle-kit, see `drizzle.config.ts`). */
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
+/**
+ * A database without a connection, for building statements only: `someQuery(statementsOnly, …).toSQL()`
+ * gives the exact text and parameters that query sends. The bench's EXPLAIN list and its bare postgres.js
+ * twins take the procedures' SQL from the queries this way instead of copying it.
+ */
+export const statementsOnly: Database = drizzlePostgres.mock({ schema, casing: 'snake_case' });
+
 /** Arbitrary constant that names DevFlow's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_ID = 724_137_001;
 

@@ -112,7 +112,7 @@ function EditProfileForm({ profile, onDone }: { profile: Profile; onDone: () => 
       </div>
       <div className="field">
         <label htmlFor="bio">
-          Bio <span className="hint">(markdown, up to 2000 characters)</span>
+          Bio <span className="hint">(markdown, up to {BIO_MAX_LENGTH} characters)</span>
         </label>
         <textarea id="bio" maxLength={BIO_MAX_LENGTH} value={bio} onChange={(e) => setBio(e.target.value)} />
       </div>

@@ -28,6 +28,7 @@ import { decodeCursor, idCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { refreshUserSessions } from '../auth/session';
+import { toUserSummary } from '../posts/posts';
 import { reputationOf } from '../posts/reputation';
 
 /** A public profile as `user.byUsername` returns it. */
@@ -120,9 +121,16 @@ export async function updateProfile(
   return profile;
 }
 
-async function targetOf(deps: ApiDeps, userId: number): Promise<UserRow> {
+/** The account `userId` (NOT_FOUND when there is none), once the policy lets `actor` do `action` to it. */
+async function targetOf(
+  deps: ApiDeps,
+  actor: SessionUser,
+  action: 'user.setRole' | 'user.suspend',
+  userId: number,
+): Promise<UserRow> {
   const row = await findUserById(deps.db, userId);
   if (!row) throw new NotFoundError('There is no such user.');
+  assertCan(actor, action, { userId: row.id, userRole: row.role });
   return row;
 }
 
@@ -132,8 +140,7 @@ export async function setRole(
   actor: SessionUser,
   input: z.infer<typeof setRoleInput>,
 ): Promise<Profile> {
-  const target = await targetOf(deps, input.userId);
-  assertCan(actor, 'user.setRole', { userId: target.id, userRole: target.role });
+  const target = await targetOf(deps, actor, 'user.setRole', input.userId);
   return changeUser(deps, target.id, { role: input.role });
 }
 
@@ -146,8 +153,7 @@ export async function suspend(
   actor: SessionUser,
   input: z.infer<typeof suspendInput>,
 ): Promise<Profile> {
-  const target = await targetOf(deps, input.userId);
-  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  const target = await targetOf(deps, actor, 'user.suspend', input.userId);
   const until = input.until ? new Date(input.until) : new Date(Date.now() + DEFAULT_SUSPENSION_MS);
   return changeUser(deps, target.id, { suspendedUntil: until });
 }
@@ -158,8 +164,7 @@ export async function unsuspend(
   actor: SessionUser,
   input: z.infer<typeof unsuspendInput>,
 ): Promise<Profile> {
-  const target = await targetOf(deps, input.userId);
-  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  const target = await targetOf(deps, actor, 'user.suspend', input.userId);
   return changeUser(deps, target.id, { suspendedUntil: null });
 }
 
@@ -199,10 +204,7 @@ export async function listUsers(
     rows,
     input.limit,
     (row) => ({
-      id: toId(row.id),
-      username: row.username,
-      displayName: row.displayName,
-      avatarUrl: row.avatarUrl,
+      ...toUserSummary(row),
       role: row.role,
       suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
       createdAt: toIso(row.createdAt),

@@ -33,13 +33,15 @@ export function suspendedMessage(actor: Pick<SessionUser, 'suspendedUntil'>): st
 /**
  * Decides `privilege` for `actor` under `settings` (read once by the caller): moderators and admins have
  * every privilege; suspended users have none; everyone else needs the threshold's reputation (a `null`
- * threshold: moderators only). Reputation is computed only when the threshold needs it.
+ * threshold: moderators only). Reputation is computed only when the threshold needs it, unless the
+ * caller already knows it (`knownReputation`, under `settings`' preset).
  */
 export async function decidePrivilege(
   db: Executor,
   settings: SiteSettings,
   actor: SessionUser,
   privilege: Privilege,
+  knownReputation?: number,
 ): Promise<PrivilegeDecision> {
   const threshold = thresholdOf(settings, privilege);
   if (isSuspended(actor)) {
@@ -50,7 +52,7 @@ export async function decidePrivilege(
     return { granted: false, threshold, reputation: 0, refusal: privilegeRefusal(privilege, null, 0) };
   }
   if (threshold <= 0) return { granted: true, threshold, reputation: 0, refusal: null };
-  const reputation = await reputationOf(db, actor.id, settings.privilegePreset);
+  const reputation = knownReputation ?? (await reputationOf(db, actor.id, settings.privilegePreset));
   const granted = reputation >= threshold;
   return {
     granted,

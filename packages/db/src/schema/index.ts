@@ -1,3 +1,4 @@
+export * from './badges';
 export * from './enums';
 export * from './follows';
 export * from './notifications';

@@ -1,11 +1,20 @@
+import { FAMOUS_QUESTION_VIEWS } from '@devflow/contract';
 import { addQuestionView } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
+import { awardViewBadges } from '../../domains/badge/service';
 import { reactionsOf } from '../../domains/posts/posts';
 import { getQuestion, type ListQuestionsParams, listQuestions } from '../../domains/question/service';
 import { profileByUsername } from '../../domains/user/service';
 import type { SessionUser } from '../../trpc/context';
 import { can } from '../policy';
-import { cacheKeys, pageCacheEnabled, readThrough, readThroughTallied, VERSION_TTL_SECONDS } from './cached';
+import {
+  cacheKeys,
+  invalidate,
+  pageCacheEnabled,
+  readThrough,
+  readThroughTallied,
+  VERSION_TTL_SECONDS,
+} from './cached';
 
 /** A viewer counts one view of a question per this window (StackOverflow-style unique views). */
 export const VIEW_WINDOW_SECONDS = 3600;
@@ -41,7 +50,8 @@ type QuestionPage = Awaited<ReturnType<typeof getQuestion>>;
  * the author's own visits and deleted questions never count. A counted view is one UPDATE and one
  * increment of the question's view tally, which cached copies of the page add to their view count — so
  * views never invalidate the page. Repeated views cost one cache `incr`. When the cache is down every
- * view counts (fail open). Returns whether this view was counted.
+ * view counts (fail open). The view that brings a question to `FAMOUS_QUESTION_VIEWS` awards its author
+ * the `famous-question` badge. Returns whether this view was counted.
  */
 async function countView(
   deps: ApiDeps,
@@ -59,8 +69,13 @@ async function countView(
   } catch {
     // count it: a lost dedupe only over-counts a little
   }
-  await addQuestionView(deps.db, id);
+  const viewed = await addQuestionView(deps.db, id);
   await deps.cache.incr(cacheKeys.questionViews(id), VERSION_TTL_SECONDS).catch(() => undefined);
+  // Each view returns its own count, so exactly one view reaches the milestone and awards the badge.
+  if (viewed?.viewCount === FAMOUS_QUESTION_VIEWS) {
+    const awarded = await deps.db.transaction((tx) => awardViewBadges(tx, viewed));
+    if (awarded) await invalidate(deps, { users: [viewed.authorId] });
+  }
   return true;
 }
 
@@ -162,7 +177,11 @@ export async function getProfile(deps: ApiDeps, username: string) {
   }
   return readThrough(
     deps,
-    { area: 'profile', key: cacheKeys.profile(id), versions: [cacheKeys.userVersion(id)] },
+    {
+      area: 'profile',
+      key: cacheKeys.profile(id),
+      versions: [cacheKeys.userVersion(id), cacheKeys.settings()],
+    },
     () => profileByUsername(deps, username),
   );
 }

@@ -1,5 +1,5 @@
 import { reactionSetInput, reactionSetOutput } from '@devflow/contract';
-import { afterWrite, reactionScope } from '../../platform/cache/scopes';
+import { afterWrite, mergeChanged, reactionScope } from '../../platform/cache/scopes';
 import { router, writerProcedure } from '../../trpc/procedures';
 import { setReaction } from './service';
 
@@ -20,6 +20,9 @@ export const reactionRouter = router({
     .input(reactionSetInput)
     .output(reactionSetOutput)
     .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, setReaction(ctx.deps, ctx.user, input), () => reactionScope(ctx.deps, input)),
+      // The voter's profile too: downvoting an answer costs the voter reputation in the community preset.
+      afterWrite(ctx.deps, setReaction(ctx.deps, ctx.user, input), async () =>
+        mergeChanged(await reactionScope(ctx.deps, input), { users: [ctx.user.id] }),
+      ),
     ),
 });

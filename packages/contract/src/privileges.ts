@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { MAX_PRIVILEGE_THRESHOLD, privilegeNames, privilegePresetNames } from './privilege-table';
+import {
+  MAX_PRIVILEGE_THRESHOLD,
+  type Privilege,
+  privilegeNames,
+  privilegePresetNames,
+  type Threshold,
+} from './privilege-table';
 
 export * from './privilege-table';
 
@@ -17,8 +23,30 @@ export const thresholdInput = z
   .max(MAX_PRIVILEGE_THRESHOLD, `must be at most ${MAX_PRIVILEGE_THRESHOLD}`)
   .nullable();
 
-/** Threshold overrides keyed by privilege; unknown keys are BAD_REQUEST. */
-export const thresholdsInput = z.partialRecord(privilegeName, thresholdInput);
+/** A threshold as the API reports it (null: moderators only). */
+const thresholdOutput = z.number().int().nullable();
+
+/** Threshold overrides keyed by privilege (each optional); unknown keys are BAD_REQUEST. */
+export const thresholdsInput = z.strictObject({
+  voteUp: thresholdInput.optional(),
+  voteDown: thresholdInput.optional(),
+  flag: thresholdInput.optional(),
+  reply: thresholdInput.optional(),
+  editOthers: thresholdInput.optional(),
+  review: thresholdInput.optional(),
+  closeVotes: thresholdInput.optional(),
+}) satisfies z.ZodType<Partial<Record<Privilege, Threshold | undefined>>>;
+
+/** The threshold in force for every privilege. */
+const thresholdsOutput = z.object({
+  voteUp: thresholdOutput,
+  voteDown: thresholdOutput,
+  flag: thresholdOutput,
+  reply: thresholdOutput,
+  editOthers: thresholdOutput,
+  review: thresholdOutput,
+  closeVotes: thresholdOutput,
+}) satisfies z.ZodType<Record<Privilege, Threshold>>;
 
 const flagsToHide = z.number().int().min(1).max(100);
 const closeVotesToClose = z.number().int().min(1).max(100);
@@ -49,7 +77,7 @@ export const siteSettingsInput = z
 
 /** `admin.settings.get` / `admin.settings.set` output: the stored settings and the thresholds they imply. */
 export const siteSettingsOutput = siteSettings.extend({
-  effective: z.record(privilegeName, z.number().int().nullable()),
+  effective: thresholdsOutput,
 });
 
 /** One row of `user.privileges`. */

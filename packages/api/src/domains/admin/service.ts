@@ -7,7 +7,7 @@ import {
 import { writeSiteSettings } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
-import { invalidate } from '../../platform/cache/cached';
+import { invalidateCommitted } from '../../platform/cache/scopes';
 import { assertCan } from '../../platform/policy';
 import { getSiteSettings } from '../../platform/settings';
 import type { SessionUser } from '../../trpc/context';
@@ -49,6 +49,6 @@ export async function setSettings(
     await writeSiteSettings(tx, { settings: merged, updatedBy: actor.id });
     return merged;
   });
-  await invalidate(deps, { settings: true });
+  await invalidateCommitted(deps, () => ({ settings: true }));
   return withEffective(next);
 }

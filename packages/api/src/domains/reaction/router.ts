@@ -1,5 +1,4 @@
 import { reactionSetInput, reactionSetOutput } from '@devflow/contract';
-import { afterWrite, mergeChanged, reactionScope } from '../../platform/cache/scopes';
 import { router, writerProcedure } from '../../trpc/procedures';
 import { setReaction } from './service';
 
@@ -19,10 +18,5 @@ export const reactionRouter = router({
     })
     .input(reactionSetInput)
     .output(reactionSetOutput)
-    .mutation(({ ctx, input }) =>
-      // The voter's profile too: downvoting an answer costs the voter reputation in the community preset.
-      afterWrite(ctx.deps, setReaction(ctx.deps, ctx.user, input), async () =>
-        mergeChanged(await reactionScope(ctx.deps, input), { users: [ctx.user.id] }),
-      ),
-    ),
+    .mutation(({ ctx, input }) => setReaction(ctx.deps, ctx.user, input)),
 });

@@ -2,6 +2,7 @@ import type { reactionSetInput, reactionSetOutput } from '@devflow/contract';
 import { addToReactionCounters, deleteReaction, findReactionValue, upsertReaction } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
+import { invalidateCommitted, mergeChanged, reactionScope } from '../../platform/cache/scopes';
 import { ForbiddenError } from '../../platform/domain-errors';
 import { assertMay } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
@@ -32,7 +33,7 @@ export async function setReaction(
   // Clearing your reaction needs no privilege: you keep the right to take back a vote.
   if (input.value !== null)
     await assertMay(deps, actor, input.value === 'like' ? 'post.like' : 'post.dislike');
-  return deps.db.transaction(async (tx) => {
+  const result = await deps.db.transaction(async (tx) => {
     const post = await requireLivePost(tx, targetType, targetId, { lock: true });
     if (post.authorId === actor.id) {
       throw new ForbiddenError('You cannot like or dislike your own post.');
@@ -54,4 +55,9 @@ export async function setReaction(
       await awardUpvoteBadges(tx, { targetType, authorId: post.authorId, likes: updated.likes });
     return { ...updated, mine: reactionName(next) };
   });
+  // The voter's profile too: downvoting an answer costs the voter reputation in the community preset.
+  await invalidateCommitted(deps, async () =>
+    mergeChanged(await reactionScope(deps, input), { users: [actor.id] }),
+  );
+  return result;
 }

@@ -172,7 +172,6 @@ describe('admin.settings', () => {
     expect(await outcome(callerFor(deps, null).admin.settings.get())).toMatch(/^UNAUTHORIZED/);
     const bad = [{ thresholds: { fly: 1 } }, { thresholds: { voteUp: -5 } }, { flagsToHide: 0 }, {}];
     for (const input of bad) {
-      // @ts-expect-error -- hostile input on purpose
       expect(await outcome(setSettings(input))).toMatch(/^BAD_REQUEST/);
     }
     expect(await callerFor(deps, admin).admin.settings.get()).toEqual(before);

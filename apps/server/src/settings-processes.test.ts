@@ -37,9 +37,12 @@ beforeAll(async () => {
   const env = () => {
     const dir = mkdtempSync(join(tmpdir(), 'devflow-settings-'));
     dataDirs.push(dir);
-    return { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, DATA_DIR: dir, LOG_LEVEL: 'warn' };
+    return { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, DATA_DIR: dir, LOG_LEVEL: 'info' };
   };
-  [first, second] = await Promise.all([spawnServer(env()), spawnServer(env())]);
+  [first, second] = await Promise.all([
+    spawnServer(env(), { timeoutMs: 100_000 }),
+    spawnServer(env(), { timeoutMs: 100_000 }),
+  ]);
 }, 120_000);
 
 afterAll(async () => {

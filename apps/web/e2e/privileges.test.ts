@@ -15,6 +15,9 @@ let admin: Page;
 let carol: Page;
 let questionId = '';
 
+/** How long a poll waits for the page to settle (queries run on a loaded machine). */
+const POLL = { timeout: 30_000 };
+
 /** A call to the API as a program makes it (Bearer token), for setup. */
 async function api(path: string, input: unknown, token?: string): Promise<unknown> {
   const response = await fetch(`${server.url}/trpc/${path}`, {
@@ -84,11 +87,11 @@ describe('privileges in the browser', () => {
     await admin.goto('/');
     await admin.getByRole('link', { name: 'Settings' }).click();
     await admin.getByRole('heading', { name: 'Moderation settings' }).waitFor();
-    expect(await admin.getByLabel(/^Team/).isChecked()).toBe(true);
-    await admin.getByLabel(/^Community/).check();
+    expect(await admin.getByLabel(/Team —/).isChecked()).toBe(true);
+    await admin.getByLabel(/Community —/).check();
     // The table shows the chosen preset's thresholds before saving.
     await expect
-      .poll(() => admin.locator('tr[data-privilege="voteDown"] td').nth(1).textContent())
+      .poll(() => admin.locator('tr[data-privilege="voteDown"] td').nth(1).textContent(), POLL)
       .toBe('125 reputation');
     await admin.getByRole('button', { name: 'Save settings' }).click();
     await admin.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
@@ -99,7 +102,9 @@ describe('privileges in the browser', () => {
     const question = carol.getByTestId('question');
     const like = question.getByRole('button', { name: /^Like this question/ });
     const dislike = question.getByRole('button', { name: /^Dislike this question/ });
-    await expect.poll(() => like.getAttribute('title')).toBe('Upvoting needs 15 reputation; you have 0.');
+    await expect
+      .poll(() => like.getAttribute('title'), POLL)
+      .toBe('Upvoting needs 15 reputation; you have 0.');
     expect(await like.isDisabled()).toBe(true);
     expect(await dislike.isDisabled()).toBe(true);
     expect(await dislike.getAttribute('title')).toBe('Downvoting needs 125 reputation; you have 0.');
@@ -134,9 +139,9 @@ describe('privileges in the browser', () => {
     await carol.goto(`/questions/${questionId}`);
     const question = carol.getByTestId('question');
     const like = question.getByRole('button', { name: /^Like this question/ });
-    await expect.poll(() => like.isEnabled()).toBe(true);
+    await expect.poll(() => like.isEnabled(), POLL).toBe(true);
     await like.click();
-    await expect.poll(() => question.getByTestId('score').textContent()).toContain('1');
+    await expect.poll(() => question.getByTestId('score').textContent(), POLL).toContain('1');
     expect(await question.getByRole('button', { name: /^Dislike this question/ }).isDisabled()).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ApiConfig, ApiDeps } from '@devflow/api';
 import { createCache } from '@devflow/cache';
-import { createDb } from '@devflow/db';
+import { createDb, DataDirLockedError, type DbHandle } from '@devflow/db';
 import { createApp } from './app';
 import { ConfigError, loadEnv, oauthConfig, type ServerEnv } from './env';
 import { startHttpServer } from './http-server';
@@ -47,11 +47,21 @@ async function main() {
   };
   process.on('uncaughtException', crash('uncaught exception'));
   process.on('unhandledRejection', crash('unhandled rejection'));
-  const dbHandle = await createDb({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.DATA_DIR,
-    poolSize: env.DB_POOL_SIZE,
-  });
+  let dbHandle: DbHandle;
+  try {
+    dbHandle = await createDb({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      poolSize: env.DB_POOL_SIZE,
+    });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      // Another server or a `devflow backup/restore/move` holds the embedded data dir.
+      log.fatal({ dataDir: error.dataDir, holderPid: error.holder.pid }, error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   await dbHandle.migrate();
   const cache = createCache({ redisUrl: env.REDIS_URL });
   const deps: ApiDeps = { db: dbHandle.db, dbHandle, cache, config: apiConfig(env), log };

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { acquireDataDirLock } from './data-dir-lock';
 import * as schema from './schema';
 
 /** The schema object every Drizzle instance is built with. */
@@ -85,9 +86,17 @@ async function openPglite(config: DbConfig): Promise<DbHandle> {
   const dir = config.dataDir ?? 'memory';
   const inMemory = dir === 'memory';
   if (!inMemory) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : `${dir}/pglite`, {
-    loadDataDir: config.pgliteSnapshot,
-  });
+  // One process per data dir: a second PGlite on the same files would corrupt them.
+  const release = inMemory ? () => {} : acquireDataDirLock(dir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : `${dir}/pglite`, {
+      loadDataDir: config.pgliteSnapshot,
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema, casing: 'snake_case', logger: config.logger ?? false });
   let closed = false;
   return {
@@ -108,7 +117,11 @@ async function openPglite(config: DbConfig): Promise<DbHandle> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './data-dir-lock';
 export * from './errors';
 export * from './queries/answer';
 export * from './queries/auth';

@@ -187,12 +187,20 @@ export async function setQuestionDeletedAt(
   await db.update(questions).set({ deletedAt: params.deletedAt }).where(eq(questions.id, params.id));
 }
 
-/** Counts one view of a question (`view_count + 1`). */
-export async function addQuestionView(db: Executor, id: number): Promise<void> {
-  await db
+/**
+ * Counts one view of a question (`view_count + 1`) and returns the new count with the author (each
+ * concurrent view sees its own count, so exactly one sees a milestone), or undefined when it is gone.
+ */
+export async function addQuestionView(
+  db: Executor,
+  id: number,
+): Promise<{ viewCount: number; authorId: number } | undefined> {
+  const [row] = await db
     .update(questions)
     .set({ viewCount: sql`${questions.viewCount} + 1` })
-    .where(eq(questions.id, id));
+    .where(eq(questions.id, id))
+    .returning({ viewCount: questions.viewCount, authorId: questions.authorId });
+  return row;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import type {
   updateProfileInput,
   userListInput,
   userListOutput,
+  userPrivilegesOutput,
 } from '@devflow/contract';
-import { toId, toIso } from '@devflow/contract';
+import { privilegeNames, toId, toIso } from '@devflow/contract';
 import {
   type Executor,
   findUserById,
@@ -26,8 +27,11 @@ import { NotFoundError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, idCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
+import { decidePrivilege } from '../../platform/privileges';
+import { siteSettingsIn } from '../../platform/settings';
 import type { SessionUser } from '../../trpc/context';
 import { refreshUserSessions } from '../auth/session';
+import { badgesOfUser } from '../badge/service';
 import { toUserSummary } from '../posts/posts';
 import { reputationOf } from '../posts/reputation';
 
@@ -39,10 +43,12 @@ export const DEFAULT_SUSPENSION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The profile of an account: its public fields, follower/following counts, its non-deleted questions
- * and answers (`profileCounts`, one statement), and its reputation (`domains/posts/reputation.ts`).
+ * and answers (`profileCounts`, one statement), its reputation under the current preset
+ * (`domains/posts/reputation.ts`) and its badges.
  */
 export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
   const counts = await profileCounts(db, row.id);
+  const settings = await siteSettingsIn(db);
   return {
     id: toId(row.id),
     username: row.username,
@@ -56,8 +62,9 @@ export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
     following: counts.following,
     questions: counts.questions,
     answers: counts.answers,
-    reputation: await reputationOf(db, row.id),
+    reputation: await reputationOf(db, row.id, settings.privilegePreset),
     suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
+    badges: await badgesOfUser(db, row.id),
   };
 }
 
@@ -75,7 +82,7 @@ const USER_IDS_MAX = 100_000;
 /**
  * `user.byUsername` through the cache: one entry per user, keyed by the user's version, which every
  * write that changes a profile bumps (profile edits, role and suspension changes, follows, posts and
- * reactions that move counts or reputation). The first read of a name in this process goes to the
+ * reactions that move counts or reputation), and the settings version (the reputation preset). The first read of a name in this process goes to the
  * database to learn its id (versions must be read before loading), later ones are served from the cache.
  */
 export async function getProfile(deps: ApiDeps, username: string) {
@@ -89,7 +96,12 @@ export async function getProfile(deps: ApiDeps, username: string) {
   }
   return readThrough(
     deps,
-    { area: 'profile', key: cacheKeys.profile(id), versions: [cacheKeys.userVersion(id)] },
+    // Reputation on a profile depends on the preset: a settings change bumps `settings` for every profile.
+    {
+      area: 'profile',
+      key: cacheKeys.profile(id),
+      versions: [cacheKeys.userVersion(id), cacheKeys.settings()],
+    },
     () => profileByUsername(deps, username),
   );
 }
@@ -211,4 +223,23 @@ export async function listUsers(
     }),
     (row) => [row.id],
   );
+}
+
+/**
+ * `user.privileges`: the caller's reputation under the current preset, the preset, and every privilege
+ * of the table with its threshold and whether the caller has it — what the web app and the CLI enable or
+ * explain buttons from. Moderators and admins have every privilege; suspended users none.
+ */
+export async function privilegesOf(
+  deps: ApiDeps,
+  actor: SessionUser,
+): Promise<z.infer<typeof userPrivilegesOutput>> {
+  const settings = await siteSettingsIn(deps.db);
+  const reputation = await reputationOf(deps.db, actor.id, settings.privilegePreset);
+  const privileges = [];
+  for (const name of privilegeNames) {
+    const decision = await decidePrivilege(deps.db, settings, actor, name, reputation);
+    privileges.push({ name, threshold: decision.threshold, granted: decision.granted });
+  }
+  return { reputation, preset: settings.privilegePreset, privileges };
 }

@@ -2,6 +2,7 @@ export * from './client';
 export * from './errors';
 export * from './queries/answer';
 export * from './queries/auth';
+export * from './queries/events';
 export * from './queries/feed';
 export * from './queries/follow';
 export * from './queries/notification';

@@ -1,4 +1,5 @@
 export * from './enums';
+export * from './events';
 export * from './follows';
 export * from './notifications';
 export * from './questions';

@@ -19,6 +19,7 @@ import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, scoreIdCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { liveTransaction, postKey } from '../live/events';
 import {
   EXCERPT_SOURCE_CHARS,
   notFound,
@@ -31,7 +32,7 @@ import { adjustTagUsage, attachTags, detachTags, tagsOf } from '../tag/service';
 import { type AnswerViewRow, type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './view';
 
 /** What question services need from the world. */
-type Deps = Pick<ApiDeps, 'db'>;
+type Deps = Pick<ApiDeps, 'db' | 'live'>;
 
 /** Answer rows as the API's answers of `question`, with the caller's reactions. */
 async function toAnswers(
@@ -148,7 +149,7 @@ export async function updateQuestion(
   actor: SessionUser,
   input: { id: number; title?: string | undefined; body?: string | undefined; tags?: string[] | undefined },
 ): Promise<QuestionView> {
-  return deps.db.transaction(async (tx) => {
+  return liveTransaction(deps, async (tx, liveEvents) => {
     const row = await findQuestion(tx, input.id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
     assertCan(actor, 'post.edit', { authorId: row.authorId });
@@ -182,7 +183,19 @@ export async function updateQuestion(
     });
     const updated = await findQuestion(tx, row.id);
     if (!updated) throw notFound('question');
-    return viewOf(tx, actor, updated);
+    const view = await viewOf(tx, actor, updated);
+    if (live) {
+      const { id, title: newTitle, body: newBody, bodyHtml, tags, updatedAt } = view;
+      liveEvents.question(
+        row.id,
+        {
+          type: 'question.updated',
+          question: { id, title: newTitle, body: newBody, bodyHtml, tags, updatedAt },
+        },
+        { post: postKey('question', row.id) },
+      );
+    }
+    return view;
   });
 }
 
@@ -191,13 +204,16 @@ export async function updateQuestion(
  * out of lists, search and tag counts. Deleting an already deleted question (moderators) is a no-op.
  */
 export async function deleteQuestion(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  return deps.db.transaction(async (tx) => {
+  return liveTransaction(deps, async (tx, live) => {
     const row = await findQuestion(tx, id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
     if (row.deletedAt !== null) return { ok: true as const };
     await setQuestionDeletedAt(tx, { id, deletedAt: new Date() });
     await adjustTagUsage(tx, (await tagsOf(tx, [id])).get(id) ?? [], -1);
+    // The backlog forgets every content of the question's channel; the deletion itself carries its id.
+    live.redact(id, 'all');
+    live.question(id, { type: 'question.deleted', questionId: String(id) });
     return { ok: true as const };
   });
 }

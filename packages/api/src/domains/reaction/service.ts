@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { ForbiddenError } from '../../platform/domain-errors';
 import type { SessionUser } from '../../trpc/context';
+import { liveTransaction } from '../live/events';
 import { notFound, reactionName, requireLivePost } from '../posts/posts';
 
 const reactionNumber = (value: 'like' | 'dislike' | null): number =>
@@ -25,7 +26,7 @@ export async function setReaction(
 ): Promise<z.infer<typeof reactionSetOutput>> {
   const { targetType, targetId } = input;
   const next = reactionNumber(input.value);
-  return deps.db.transaction(async (tx) => {
+  return liveTransaction(deps, async (tx, live) => {
     const post = await requireLivePost(tx, targetType, targetId, { lock: true });
     if (post.authorId === actor.id) {
       throw new ForbiddenError('You cannot like or dislike your own post.');
@@ -43,6 +44,18 @@ export async function setReaction(
       dislikes: Number(next === -1) - Number(previous === -1),
     });
     if (!updated) throw notFound(targetType);
+    if (post.questionId !== null) {
+      live.question(post.questionId, {
+        type: 'reaction.changed',
+        counts: {
+          targetType,
+          targetId: String(targetId),
+          likes: updated.likes,
+          dislikes: updated.dislikes,
+          score: updated.score,
+        },
+      });
+    }
     return { ...updated, mine: reactionName(next) };
   });
 }

@@ -1,89 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppRouter } from '@devflow/api';
-import type { LiveQuestionEvent } from '@devflow/contract';
 import { createEmptyPostgresDatabase } from '@devflow/db/testing';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildServer, spawnServer } from './testing/child-server';
 import { ok, postQuestion, register, type SignedUp } from './testing/flows';
+import { bodyOf, watchQuestion } from './testing/live-client';
 import { type PrivateService, startPrivateRedis } from './testing/private-services';
 
 /**
  * Live updates through the real server (`src/main.ts` in child processes, the Hono `/trpc` mount) and
  * the published `@trpc/client` subscription link. On PostgreSQL (`DATABASE_URL` set) two server
  * processes share the database and a private `redis-server`, and subscribers sit on the other process
- * than the writers; on the embedded default one process plays both parts.
+ * than the writers; on the embedded default one process plays both parts. A Redis outage and SIGTERM
+ * are in `faults/live.fault.test.ts`.
  */
 const twoProcesses = Boolean(process.env.DATABASE_URL);
-
-/** A typed client of `url` whose subscriptions travel over SSE (EventSource from the `eventsource` package). */
-function clientOf(url: string, token: string | null = null) {
-  const headers = token ? { authorization: `Bearer ${token}` } : undefined;
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url: `${url}/trpc`,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...headers } }),
-          }),
-        }),
-        false: httpLink({ url: `${url}/trpc`, headers: () => headers ?? {} }),
-      }),
-    ],
-  });
-}
-
-type Received = { id: string; event: LiveQuestionEvent; at: number };
-
-/** Subscribes to `live.question` and records what arrives; `started` resolves once the stream is open. */
-function watchQuestion(url: string, questionId: string, lastEventId?: string) {
-  const events: Received[] = [];
-  const errors: unknown[] = [];
-  let resolveStarted: () => void = () => {};
-  const started = new Promise<void>((resolve) => {
-    resolveStarted = resolve;
-  });
-  const subscription = clientOf(url).live.question.subscribe(
-    { questionId, ...(lastEventId ? { lastEventId } : {}) },
-    {
-      onStarted: () => resolveStarted(),
-      onData: (envelope) => {
-        events.push({ id: envelope.id, event: envelope.data, at: Date.now() });
-      },
-      onError: (error) => errors.push(error),
-    },
-  );
-  return {
-    events,
-    errors,
-    started,
-    stop: () => subscription.unsubscribe(),
-    /** Waits (with a deadline) until `count` events arrived. */
-    async receive(count: number, ms = 10_000) {
-      const deadline = Date.now() + ms;
-      while (events.length < count) {
-        if (errors.length > 0) throw errors[0];
-        if (Date.now() > deadline)
-          throw new Error(`got ${events.length} of ${count}: ${JSON.stringify(events)}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return events;
-    },
-  };
-}
-
-const bodyOf = (event: LiveQuestionEvent): string =>
-  event.type === 'reply.created'
-    ? event.reply.body
-    : event.type === 'answer.created'
-      ? event.answer.body
-      : event.type;
 
 let a: ChildServer;
 let b: ChildServer;
@@ -207,28 +139,5 @@ describe(`live.question over SSE (${twoProcesses ? 'two processes, PostgreSQL + 
       watch.stop();
     }
     for (const sequence of sequences) expect(sequence).toEqual(sequences[0]);
-  });
-
-  it.runIf(twoProcesses)('Redis stopped and started mid-stream: nothing is lost, order kept', async () => {
-    const questionId = await postQuestion(a.url, asker.token, 'What happens to events when Redis dies?');
-    const writer = writers[3] as SignedUp;
-    const watch = watchQuestion(b.url, questionId);
-    await watch.started;
-    await replyOn(a.url, writer.token, questionId, 'before the outage');
-    await watch.receive(1);
-    await redis?.stop();
-    await replyOn(a.url, writer.token, questionId, 'during the outage 1');
-    await replyOn(a.url, writer.token, questionId, 'during the outage 2');
-    await watch.receive(3);
-    await redis?.start();
-    await replyOn(a.url, writer.token, questionId, 'after the outage');
-    const events = await watch.receive(4);
-    expect(events.map(({ event }) => bodyOf(event))).toEqual([
-      'before the outage',
-      'during the outage 1',
-      'during the outage 2',
-      'after the outage',
-    ]);
-    watch.stop();
   });
 });

@@ -14,6 +14,7 @@ import {
   updateAnswerBody,
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
+import { answerScope, invalidateCommitted, mergeChanged } from '../../platform/cache/scopes';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
@@ -33,7 +34,7 @@ import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
-type Deps = Pick<ApiDeps, 'db'> & { live?: ApiDeps['live'] };
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'live'>;
 
 /** Queues the live event of an answer that appeared or changed; nothing while its question is deleted. */
 function emitAnswer(
@@ -78,7 +79,7 @@ export async function createAnswer(
   actor: SessionUser,
   input: { questionId: number; body: string },
 ) {
-  return liveTransaction(deps, async (tx, live) => {
+  const answer = await liveTransaction(deps, async (tx, live) => {
     const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
     if (!question) throw notFound('question');
     const created = await insertAnswer(tx, {
@@ -117,6 +118,8 @@ export async function createAnswer(
     );
     return view;
   });
+  await invalidateCommitted(deps, () => answerScope(deps, Number(answer.id)));
+  return answer;
 }
 
 /**
@@ -124,7 +127,7 @@ export async function createAnswer(
  * activity and saves a revision. An unchanged body writes nothing.
  */
 export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
-  return liveTransaction(deps, async (tx, live) => {
+  const updated = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.edit', { authorId: row.authorId });
@@ -149,6 +152,8 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
     emitAnswer(live, 'answer.updated', view, row.questionDeletedAt !== null);
     return view;
   });
+  await invalidateCommitted(deps, () => answerScope(deps, input.id));
+  return updated;
 }
 
 /**
@@ -156,7 +161,7 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
  * answer count and withdraws the acceptance if it was the accepted answer.
  */
 export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  return liveTransaction(deps, async (tx, live) => {
+  const deleted = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
@@ -174,12 +179,14 @@ export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): 
     });
     return { ok: true as const };
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return deleted;
 }
 
 /** `answer.restore`: moderators (policy `post.restore`) bring a deleted answer back; idempotent. */
 export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) {
   assertCan(actor, 'post.restore');
-  return liveTransaction(deps, async (tx, live) => {
+  const restored = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row) throw notFound('answer');
     let answerCount: number | null = null;
@@ -199,6 +206,8 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
     }
     return view;
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return restored;
 }
 
 /**
@@ -207,7 +216,9 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
  * one answer is accepted. Accepting the accepted answer again changes nothing and notifies nobody.
  */
 export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return liveTransaction(deps, async (tx, live) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row) || row.deletedAt !== null || row.questionDeletedAt !== null) {
       throw notFound('answer');
@@ -236,11 +247,15 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.unaccept`: the question's author withdraws the acceptance of this answer; idempotent. */
 export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return liveTransaction(deps, async (tx, live) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
@@ -250,6 +265,8 @@ export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: n
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.revisions`: every saved version of an answer, newest first. */

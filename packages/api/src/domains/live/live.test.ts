@@ -1,4 +1,4 @@
-import type { LiveQuestionEvent } from '@devflow/contract';
+import { LIVE_LIMITS, type LiveNotificationEvent, type LiveQuestionEvent } from '@devflow/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../../root';
 import { callerFor, createTestDeps, createTestQuestion, createTestUser, type TestDeps } from '../../testing';
@@ -43,6 +43,15 @@ async function listening(deps: TestDeps, count: number) {
   const deadline = Date.now() + 5000;
   while (liveHubFor(deps).open < count) {
     if (Date.now() > deadline) throw new Error(`only ${liveHubFor(deps).open} of ${count} streams attached`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Waits (with a deadline) until every stream of earlier tests has closed. */
+async function waitClosed(deps: TestDeps) {
+  const deadline = Date.now() + 5000;
+  while (liveHubFor(deps).open > 0) {
+    if (Date.now() > deadline) throw new Error(`${liveHubFor(deps).open} streams still open`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -203,5 +212,66 @@ describe('live.question in one process (embedded default)', () => {
     await stream.until((events) => events.length === 1);
     expect(stream.events[0]?.event.type).toBe('reload');
     abort.abort();
+  });
+
+  it('live.notifications: signed in only, and each user hears only of their own notifications', async () => {
+    await expect(watcher(deps).live.notifications({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    const question = await createTestQuestion(deps, asker);
+    const bystander = writers[5] as SessionUser;
+    // Earlier tests' replies notified the asker: start from nothing unread.
+    await callerFor(deps, asker).notification.markRead({});
+    const abortAsker = new AbortController();
+    const abortBystander = new AbortController();
+    await waitClosed(deps);
+    const mine = collect<LiveNotificationEvent>(
+      await watcher(deps, abortAsker.signal, asker).live.notifications({}),
+    );
+    const theirs = collect<LiveNotificationEvent>(
+      await watcher(deps, abortBystander.signal, bystander).live.notifications({}),
+    );
+    await listening(deps, 2);
+    const answer = await callerFor(deps, writers[4] as SessionUser).answer.create({
+      questionId: String(question.id),
+      body: answerBody(5),
+    });
+    await mine.until((events) => events.length === 1);
+    expect(mine.events[0]?.event).toMatchObject({
+      type: 'notification.created',
+      notification: { type: 'answer', questionId: String(question.id), answerId: answer.id },
+      unread: 1,
+    });
+    await callerFor(deps, asker).notification.markRead({});
+    await mine.until((events) => events.length === 2);
+    expect(mine.events[1]?.event).toEqual({ type: 'notification.read', unread: 0 });
+    expect(theirs.events).toEqual([]);
+    abortAsker.abort();
+    abortBystander.abort();
+    await Promise.all([mine.done, theirs.done]);
+  });
+
+  it('refuses more streams than a session may hold with TOO_MANY_REQUESTS, and frees them on close', async () => {
+    const question = await createTestQuestion(deps, asker);
+    await waitClosed(deps);
+    const abort = new AbortController();
+    const open = [];
+    for (let i = 0; i < LIVE_LIMITS.perSession; i++) {
+      open.push(
+        collect(await watcher(deps, abort.signal).live.question({ questionId: String(question.id) })),
+      );
+    }
+    await listening(deps, LIVE_LIMITS.perSession);
+    const refused = collect(await watcher(deps).live.question({ questionId: String(question.id) }));
+    await refused.done;
+    await expect(refused.until(() => false, 10)).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    abort.abort();
+    await Promise.all(open.map((stream) => stream.done));
+    await waitClosed(deps);
+    const again = new AbortController();
+    const allowed = collect(
+      await watcher(deps, again.signal).live.question({ questionId: String(question.id) }),
+    );
+    await listening(deps, 1);
+    again.abort();
+    await allowed.done;
   });
 });

@@ -102,6 +102,13 @@ export function createApp(options: AppOptions) {
     );
   });
   app.use(securityHeaders());
+  // Shutting down (the live hub closed on SIGTERM): every response closes its connection, so a client
+  // whose live stream just ended reconnects through the load balancer to another process instead of
+  // reusing a kept-alive socket to this one, and the server's close is not held open by it.
+  app.use(async (c, next) => {
+    await next();
+    if (deps.live?.closing.aborted) c.res.headers.set('connection', 'close');
+  });
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     // The unread rest of the body is still on the socket: close it rather than parse it.

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { ApiConfig, ApiDeps } from '@devflow/api';
-import { createCache } from '@devflow/cache';
+import { type ApiConfig, type ApiDeps, LiveHub, memoryTransport } from '@devflow/api';
+import { createCache, createRedisPubSub } from '@devflow/cache';
 import { createDb, DataDirLockedError, type DbHandle } from '@devflow/db';
 import { createApp } from './app';
 import { ConfigError, loadEnv, oauthConfig, type ServerEnv } from './env';
@@ -67,7 +68,23 @@ async function main() {
   }
   await dbHandle.migrate();
   const cache = createCache({ redisUrl: env.REDIS_URL });
-  const deps: ApiDeps = { db: dbHandle.db, dbHandle, cache, config: apiConfig(env), log };
+  // Live updates: committed events reach the other processes through Redis pub/sub when REDIS_URL is set
+  // (on a channel named after the database, so deployments sharing a Redis never mix their events); each
+  // process's hub also polls PostgreSQL, so a lost message delays an event and loses none.
+  const live = new LiveHub({
+    db: dbHandle.db,
+    log,
+    transport: env.REDIS_URL
+      ? createRedisPubSub({
+          url: env.REDIS_URL,
+          channel: `devflow:live:${createHash('sha256')
+            .update(env.DATABASE_URL ?? env.DATA_DIR)
+            .digest('hex')
+            .slice(0, 16)}`,
+        })
+      : memoryTransport(),
+  });
+  const deps: ApiDeps = { db: dbHandle.db, dbHandle, cache, config: apiConfig(env), log, live };
   const app = createApp({ deps, log, trustProxy: env.TRUST_PROXY, webDir });
   const server = await startHttpServer(app, env.HOST, env.PORT);
   log.info({ url: server.url, publicUrl: env.publicUrl, db: dbHandle.kind, cache: cache.kind }, 'listening');
@@ -77,7 +94,11 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
-    await server.stop();
+    // Live streams end first (cleanly: clients reconnect, to another process behind a load balancer),
+    // or the server would wait for them until its grace period ran out.
+    const stopped = server.stop();
+    await live.close();
+    await stopped;
     await Promise.allSettled([dbHandle.close(), cache.close()]);
     log.info({}, 'stopped');
     process.exit(0);

@@ -6,10 +6,13 @@ import {
   httpBatchLink,
   httpBatchStreamLink,
   httpLink,
+  httpSubscriptionLink,
+  splitLink,
   TRPCClientError,
   type TRPCLink,
   type TRPCUntypedClient,
 } from '@trpc/client';
+import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFromOutbox } from './testing/auth-client';
 import { field, ok, register, type SignedUp } from './testing/flows';
@@ -28,12 +31,48 @@ import { startTestServer, type TestServer } from './testing/server';
 /** What each link is given: the caller's headers, and a `fetch` that lets the test see the responses. */
 type LinkOptions = { url: string; headers: Record<string, string>; fetch: typeof fetch };
 
+/**
+ * Subscriptions go over `httpSubscriptionLink` (SSE, `eventsource` on Node 20), as an application splits
+ * them off its HTTP link; the Bearer token rides on the EventSource's own requests.
+ */
+function withSubscriptions(options: LinkOptions, link: TRPCLink<AppRouter>): TRPCLink<AppRouter> {
+  return splitLink({
+    condition: (op) => op.type === 'subscription',
+    true: httpSubscriptionLink({
+      url: options.url,
+      EventSource,
+      eventSourceOptions: () => ({
+        fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...options.headers } }),
+      }),
+    }),
+    false: link,
+  });
+}
+
 /** The links under judgement, each built as an application would build it. */
 const LINKS = {
-  httpLink: (options: LinkOptions) => httpLink(options),
-  httpBatchLink: (options: LinkOptions) => httpBatchLink({ ...options, maxItems: 10 }),
-  httpBatchStreamLink: (options: LinkOptions) => httpBatchStreamLink({ ...options, maxItems: 10 }),
+  httpLink: (options: LinkOptions) => withSubscriptions(options, httpLink(options)),
+  httpBatchLink: (options: LinkOptions) =>
+    withSubscriptions(options, httpBatchLink({ ...options, maxItems: 10 })),
+  httpBatchStreamLink: (options: LinkOptions) =>
+    withSubscriptions(options, httpBatchStreamLink({ ...options, maxItems: 10 })),
 } satisfies Record<string, (options: LinkOptions) => TRPCLink<AppRouter>>;
+
+/** The first event of a subscription (`{ id, data }` for tracked events), or its error; then it ends. */
+function firstEvent(client: TRPCUntypedClient<AppRouter>, path: string, input: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const subscription = client.subscription(path, input, {
+      onData: (data) => {
+        subscription.unsubscribe();
+        resolve(data);
+      },
+      onError: (error) => {
+        subscription.unsubscribe();
+        reject(error);
+      },
+    });
+  });
+}
 type LinkName = keyof typeof LINKS;
 
 /** Everything the fixtures share: one server, its users and posts, and factories for throwaway ones. */
@@ -88,6 +127,31 @@ function items(output: unknown): unknown[] {
 
 /** Every procedure of the router, by dotted path. */
 const FIXTURES: Record<string, Fixture> = {
+  'live.question': {
+    // From the start of the backlog: the shared question's first event is its answer.
+    valid: async (w) => ({ as: null, input: { questionId: w.questionId, lastEventId: '0' } }),
+    check: (out, w) => {
+      expect(out).toMatchObject({ id: expect.stringMatching(/^\d+$/) });
+      expect(field(out, 'data')).toMatchObject({ type: 'answer.created', answer: { id: w.answerId } });
+      expect(field(out, 'data', 'answer')).not.toHaveProperty('myReaction');
+    },
+    invalid: { questionId: 'not-an-id' },
+  },
+
+  'live.notifications': {
+    // The admin asked the shared question: the user's answer notified them.
+    valid: async (w) => ({ as: w.admin, input: { lastEventId: '0' } }),
+    check: (out, w) => {
+      expect(out).toMatchObject({ id: expect.stringMatching(/^\d+$/) });
+      expect(field(out, 'data')).toMatchObject({
+        type: 'notification.created',
+        notification: { type: 'answer', questionId: w.questionId, answerId: w.answerId },
+        unread: expect.any(Number),
+      });
+    },
+    invalid: { lastEventId: 'yesterday' },
+  },
+
   'health.check': {
     valid: async () => ({ as: null }),
     check: (out) =>
@@ -685,12 +749,14 @@ describe('the vendor client (@trpc/client) calls every procedure', () => {
       const typeOf = (path: string) => procedures.find((p) => p.path === path)?.type;
       const call: Caller = (path, input, who) => {
         const client = clientFor(who);
-        return typeOf(path) === 'mutation' ? client.mutation(path, input) : client.query(path, input);
+        const type = typeOf(path);
+        if (type === 'subscription') return firstEvent(client, path, input);
+        return type === 'mutation' ? client.mutation(path, input) : client.query(path, input);
       };
 
       for (const { path, type } of procedures) {
         it(`${path} (${type}) answers valid input`, async () => {
-          if (type !== 'query' && type !== 'mutation') {
+          if (type !== 'query' && type !== 'mutation' && type !== 'subscription') {
             throw new Error(
               `${path} is a ${type}: add httpSubscriptionLink (splitLink on op.type) to LINKS in vendor-client.test.ts and a fixture that reads its first event`,
             );
@@ -710,7 +776,9 @@ describe('the vendor client (@trpc/client) calls every procedure', () => {
           procedures.map(async ({ path, type }) => {
             const fixture = FIXTURES[path];
             if (!fixture) return { path, outcome: 'no fixture' };
-            if (type !== 'query' && type !== 'mutation') return { path, outcome: `no link for a ${type}` };
+            if (type !== 'query' && type !== 'mutation' && type !== 'subscription') {
+              return { path, outcome: `no link for a ${type}` };
+            }
             try {
               await call(path, fixture.invalid, w.admin);
               return { path, outcome: 'succeeded' };

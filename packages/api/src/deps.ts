@@ -1,6 +1,7 @@
 import type { Cache } from '@devflow/cache';
 import type { Database, DbHandle } from '@devflow/db';
 import type { ApiConfig } from './config';
+import type { LiveHub } from './domains/live/hub';
 
 /** Structured log method, shaped like pino's: fields first, message second. */
 export type LogFn = (fields: Record<string, unknown>, message?: string) => void;
@@ -26,4 +27,9 @@ export type ApiDeps = {
   cache: Cache;
   config: ApiConfig;
   log: Logger;
+  /**
+   * Delivers live events in this process (`domains/live/hub.ts`); the server builds it with the Redis
+   * transport when `REDIS_URL` is set. Absent: one is opened on first use, in-process only.
+   */
+  live?: LiveHub;
 };

@@ -24,6 +24,13 @@ export {
   validateSessionToken,
 } from './domains/auth/session';
 export { checkHealth, type Health } from './domains/health/service';
+export {
+  LiveHub,
+  type LiveHubOptions,
+  type LiveTransport,
+  liveHubFor,
+  memoryTransport,
+} from './domains/live/hub';
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
 export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';

@@ -5,6 +5,7 @@ import { authRouter } from './domains/auth/router';
 import { feedRouter } from './domains/feed/router';
 import { followRouter } from './domains/follow/router';
 import { healthRouter } from './domains/health/router';
+import { liveRouter } from './domains/live/router';
 import { notificationRouter } from './domains/notification/router';
 import { oauthRouter } from './domains/oauth/router';
 import { questionRouter } from './domains/question/router';
@@ -29,6 +30,7 @@ export const appRouter = router({
   user: userRouter,
   oauth: oauthRouter,
   admin: adminRouter,
+  live: liveRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

@@ -3,6 +3,7 @@ import { createRedisCache } from './redis';
 import type { Cache } from './types';
 
 export { createMemoryCache, type MemoryCacheOptions } from './memory';
+export { createRedisPubSub, type PubSub } from './pubsub';
 export { createRedisCache, type RedisCacheOptions } from './redis';
 export type { Cache, CacheKind } from './types';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestQuestion, createTestUser } from '@devflow/api/testing';
+import { createTestQuestion, createTestSession, createTestUser } from '@devflow/api/testing';
 import { startTestServer, type TestServer } from '@devflow/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevflowClient } from './client';
@@ -76,6 +76,43 @@ describe('createDevflowClient against a running server', () => {
         .catch((e: unknown) => e),
     );
     expect(anonymous).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+  });
+
+  it('subscribes to live updates, typed, with the Bearer token: notifications of the signed-in user', async () => {
+    const asker = await createTestUser(server.deps);
+    const answerer = await createTestUser(server.deps);
+    const question = await createTestQuestion(server.deps, asker);
+    const client = createDevflowClient({
+      url: server.url,
+      token: await createTestSession(server.deps, asker),
+    });
+    const writer = createDevflowClient({
+      url: server.url,
+      token: await createTestSession(server.deps, answerer),
+    });
+    const received: string[] = [];
+    let started: () => void = () => {};
+    const open = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const subscription = client.live.notifications.subscribe(
+      {},
+      {
+        onStarted: () => started(),
+        onData: ({ data }) => {
+          if (data.type === 'notification.created') received.push(`${data.notification.type}:${data.unread}`);
+        },
+      },
+    );
+    await open;
+    await writer.answer.create.mutate({
+      questionId: String(question.id),
+      body: 'An answer the asker hears of live.',
+    });
+    const deadline = Date.now() + 10_000;
+    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    subscription.unsubscribe();
+    expect(received).toEqual(['answer:1']);
   });
 
   it('reports an unreachable server as NETWORK_ERROR', async () => {

@@ -14,6 +14,7 @@ export * from './follow';
 export * from './format';
 export * from './health';
 export * from './limits';
+export * from './live';
 export * from './messages';
 export * from './notification';
 export * from './oauth';

@@ -4,6 +4,7 @@ export * from './errors';
 export * from './queries/answer';
 export * from './queries/auth';
 export * from './queries/badge';
+export * from './queries/events';
 export * from './queries/feed';
 export * from './queries/follow';
 export * from './queries/notification';

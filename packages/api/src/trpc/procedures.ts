@@ -31,6 +31,14 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
+    // Live subscriptions (`domains/live/router.ts`) over Server-Sent Events: a ping well inside the
+    // idle timeouts of common proxies (about 60 s), and streams capped in length so that connections
+    // rebalance across processes; the client link reconnects with the last event id and misses nothing.
+    sse: {
+      ping: { enabled: true, intervalMs: 20_000 },
+      maxDurationMs: 30 * 60_000,
+      client: { reconnectAfterInactivityMs: 45_000 },
+    },
     // Plain JSON on the wire: the CLI, curl and other languages read it without superjson.
     errorFormatter({ shape, error, ctx }) {
       const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;

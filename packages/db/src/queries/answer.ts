@@ -37,7 +37,7 @@ export async function countNewAnswer(db: Executor, params: { questionId: number;
     .update(questions)
     .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: params.at })
     .where(and(eq(questions.id, params.questionId), isNull(questions.deletedAt)))
-    .returning({ id: questions.id, authorId: questions.authorId });
+    .returning({ id: questions.id, authorId: questions.authorId, answerCount: questions.answerCount });
   return question;
 }
 
@@ -90,19 +90,23 @@ export async function setAnswerDeletedAt(
 export async function uncountAnswer(
   db: Executor,
   params: { questionId: number; acceptedAnswerId: number | null },
-): Promise<void> {
-  await db
+): Promise<{ answerCount: number }> {
+  const [row] = await db
     .update(questions)
     .set({ answerCount: sql`${questions.answerCount} - 1`, acceptedAnswerId: params.acceptedAnswerId })
-    .where(eq(questions.id, params.questionId));
+    .where(eq(questions.id, params.questionId))
+    .returning({ answerCount: questions.answerCount });
+  return { answerCount: row?.answerCount ?? 0 };
 }
 
 /** Counts a restored answer on its question again. */
-export async function recountAnswer(db: Executor, questionId: number): Promise<void> {
-  await db
+export async function recountAnswer(db: Executor, questionId: number): Promise<{ answerCount: number }> {
+  const [row] = await db
     .update(questions)
     .set({ answerCount: sql`${questions.answerCount} + 1` })
-    .where(eq(questions.id, questionId));
+    .where(eq(questions.id, questionId))
+    .returning({ answerCount: questions.answerCount });
+  return { answerCount: row?.answerCount ?? 0 };
 }
 
 /**

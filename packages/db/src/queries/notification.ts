@@ -11,9 +11,16 @@ export type NewNotificationRow = Pick<
 /** What a notification is about, as stored in `notifications.type`. */
 export type NotificationType = NewNotificationRow['type'];
 
-/** Inserts notifications in one statement (nothing for an empty list). */
-export async function insertNotifications(db: Executor, rows: NewNotificationRow[]): Promise<void> {
-  if (rows.length > 0) await db.insert(notifications).values(rows);
+/** Inserts notifications in one statement (nothing for an empty list); returns their ids and recipients. */
+export async function insertNotifications(
+  db: Executor,
+  rows: NewNotificationRow[],
+): Promise<{ id: number; userId: number }[]> {
+  if (rows.length === 0) return [];
+  return db
+    .insert(notifications)
+    .values(rows)
+    .returning({ id: notifications.id, userId: notifications.userId });
 }
 
 /** How many of `userId`'s notifications are unread (`notifications_unread_idx`). */

@@ -1,5 +1,6 @@
 export * from './badges';
 export * from './enums';
+export * from './events';
 export * from './follows';
 export * from './notifications';
 export * from './questions';

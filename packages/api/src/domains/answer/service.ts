@@ -20,6 +20,7 @@ import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan, assertMay } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { awardBadge, awardReputationBadges } from '../badge/service';
+import { type LiveBatch, liveTransaction, postKey } from '../live/events';
 import { notify } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
@@ -34,7 +35,23 @@ import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
-type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'live'>;
+
+/** Queues the live event of an answer that appeared or changed; nothing while its question is deleted. */
+function emitAnswer(
+  live: LiveBatch,
+  type: 'answer.updated',
+  view: Awaited<ReturnType<typeof viewOf>>,
+  questionDeleted: boolean,
+): void {
+  if (questionDeleted || view.deleted) return;
+  const { myReaction: _mine, ...answer } = view;
+  live.question(
+    Number(view.questionId),
+    { type, answer },
+    { post: postKey('answer', view.id), parent: postKey('question', view.questionId) },
+  );
+}
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
@@ -63,7 +80,7 @@ export async function createAnswer(
   actor: SessionUser,
   input: { questionId: number; body: string },
 ) {
-  const answer = await deps.db.transaction(async (tx) => {
+  const answer = await liveTransaction(deps, async (tx, live) => {
     const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
     if (!question) throw notFound('question');
     const created = await insertAnswer(tx, {
@@ -80,17 +97,28 @@ export async function createAnswer(
       body: input.body,
       tags: null,
     });
-    await notify(tx, [
-      {
-        userId: question.authorId,
-        actorId: actor.id,
-        type: 'answer',
-        questionId: question.id,
-        answerId: created.id,
-      },
-    ]);
+    await notify(
+      tx,
+      [
+        {
+          userId: question.authorId,
+          actorId: actor.id,
+          type: 'answer',
+          questionId: question.id,
+          answerId: created.id,
+        },
+      ],
+      live,
+    );
     await awardBadge(tx, actor.id, 'first-answer');
-    return reload(tx, actor, created.id);
+    const view = await reload(tx, actor, created.id);
+    const { myReaction: _mine, ...answer } = view;
+    live.question(
+      question.id,
+      { type: 'answer.created', answer, answerCount: question.answerCount },
+      { post: postKey('answer', created.id), parent: postKey('question', question.id) },
+    );
+    return view;
   });
   await invalidateCommitted(deps, () => answerScope(deps, Number(answer.id)));
   return answer;
@@ -101,7 +129,7 @@ export async function createAnswer(
  * activity and saves a revision. An unchanged body writes nothing.
  */
 export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
-  const updated = await deps.db.transaction(async (tx) => {
+  const updated = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
@@ -122,7 +150,9 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
       body: input.body,
       tags: null,
     });
-    return reload(tx, actor, row.id);
+    const view = await reload(tx, actor, row.id);
+    emitAnswer(live, 'answer.updated', view, row.questionDeletedAt !== null);
+    return view;
   });
   await invalidateCommitted(deps, () => answerScope(deps, input.id));
   return updated;
@@ -133,15 +163,21 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
  * answer count and withdraws the acceptance if it was the accepted answer.
  */
 export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  const deleted = await deps.db.transaction(async (tx) => {
+  const deleted = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
     if (row.deletedAt !== null) return { ok: true as const };
     await setAnswerDeletedAt(tx, { id, deletedAt: new Date() });
-    await uncountAnswer(tx, {
-      questionId: row.questionId,
-      acceptedAnswerId: row.acceptedAnswerId === id ? null : row.acceptedAnswerId,
+    const acceptedAnswerId = row.acceptedAnswerId === id ? null : row.acceptedAnswerId;
+    const { answerCount } = await uncountAnswer(tx, { questionId: row.questionId, acceptedAnswerId });
+    // Deletions carry ids only, and the backlog forgets the answer's content (and its replies').
+    live.redact(row.questionId, [postKey('answer', id)]);
+    live.question(row.questionId, {
+      type: 'answer.deleted',
+      answerId: String(id),
+      answerCount,
+      acceptedAnswerId: acceptedAnswerId === null ? null : String(acceptedAnswerId),
     });
     return { ok: true as const };
   });
@@ -152,14 +188,25 @@ export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): 
 /** `answer.restore`: moderators (policy `post.restore`) bring a deleted answer back; idempotent. */
 export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) {
   assertCan(actor, 'post.restore');
-  const restored = await deps.db.transaction(async (tx) => {
+  const restored = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row) throw notFound('answer');
+    let answerCount: number | null = null;
     if (row.deletedAt !== null) {
       await setAnswerDeletedAt(tx, { id, deletedAt: null });
-      await recountAnswer(tx, row.questionId);
+      ({ answerCount } = await recountAnswer(tx, row.questionId));
     }
-    return reload(tx, actor, id);
+    const view = await reload(tx, actor, id);
+    if (answerCount !== null && row.questionDeletedAt === null) {
+      // A restored answer appears again, as if just posted.
+      const { myReaction: _mine, ...answer } = view;
+      live.question(
+        row.questionId,
+        { type: 'answer.created', answer, answerCount },
+        { post: postKey('answer', id), parent: postKey('question', row.questionId) },
+      );
+    }
+    return view;
   });
   await invalidateCommitted(deps, () => answerScope(deps, id));
   return restored;
@@ -173,7 +220,7 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
 export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
   // The acceptance may move away from another answer: its author's reputation changes too.
   const before = await answerScope(deps, answerId);
-  const detail = await deps.db.transaction(async (tx) => {
+  const detail = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row) || row.deletedAt !== null || row.questionDeletedAt !== null) {
       throw notFound('answer');
@@ -181,20 +228,29 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
     if (row.acceptedAnswerId !== row.id) {
       await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: row.id });
-      await notify(tx, [
-        {
-          userId: row.authorId,
-          actorId: actor.id,
-          type: 'accepted',
-          questionId: row.questionId,
-          answerId: row.id,
-        },
-      ]);
+      await notify(
+        tx,
+        [
+          {
+            userId: row.authorId,
+            actorId: actor.id,
+            type: 'accepted',
+            questionId: row.questionId,
+            answerId: row.id,
+          },
+        ],
+        live,
+      );
       // Accepting your own answer earns nothing (reputation rules), so no badge either.
       if (row.authorId !== row.questionAuthorId) {
         await awardBadge(tx, row.authorId, 'first-accepted-answer');
         await awardReputationBadges(tx, row.authorId);
       }
+      live.question(row.questionId, {
+        type: 'answer.accepted',
+        answerId: String(row.id),
+        previousAnswerId: row.acceptedAnswerId === null ? null : String(row.acceptedAnswerId),
+      });
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
@@ -206,12 +262,13 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
 export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
   // The acceptance may move away from another answer: its author's reputation changes too.
   const before = await answerScope(deps, answerId);
-  const detail = await deps.db.transaction(async (tx) => {
+  const detail = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
     if (row.acceptedAnswerId === row.id) {
       await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: null });
+      live.question(row.questionId, { type: 'answer.unaccepted', answerId: String(row.id) });
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });

@@ -11,6 +11,7 @@ import type { ApiDeps } from '../../deps';
 import { decodeCursor, idCursor, toPage } from '../../platform/pagination';
 import { can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { liveTransaction } from '../live/events';
 
 /**
  * The caller's notifications, newest first (keyset on id through `notifications_user_idx`, or
@@ -35,28 +36,52 @@ export async function listNotifications(
   return toPage(
     rows,
     input.limit,
-    (row) => {
-      const linked = seesHidden || !row.postHidden;
-      return {
-        id: toId(row.id),
-        type: row.type,
-        badge: row.badge !== null && isBadge(row.badge) ? row.badge : null,
-        actor: {
-          id: toId(row.actorId),
-          username: row.actorUsername,
-          displayName: row.actorDisplayName,
-          avatarUrl: row.actorAvatarUrl,
-        },
-        questionId: row.questionId === null ? null : toId(row.questionId),
-        questionTitle: row.questionTitle ?? null,
-        answerId: row.answerId === null || !linked ? null : toId(row.answerId),
-        replyId: row.replyId === null || !linked ? null : toId(row.replyId),
-        createdAt: toIso(row.createdAt),
-        read: row.readAt !== null,
-      };
-    },
+    (row) => toNotificationItem(row, seesHidden),
     (row) => [row.id],
   );
+}
+
+/** A notification row as the API's notification; `seesHidden`: the viewer may follow links to deleted posts. */
+export function toNotificationItem(row: NotificationRow, seesHidden: boolean) {
+  const linked = seesHidden || !row.postHidden;
+  return {
+    id: toId(row.id),
+    type: row.type,
+    badge: row.badge !== null && isBadge(row.badge) ? row.badge : null,
+    actor: {
+      id: toId(row.actorId),
+      username: row.actorUsername,
+      displayName: row.actorDisplayName,
+      avatarUrl: row.actorAvatarUrl,
+    },
+    questionId: row.questionId === null ? null : toId(row.questionId),
+    questionTitle: row.questionTitle ?? null,
+    answerId: row.answerId === null || !linked ? null : toId(row.answerId),
+    replyId: row.replyId === null || !linked ? null : toId(row.replyId),
+    createdAt: toIso(row.createdAt),
+    read: row.readAt !== null,
+  };
+}
+
+/** One notification as `listNotificationRows` reads it. */
+type NotificationRow = Awaited<ReturnType<typeof listNotificationRows>>[number];
+
+/**
+ * `userId`'s notification `id` as `notification.list` shows it, or null when it is not theirs (or gone).
+ */
+export async function findNotificationItem(
+  deps: Pick<ApiDeps, 'db'>,
+  viewer: SessionUser,
+  id: number,
+): Promise<z.infer<typeof notificationListOutput>['items'][number] | null> {
+  const [row] = await listNotificationRows(deps.db, {
+    userId: viewer.id,
+    unreadOnly: false,
+    beforeId: id + 1,
+    limit: 1,
+  });
+  if (!row || row.id !== id) return null;
+  return toNotificationItem(row, can(viewer, 'post.viewDeleted'));
 }
 
 /** Marks the caller's notifications read — the given ids (others' ids are ignored) or all of them. */
@@ -65,8 +90,9 @@ export async function markNotificationsRead(
   viewer: SessionUser,
   input: z.infer<typeof notificationMarkReadInput>,
 ): Promise<z.infer<typeof notificationMarkReadOutput>> {
-  return deps.db.transaction(async (tx) => {
+  return liveTransaction(deps, async (tx, live) => {
     await setNotificationsRead(tx, { userId: viewer.id, ids: input.ids ?? null });
+    live.user(viewer.id, { type: 'notification.read' });
     return { ok: true as const, unread: await unreadNotificationCount(tx, viewer.id) };
   });
 }

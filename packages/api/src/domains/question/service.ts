@@ -21,6 +21,7 @@ import { decodeCursor, scoreIdCursor, timeIdCursor, toPage } from '../../platfor
 import { assertCan, assertMay, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { awardBadge } from '../badge/service';
+import { liveTransaction, postKey } from '../live/events';
 import {
   EXCERPT_SOURCE_CHARS,
   notFound,
@@ -33,7 +34,7 @@ import { adjustTagUsage, attachTags, detachTags, tagsOf } from '../tag/service';
 import { type AnswerViewRow, type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './view';
 
 /** What question services need from the world. */
-type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'live'>;
 
 /** Answer rows as the API's answers of `question`, with the caller's reactions. */
 async function toAnswers(
@@ -155,7 +156,7 @@ export async function updateQuestion(
 ): Promise<QuestionView> {
   // Tags may move: the lists of the old tags change too.
   const before = await questionScope(deps, input.id);
-  const updated = await deps.db.transaction(async (tx) => {
+  const updated = await liveTransaction(deps, async (tx, liveEvents) => {
     const row = await findQuestion(tx, input.id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
     await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
@@ -189,7 +190,19 @@ export async function updateQuestion(
     });
     const updated = await findQuestion(tx, row.id);
     if (!updated) throw notFound('question');
-    return viewOf(tx, actor, updated);
+    const view = await viewOf(tx, actor, updated);
+    if (live) {
+      const { id, title: newTitle, body: newBody, bodyHtml, tags, updatedAt } = view;
+      liveEvents.question(
+        row.id,
+        {
+          type: 'question.updated',
+          question: { id, title: newTitle, body: newBody, bodyHtml, tags, updatedAt },
+        },
+        { post: postKey('question', row.id) },
+      );
+    }
+    return view;
   });
   await invalidateCommitted(deps, async () => mergeChanged(before, await questionScope(deps, input.id)));
   return updated;
@@ -200,13 +213,16 @@ export async function updateQuestion(
  * out of lists, search and tag counts. Deleting an already deleted question (moderators) is a no-op.
  */
 export async function deleteQuestion(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  const deleted = await deps.db.transaction(async (tx) => {
+  const deleted = await liveTransaction(deps, async (tx, live) => {
     const row = await findQuestion(tx, id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
     if (row.deletedAt !== null) return { ok: true as const };
     await setQuestionDeletedAt(tx, { id, deletedAt: new Date() });
     await adjustTagUsage(tx, (await tagsOf(tx, [id])).get(id) ?? [], -1);
+    // The backlog forgets every content of the question's channel; the deletion itself carries its id.
+    live.redact(id, 'all');
+    live.question(id, { type: 'question.deleted', questionId: String(id) });
     return { ok: true as const };
   });
   await invalidateCommitted(deps, () => questionScope(deps, id));

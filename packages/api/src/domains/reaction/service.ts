@@ -7,6 +7,7 @@ import { ForbiddenError } from '../../platform/domain-errors';
 import { assertMay } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { awardUpvoteBadges } from '../badge/service';
+import { liveTransaction } from '../live/events';
 import { notFound, reactionName, requireLivePost } from '../posts/posts';
 
 const reactionNumber = (value: 'like' | 'dislike' | null): number =>
@@ -33,7 +34,7 @@ export async function setReaction(
   // Clearing your reaction needs no privilege: you keep the right to take back a vote.
   if (input.value !== null)
     await assertMay(deps, actor, input.value === 'like' ? 'post.like' : 'post.dislike');
-  const result = await deps.db.transaction(async (tx) => {
+  const result = await liveTransaction(deps, async (tx, live) => {
     const post = await requireLivePost(tx, targetType, targetId, { lock: true });
     if (post.authorId === actor.id) {
       throw new ForbiddenError('You cannot like or dislike your own post.');
@@ -53,6 +54,18 @@ export async function setReaction(
     if (!updated) throw notFound(targetType);
     if (next === 1)
       await awardUpvoteBadges(tx, { targetType, authorId: post.authorId, likes: updated.likes });
+    if (post.questionId !== null) {
+      live.question(post.questionId, {
+        type: 'reaction.changed',
+        counts: {
+          targetType,
+          targetId: String(targetId),
+          likes: updated.likes,
+          dislikes: updated.dislikes,
+          score: updated.score,
+        },
+      });
+    }
     return { ...updated, mine: reactionName(next) };
   });
   // The voter's profile too: downvoting an answer costs the voter reputation in the community preset.

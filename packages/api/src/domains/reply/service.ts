@@ -12,7 +12,9 @@ import {
 } from '@devflow/contract';
 import {
   type DbNumber,
+  type Executor,
   findAuthor,
+  findPost,
   findReactionValue,
   findReplyParent,
   insertReply,
@@ -30,6 +32,7 @@ import { BadInputError, NotFoundError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
 import { assertCan, assertMay, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { type LiveBatch, liveTransaction, postKey } from '../live/events';
 import { notify } from '../notification/events';
 import { notFound, reactionName, requireLivePost, toUserSummary } from '../posts/posts';
 
@@ -56,6 +59,31 @@ function toReply(row: ReplyRecord, author: Author, myReaction: 'like' | 'dislike
     updatedAt: toIso(row.updatedAt),
     deleted,
   };
+}
+
+/**
+ * Queues the live event of a reply that appeared or changed, on its question's channel: the reply as
+ * `reply.create` returns it, without the caller's reaction.
+ */
+function emitReply(
+  live: LiveBatch,
+  type: 'reply.created' | 'reply.updated',
+  questionId: number,
+  row: ReplyRecord,
+  author: Author,
+): void {
+  const { myReaction: _mine, ...reply } = toReply(row, author, null);
+  live.question(
+    questionId,
+    { type, reply },
+    { post: postKey('reply', row.id), parent: postKey(row.targetType, row.targetId) },
+  );
+}
+
+/** The question a reply's thread belongs to (null when its post is gone). */
+async function questionOfReply(db: Executor, row: ReplyRecord): Promise<number | null> {
+  const post = await findPost(db, { type: row.targetType, id: row.targetId, lock: false });
+  return post?.questionId ?? null;
 }
 
 /** The reply's author as shown next to it; NOT_FOUND when the account is gone. */
@@ -91,7 +119,7 @@ export async function createReply(
   const { targetType, targetId, parentId, body } = input;
   await assertMay(deps, actor, 'reply.create');
   const bodyHtml = renderMarkdown(body);
-  const row = await deps.db.transaction(async (tx) => {
+  const row = await liveTransaction(deps, async (tx, live) => {
     const target = await requireLivePost(tx, targetType, targetId);
     let depth = 0;
     let notifyUserId = target.authorId;
@@ -115,16 +143,23 @@ export async function createReply(
       body,
       bodyHtml,
     });
-    await notify(tx, [
-      {
-        userId: notifyUserId,
-        actorId: actor.id,
-        type: 'reply',
-        questionId: target.questionId,
-        answerId: targetType === 'answer' ? targetId : null,
-        replyId: created.id,
-      },
-    ]);
+    await notify(
+      tx,
+      [
+        {
+          userId: notifyUserId,
+          actorId: actor.id,
+          type: 'reply',
+          questionId: target.questionId,
+          answerId: targetType === 'answer' ? targetId : null,
+          replyId: created.id,
+        },
+      ],
+      live,
+    );
+    const author = await findAuthor(tx, actor.id);
+    if (author && target.questionId !== null)
+      emitReply(live, 'reply.created', target.questionId, created, author);
     return created;
   });
   return toReply(row, await authorOf(deps, actor.id), null);
@@ -140,7 +175,7 @@ export async function updateReply(
   input: z.infer<typeof replyUpdateInput>,
 ): Promise<Reply> {
   const bodyHtml = renderMarkdown(input.body);
-  const row = await deps.db.transaction(async (tx) => {
+  const row = await liveTransaction(deps, async (tx, live) => {
     const found = await lockReply(tx, input.id);
     if (!found || found.reply.deletedAt !== null || !replyVisible(actor, found.hidden)) {
       throw notFound('reply');
@@ -149,6 +184,10 @@ export async function updateReply(
     await assertMay(deps, actor, 'post.edit', { authorId: current.authorId }, tx);
     const updated = await updateReplyBody(tx, { id: input.id, body: input.body, bodyHtml, at: new Date() });
     if (!updated) throw notFound('reply');
+    // Under a deleted post (a moderator's edit) nothing is sent: its content is not for everyone.
+    const questionId = found.hidden ? null : await questionOfReply(tx, updated);
+    const author = questionId === null ? undefined : await findAuthor(tx, updated.authorId);
+    if (questionId !== null && author) emitReply(live, 'reply.updated', questionId, updated, author);
     return updated;
   });
   const mine = await findReactionValue(deps.db, { userId: actor.id, targetType: 'reply', targetId: row.id });
@@ -165,12 +204,22 @@ export async function deleteReply(
   actor: SessionUser,
   input: z.infer<typeof replyDeleteInput>,
 ): Promise<{ ok: true }> {
-  await deps.db.transaction(async (tx) => {
+  await liveTransaction(deps, async (tx, live) => {
     const found = await lockReply(tx, input.id);
     if (!found || !replyVisible(actor, found.hidden)) throw notFound('reply');
     assertCan(actor, 'post.delete', { authorId: found.reply.authorId });
     if (found.reply.deletedAt !== null) return;
     await markReplyDeleted(tx, { id: input.id, at: new Date() });
+    const questionId = await questionOfReply(tx, found.reply);
+    if (questionId !== null) {
+      live.redact(questionId, [postKey('reply', input.id)]);
+      live.question(questionId, {
+        type: 'reply.deleted',
+        replyId: String(input.id),
+        targetType: found.reply.targetType,
+        targetId: String(found.reply.targetId),
+      });
+    }
   });
   return { ok: true };
 }

@@ -51,6 +51,7 @@ export {
   type JobOptions,
   type JobQueue,
   type JobQueueOptions,
+  jobsMetricsText,
   type QueueStats,
 } from './platform/jobs';
 export {

@@ -297,3 +297,31 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     failedJobs: (limit = 50) => listFailedJobs(dbHandle.db, limit),
   };
 }
+
+const JOB_GAUGES = [
+  ['waiting', 'waiting', 'Jobs waiting to run: new, or waiting for a retry (deferred ones included).'],
+  ['deferred', 'deferred', 'Waiting jobs whose start is still ahead (a retry backing off, a delayed job).'],
+  ['active', 'active', 'Jobs running now, in any process.'],
+  ['failed', 'failed', 'Jobs that used up their retries, kept for inspection.'],
+  ['retries', 'retries', 'Failed attempts that were retried, over the jobs still stored.'],
+  ['oldest_waiting_seconds', 'oldestWaitingSeconds', 'Age of the oldest waiting job, in seconds.'],
+] as const;
+
+/**
+ * The queues' depth, failures and oldest age as Prometheus gauges (`devflow_jobs_*{queue="…"}`), and
+ * `devflow_jobs_up` (0 when the counts could not be read). Counts only: nothing about the jobs' data.
+ */
+export async function jobsMetricsText(jobs: Pick<JobQueue, 'stats'>): Promise<string> {
+  let stats: QueueStats[];
+  try {
+    stats = (await jobs.stats()).filter((row) => !row.queue.startsWith('__pgboss'));
+  } catch {
+    return '# TYPE devflow_jobs_up gauge\ndevflow_jobs_up 0\n';
+  }
+  const lines = ['# TYPE devflow_jobs_up gauge', 'devflow_jobs_up 1'];
+  for (const [name, field, help] of JOB_GAUGES) {
+    lines.push(`# HELP devflow_jobs_${name} ${help}`, `# TYPE devflow_jobs_${name} gauge`);
+    for (const row of stats) lines.push(`devflow_jobs_${name}{queue="${row.queue}"} ${row[field]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -14,6 +14,7 @@ import {
   updateAnswerBody,
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
+import { answerScope, invalidateCommitted, mergeChanged } from '../../platform/cache/scopes';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
@@ -32,7 +33,7 @@ import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
-type Deps = Pick<ApiDeps, 'db'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log'>;
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
@@ -61,7 +62,7 @@ export async function createAnswer(
   actor: SessionUser,
   input: { questionId: number; body: string },
 ) {
-  return deps.db.transaction(async (tx) => {
+  const answer = await deps.db.transaction(async (tx) => {
     const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
     if (!question) throw notFound('question');
     const created = await insertAnswer(tx, {
@@ -89,6 +90,8 @@ export async function createAnswer(
     ]);
     return reload(tx, actor, created.id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, Number(answer.id)));
+  return answer;
 }
 
 /**
@@ -96,7 +99,7 @@ export async function createAnswer(
  * activity and saves a revision. An unchanged body writes nothing.
  */
 export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
-  return deps.db.transaction(async (tx) => {
+  const updated = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.edit', { authorId: row.authorId });
@@ -119,6 +122,8 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
     });
     return reload(tx, actor, row.id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, input.id));
+  return updated;
 }
 
 /**
@@ -126,7 +131,7 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
  * answer count and withdraws the acceptance if it was the accepted answer.
  */
 export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  return deps.db.transaction(async (tx) => {
+  const deleted = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
@@ -138,12 +143,14 @@ export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): 
     });
     return { ok: true as const };
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return deleted;
 }
 
 /** `answer.restore`: moderators (policy `post.restore`) bring a deleted answer back; idempotent. */
 export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) {
   assertCan(actor, 'post.restore');
-  return deps.db.transaction(async (tx) => {
+  const restored = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row) throw notFound('answer');
     if (row.deletedAt !== null) {
@@ -152,6 +159,8 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
     }
     return reload(tx, actor, id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return restored;
 }
 
 /**
@@ -160,7 +169,9 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
  * one answer is accepted. Accepting the accepted answer again changes nothing and notifies nobody.
  */
 export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return deps.db.transaction(async (tx) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row) || row.deletedAt !== null || row.questionDeletedAt !== null) {
       throw notFound('answer');
@@ -180,11 +191,15 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.unaccept`: the question's author withdraws the acceptance of this answer; idempotent. */
 export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return deps.db.transaction(async (tx) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
@@ -193,6 +208,8 @@ export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: n
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.revisions`: every saved version of an answer, newest first. */

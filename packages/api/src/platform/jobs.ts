@@ -38,6 +38,11 @@ export type JobOptions = {
   /** Jobs of this queue one process runs at once. */
   concurrency?: number;
   /**
+   * Seconds between this queue's polls (a new job wakes the workers at once through NOTIFY; polling
+   * finds retries that come due). Default: the queue's `pollingIntervalSeconds`, 30 for scheduled jobs.
+   */
+  pollingIntervalSeconds?: number;
+  /**
    * `singleton`: at most one job of this queue runs at a time across every process (scheduled
    * maintenance); `standard` otherwise.
    */
@@ -123,7 +128,7 @@ type Registration = {
 };
 
 /** Defaults of every queue: three quick retries, finished jobs kept a week. */
-const DEFAULT_OPTIONS: Required<Omit<JobOptions, 'retryDelayMaxSeconds'>> = {
+const DEFAULT_OPTIONS: Required<Omit<JobOptions, 'retryDelayMaxSeconds' | 'pollingIntervalSeconds'>> = {
   retryLimit: 3,
   retryDelaySeconds: 2,
   retryBackoff: true,
@@ -234,7 +239,13 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       register({
         name,
         handler: handler as JobHandler<object>,
-        options: { retryLimit: 1, policy: 'singleton', concurrency: 1, ...jobOptions },
+        options: {
+          retryLimit: 1,
+          policy: 'singleton',
+          concurrency: 1,
+          pollingIntervalSeconds: 30,
+          ...jobOptions,
+        },
         cron,
       });
     },
@@ -262,8 +273,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         const work: WorkOptions = {
           batchSize: 1,
           localConcurrency: registration.options.concurrency ?? DEFAULT_OPTIONS.concurrency,
-          pollingIntervalSeconds: polling,
-          notifyPollingIntervalSeconds: polling,
+          pollingIntervalSeconds: registration.options.pollingIntervalSeconds ?? polling,
+          notifyPollingIntervalSeconds: registration.options.pollingIntervalSeconds ?? polling,
         };
         workerIds.push(await boss.work(registration.name, work, run(registration)));
       }

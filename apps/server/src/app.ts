@@ -14,6 +14,7 @@ import {
   UNAVAILABLE_MESSAGE,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from '@devflow/api';
+import { MAX_BATCH_SIZE } from '@devflow/contract/limits';
 import { isDatabaseUnavailable } from '@devflow/db';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -34,8 +35,8 @@ import { trpcFastPath } from './trpc-fast-path';
 /** Requests bodies above this are refused with 413 before anything parses them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Calls in one tRPC batch at most; the client package batches up to the same number. */
-export const MAX_BATCH_SIZE = 50;
+/** Calls in one tRPC batch at most (`@devflow/contract`); the client package batches up to the same number. */
+export { MAX_BATCH_SIZE };
 
 /** What `createApp` needs. */
 export type AppOptions = {

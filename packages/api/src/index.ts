@@ -33,6 +33,7 @@ export {
 export { checkHealth, type Health } from './domains/health/service';
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
+export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
 export { searchQuestions } from './domains/question/search';
 export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
 export type { QuestionView } from './domains/question/view';

@@ -5,7 +5,7 @@ import { answers, notifications, questions, users } from '../schema';
 /** A notification to insert (`insertNotifications`); id, time and read state take their defaults. */
 export type NewNotificationRow = Pick<
   typeof notifications.$inferInsert,
-  'userId' | 'actorId' | 'type' | 'questionId' | 'answerId' | 'replyId'
+  'userId' | 'actorId' | 'type' | 'questionId' | 'answerId' | 'replyId' | 'badge'
 >;
 
 /** What a notification is about, as stored in `notifications.type`. */
@@ -42,6 +42,7 @@ export async function listNotificationRows(
       questionId: notifications.questionId,
       answerId: notifications.answerId,
       replyId: notifications.replyId,
+      badge: notifications.badge,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
       questionTitle: sql<string | null>`case when ${questions.deletedAt} is null then ${questions.title} end`,

@@ -13,7 +13,13 @@ export const reactionTarget = pgEnum('reaction_target', ['question', 'answer', '
 export const revisionTarget = pgEnum('revision_target', ['question', 'answer']);
 
 /** Why a user was notified. */
-export const notificationType = pgEnum('notification_type', ['answer', 'reply', 'follow', 'accepted']);
+export const notificationType = pgEnum('notification_type', [
+  'answer',
+  'reply',
+  'follow',
+  'accepted',
+  'badge',
+]);
 
 /** OAuth providers DevFlow can sign in with. */
 export const oauthProvider = pgEnum('oauth_provider', ['github', 'google']);

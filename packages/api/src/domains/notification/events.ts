@@ -10,15 +10,18 @@ export type NotificationEvent = {
   questionId?: number | null;
   answerId?: number | null;
   replyId?: number | null;
+  /** The badge a `badge` notification announces. */
+  badge?: string | null;
 };
 
 /**
  * Records notifications inside the caller's transaction, so a notification exists exactly when its
- * cause committed. Nobody is notified of their own actions.
+ * cause committed. Nobody is notified of their own actions, except of a badge they earned (its actor is
+ * themselves).
  */
 export async function notify(tx: Executor, events: NotificationEvent[]): Promise<void> {
   const rows = events
-    .filter((event) => event.userId !== event.actorId)
+    .filter((event) => event.userId !== event.actorId || event.type === 'badge')
     .map((event) => ({
       userId: event.userId,
       actorId: event.actorId,
@@ -26,6 +29,7 @@ export async function notify(tx: Executor, events: NotificationEvent[]): Promise
       questionId: event.questionId ?? null,
       answerId: event.answerId ?? null,
       replyId: event.replyId ?? null,
+      badge: event.badge ?? null,
     }));
   await insertNotifications(tx, rows);
 }

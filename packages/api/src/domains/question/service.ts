@@ -18,8 +18,9 @@ import type { ApiDeps } from '../../deps';
 import { invalidateCommitted, mergeChanged, questionScope } from '../../platform/cache/scopes';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, scoreIdCursor, timeIdCursor, toPage } from '../../platform/pagination';
-import { assertCan, can } from '../../platform/policy';
+import { assertCan, assertMay, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { awardBadge } from '../badge/service';
 import {
   EXCERPT_SOURCE_CHARS,
   notFound,
@@ -133,6 +134,7 @@ export async function createQuestion(
       body: input.body,
       tags: [...input.tags].sort(),
     });
+    await awardBadge(tx, actor.id, 'first-question');
     const row = await findQuestion(tx, createdId);
     if (!row) throw new Error('created question vanished');
     return viewOf(tx, actor, row);
@@ -142,7 +144,7 @@ export async function createQuestion(
 }
 
 /**
- * `question.update`: author or moderator (policy `post.edit`). Changes only the given fields, re-renders
+ * `question.update`: author, moderator or a user with the `editOthers` privilege (policy `post.edit`). Changes only the given fields, re-renders
  * the body, moves tag usage counts, bumps activity and saves a full revision — unless nothing changed,
  * in which case nothing is written.
  */
@@ -156,7 +158,7 @@ export async function updateQuestion(
   const updated = await deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, input.id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
-    assertCan(actor, 'post.edit', { authorId: row.authorId });
+    await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
     const current = (await tagsOf(tx, [row.id])).get(row.id) ?? [];
     const title = input.title ?? row.title;
     const body = input.body ?? row.body;

@@ -8,6 +8,7 @@ import {
   createHttpContext,
   INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,
+  jobsMetricsText,
   RateLimitedError,
   REST_PREFIX,
   UNAVAILABLE_MESSAGE,
@@ -131,8 +132,9 @@ export function createApp(options: AppOptions) {
     return c.json({ ok, db, cache }, ok ? 200 : 503);
   });
 
-  // Cache hit/miss/error counters (Prometheus text); counts only, nothing about users or content.
-  app.get('/metrics', (c) => c.text(cacheMetricsText(deps.cache)));
+  // Cache hit/miss/error counters and job queue gauges (Prometheus text); counts only, nothing about
+  // users or content.
+  app.get('/metrics', async (c) => c.text(cacheMetricsText(deps.cache) + (await jobsMetricsText(deps.jobs))));
   // One context factory for /trpc and /api: the same session, CSRF and rate-limit rules on both.
   const createContext = (c: HonoContext<Env>, resHeaders: Headers) =>
     createHttpContext({

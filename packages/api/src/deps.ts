@@ -2,6 +2,7 @@ import type { Cache } from '@devflow/cache';
 import type { Database, DbHandle } from '@devflow/db';
 import type { ApiConfig } from './config';
 import type { LiveHub } from './domains/live/hub';
+import type { JobQueue } from './platform/jobs';
 
 /** Structured log method, shaped like pino's: fields first, message second. */
 export type LogFn = (fields: Record<string, unknown>, message?: string) => void;
@@ -32,4 +33,6 @@ export type ApiDeps = {
    * transport when `REDIS_URL` is set. Absent: one is opened on first use, in-process only.
    */
   live?: LiveHub;
+  /** The durable job queue (mail, scheduled cleanup); started and stopped with the server. */
+  jobs: JobQueue;
 };

@@ -2,6 +2,7 @@ export * from './badges';
 export * from './enums';
 export * from './events';
 export * from './follows';
+export * from './jobs';
 export * from './notifications';
 export * from './questions';
 export * from './reactions';

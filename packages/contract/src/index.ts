@@ -14,6 +14,7 @@ export * from './format';
 export * from './health';
 export * from './limits';
 export * from './messages';
+export * from './moderation';
 export * from './notification';
 export * from './oauth';
 export * from './question';

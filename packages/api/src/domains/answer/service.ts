@@ -1,10 +1,11 @@
-import { toId, toIso } from '@devflow/contract';
+import { QUESTION_CLOSED_MESSAGE, toId, toIso } from '@devflow/contract';
 import {
   type AnswerRow,
   answersByAuthor,
   countNewAnswer,
   type Executor,
   findAnswer,
+  findQuestion,
   insertAnswer,
   recountAnswer,
   setAcceptedAnswer,
@@ -14,10 +15,12 @@ import {
   updateAnswerBody,
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
+import { ForbiddenError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { queueFirstPost } from '../moderation/review';
 import { notify } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
@@ -36,7 +39,7 @@ type Deps = Pick<ApiDeps, 'db'>;
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
-  return visibleTo(actor, row.deletedAt) && visibleTo(actor, row.questionDeletedAt);
+  return visibleTo(actor, row.live) && visibleTo(actor, row.questionLive);
 }
 
 /** An answer row as the API's answer, with the caller's reaction (the one mapping: `question/view.ts`). */
@@ -63,7 +66,11 @@ export async function createAnswer(
 ) {
   return deps.db.transaction(async (tx) => {
     const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
-    if (!question) throw notFound('question');
+    if (!question) {
+      const existing = await findQuestion(tx, input.questionId);
+      if (existing?.live && existing.closedAt !== null) throw new ForbiddenError(QUESTION_CLOSED_MESSAGE);
+      throw notFound('question');
+    }
     const created = await insertAnswer(tx, {
       questionId: question.id,
       authorId: actor.id,
@@ -87,6 +94,7 @@ export async function createAnswer(
         answerId: created.id,
       },
     ]);
+    await queueFirstPost(tx, actor, 'answer', created.id);
     return reload(tx, actor, created.id);
   });
 }

@@ -77,7 +77,7 @@ async function viewOf(db: Executor, actor: SessionUser | null, row: QuestionRow)
  */
 export async function loadQuestionDetail(db: Executor, actor: SessionUser | null, id: number) {
   const row = await findQuestion(db, id);
-  if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+  if (!row || !visibleTo(actor, row.live)) throw notFound('question');
   const [view, answerList] = await Promise.all([viewOf(db, actor, row), answersOf(db, actor, row)]);
   return { ...view, answers: answerList };
 }
@@ -89,7 +89,7 @@ export async function loadQuestionDetail(db: Executor, actor: SessionUser | null
  */
 export async function getQuestion(deps: Deps, actor: SessionUser | null, id: number) {
   const row = await findQuestionPrepared(deps.db, id);
-  if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+  if (!row || !visibleTo(actor, row.live)) throw notFound('question');
   const [tagRows, mine, answerRows] = await Promise.all([
     tagsOfQuestionPrepared(deps.db, id),
     reactionsOf(deps.db, actor, 'question', [row.id]),
@@ -150,7 +150,7 @@ export async function updateQuestion(
 ): Promise<QuestionView> {
   return deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, input.id, { lock: true });
-    if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+    if (!row || !visibleTo(actor, row.live)) throw notFound('question');
     assertCan(actor, 'post.edit', { authorId: row.authorId });
     const current = (await tagsOf(tx, [row.id])).get(row.id) ?? [];
     const title = input.title ?? row.title;
@@ -193,7 +193,7 @@ export async function updateQuestion(
 export async function deleteQuestion(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
   return deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, id, { lock: true });
-    if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+    if (!row || !visibleTo(actor, row.live)) throw notFound('question');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
     if (row.deletedAt !== null) return { ok: true as const };
     await setQuestionDeletedAt(tx, { id, deletedAt: new Date() });
@@ -220,7 +220,7 @@ export async function restoreQuestion(deps: Deps, actor: SessionUser, id: number
 /** `question.revisions`: every saved version, newest first (NOT_FOUND when the question is hidden). */
 export async function questionRevisions(deps: Deps, actor: SessionUser | null, id: number) {
   const row = await findQuestion(deps.db, id);
-  if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+  if (!row || !visibleTo(actor, row.live)) throw notFound('question');
   return revisionsOf(deps.db, 'question', id);
 }
 

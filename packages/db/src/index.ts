@@ -16,6 +16,7 @@ export * from './queries/reputation';
 export * from './queries/revision';
 export * from './queries/rows';
 export * from './queries/session';
+export * from './queries/settings';
 export * from './queries/tag';
 export * from './queries/user';
 export * from './queries/visibility';

@@ -5,4 +5,5 @@ export * from './notifications';
 export * from './questions';
 export * from './reactions';
 export * from './replies';
+export * from './settings';
 export * from './users';

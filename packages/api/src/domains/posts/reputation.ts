@@ -1,3 +1,4 @@
+import type { PrivilegePreset } from '@devflow/contract';
 import { type Executor, type ReputationCounts, reputationCounts } from '@devflow/db';
 
 /** Points per event (README, reputation): likes earn, dislikes cost, an accepted answer earns most. */
@@ -13,9 +14,14 @@ export function reputationFrom(counts: ReputationCounts): number {
 }
 
 /**
- * A user's reputation, computed from the live counters of their non-deleted questions and answers and
- * their answers accepted on other people's non-deleted questions (`reputationCounts`, one statement).
+ * A user's reputation under `preset`'s rules, computed from the live counters of their non-deleted
+ * questions and answers and their answers accepted on other people's non-deleted questions
+ * (`reputationCounts`, one statement).
  */
-export async function reputationOf(db: Executor, userId: number): Promise<number> {
+export async function reputationOf(
+  db: Executor,
+  userId: number,
+  _preset: PrivilegePreset = 'team',
+): Promise<number> {
   return reputationFrom(await reputationCounts(db, userId));
 }

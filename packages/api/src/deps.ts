@@ -26,4 +26,9 @@ export type ApiDeps = {
   cache: Cache;
   config: ApiConfig;
   log: Logger;
+  /**
+   * The time as services see it (`platform/clock.ts`); unset means the system clock. Tests inject one to
+   * move time forward (close votes expire after days).
+   */
+  clock?: () => Date;
 };

@@ -4,6 +4,7 @@ import { authRouter } from './domains/auth/router';
 import { feedRouter } from './domains/feed/router';
 import { followRouter } from './domains/follow/router';
 import { healthRouter } from './domains/health/router';
+import { flagRouter, reviewRouter, suggestedEditRouter } from './domains/moderation/router';
 import { notificationRouter } from './domains/notification/router';
 import { oauthRouter } from './domains/oauth/router';
 import { questionRouter } from './domains/question/router';
@@ -27,6 +28,9 @@ export const appRouter = router({
   auth: authRouter,
   user: userRouter,
   oauth: oauthRouter,
+  flag: flagRouter,
+  review: reviewRouter,
+  suggestedEdit: suggestedEditRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

@@ -20,7 +20,7 @@ import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
-import { queueFirstPost } from '../moderation/review';
+import { queueFirstPost } from '../moderation/first-posts';
 import { notify } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
@@ -31,6 +31,7 @@ import {
   saveRevision,
   visibleTo,
 } from '../posts/posts';
+import type { ApprovedEdit } from '../question/service';
 import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
@@ -101,13 +102,20 @@ export async function createAnswer(
 
 /**
  * `answer.update`: author or moderator (policy `post.edit`); re-renders the body, bumps the question's
- * activity and saves a revision. An unchanged body writes nothing.
+ * activity and saves a revision. An unchanged body writes nothing. With `approved` (a suggested edit a
+ * reviewer approved, `packages/api/src/domains/moderation/review.ts`) the review queue has authorized the
+ * change and the revision names the suggester as its editor.
  */
-export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
+export async function updateAnswer(
+  deps: Deps,
+  actor: SessionUser,
+  input: { id: number; body: string },
+  approved?: ApprovedEdit,
+) {
   return deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
-    assertCan(actor, 'post.edit', { authorId: row.authorId });
+    if (!approved) assertCan(actor, 'post.edit', { authorId: row.authorId });
     if (input.body === row.body) return viewOf(tx, actor, row);
     const now = new Date();
     await updateAnswerBody(tx, {
@@ -120,7 +128,7 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
     await saveRevision(tx, {
       targetType: 'answer',
       targetId: row.id,
-      editorId: actor.id,
+      editorId: approved?.editorId ?? actor.id,
       title: null,
       body: input.body,
       tags: null,

@@ -19,6 +19,7 @@ import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, scoreIdCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { queueFirstPost } from '../moderation/first-posts';
 import {
   EXCERPT_SOURCE_CHARS,
   notFound,
@@ -124,6 +125,7 @@ export async function createQuestion(
       bodyHtml: renderMarkdown(input.body),
     });
     await attachTags(tx, createdId, input.tags, true);
+    await queueFirstPost(tx, actor, 'question', createdId);
     await saveRevision(tx, {
       targetType: 'question',
       targetId: createdId,
@@ -139,7 +141,13 @@ export async function createQuestion(
 }
 
 /**
- * `question.update`: author or moderator (policy `post.edit`). Changes only the given fields, re-renders
+ * A suggested edit a reviewer approved (`packages/api/src/domains/moderation/review.ts`): the review queue
+ * authorized the change, and the revision names the suggester (`editorId`) as its editor.
+ */
+export type ApprovedEdit = { editorId: number };
+
+/**
+ * `question.update`: author or moderator (policy `post.edit`); with `approved`, an approved suggested edit. Changes only the given fields, re-renders
  * the body, moves tag usage counts, bumps activity and saves a full revision — unless nothing changed,
  * in which case nothing is written.
  */
@@ -147,11 +155,12 @@ export async function updateQuestion(
   deps: Deps,
   actor: SessionUser,
   input: { id: number; title?: string | undefined; body?: string | undefined; tags?: string[] | undefined },
+  approved?: ApprovedEdit,
 ): Promise<QuestionView> {
   return deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, input.id, { lock: true });
     if (!row || !visibleTo(actor, row.live)) throw notFound('question');
-    assertCan(actor, 'post.edit', { authorId: row.authorId });
+    if (!approved) assertCan(actor, 'post.edit', { authorId: row.authorId });
     const current = (await tagsOf(tx, [row.id])).get(row.id) ?? [];
     const title = input.title ?? row.title;
     const body = input.body ?? row.body;
@@ -175,7 +184,7 @@ export async function updateQuestion(
     await saveRevision(tx, {
       targetType: 'question',
       targetId: row.id,
-      editorId: actor.id,
+      editorId: approved?.editorId ?? actor.id,
       title,
       body,
       tags: nextTags,

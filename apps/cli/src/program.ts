@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account';
+import { registerModerationCommands } from './commands/moderation';
 import { registerPostCommands } from './commands/posts';
 import { registerSocialCommands } from './commands/social';
 import { cliEnv } from './env';
@@ -60,6 +61,7 @@ export function buildProgram(extensions: readonly Extension[] = []): {
   registerAccountCommands(program, open);
   registerPostCommands(program, open);
   registerSocialCommands(program, open);
+  registerModerationCommands(program, open);
   for (const extend of extensions) extend(program);
   // Subcommands report usage errors the same way as the program.
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

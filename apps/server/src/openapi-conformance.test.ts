@@ -296,7 +296,7 @@ const FIXTURES: Record<string, Fixture> = {
       },
     },
   },
-  'suggestedEdit-create': {
+  'edit-suggest': {
     ok: async () => ({
       as: await session(),
       input: { targetType: 'question', targetId: id(await question()), body: `${ANSWER_BODY} Suggested.` },

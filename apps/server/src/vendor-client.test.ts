@@ -494,7 +494,7 @@ const FIXTURES: Record<string, Fixture> = {
       expect(out).toMatchObject({ decision: { action: 'dismiss', by: { id: w.moderator.id } }, actions: [] }),
     invalid: { id: '1', action: 'explode' },
   },
-  'suggestedEdit.create': {
+  'edit.suggest': {
     valid: async (w) => ({
       as: w.user,
       input: { targetType: 'question', targetId: await w.question(w.admin), body: `${BODY} Suggested.` },

@@ -1,15 +1,17 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { answerRouter } from './domains/answer/router';
 import { authRouter } from './domains/auth/router';
+import { editRouter } from './domains/edit/router';
 import { feedRouter } from './domains/feed/router';
+import { flagRouter } from './domains/flag/router';
 import { followRouter } from './domains/follow/router';
 import { healthRouter } from './domains/health/router';
-import { flagRouter, reviewRouter, suggestedEditRouter } from './domains/moderation/router';
 import { notificationRouter } from './domains/notification/router';
 import { oauthRouter } from './domains/oauth/router';
 import { questionRouter } from './domains/question/router';
 import { reactionRouter } from './domains/reaction/router';
 import { replyRouter } from './domains/reply/router';
+import { reviewRouter } from './domains/review/router';
 import { tagRouter } from './domains/tag/router';
 import { userRouter } from './domains/user/router';
 import { createCallerFactory, router } from './trpc/procedures';
@@ -30,7 +32,7 @@ export const appRouter = router({
   oauth: oauthRouter,
   flag: flagRouter,
   review: reviewRouter,
-  suggestedEdit: suggestedEditRouter,
+  edit: editRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

@@ -158,7 +158,7 @@ export const similarQuestion = z.object({
   closed: z.boolean(),
 });
 
-/** Input of `suggestedEdit.create`: the fields to change (title and tags only on questions). */
+/** Input of `edit.suggest`: the fields to change (title and tags only on questions). */
 export const suggestEditInput = z
   .object({
     targetType: z.enum(['question', 'answer']),

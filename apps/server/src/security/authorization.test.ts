@@ -372,7 +372,7 @@ const MATRIX: Row[] = [
   },
   {
     // Moderators may edit directly, so a suggestion from them is refused on its own grounds.
-    path: 'suggestedEdit.create',
+    path: 'edit.suggest',
     expect: { ...writer, moderator: 'allowed', admin: 'allowed' },
     setup: async (fx) => ({
       targetType: 'question',

@@ -202,14 +202,14 @@ describe('suggested edits', () => {
     const q = await ask();
     const helper = await createTestUser(deps);
     const body = `I need the ${word} strict mode for a project; fixed the spelling here.`;
-    const suggestion = await as(helper).suggestedEdit.create({
+    const suggestion = await as(helper).edit.suggest({
       targetType: 'question',
       targetId: q.id,
       body,
     });
     expect(suggestion.state).toBe('pending');
     expect(
-      (await failure(as(author).suggestedEdit.create({ targetType: 'question', targetId: q.id, body }))).code,
+      (await failure(as(author).edit.suggest({ targetType: 'question', targetId: q.id, body }))).code,
     ).toBe('BAD_REQUEST');
     const item = (await as(moderator).review.list({ queue: 'suggested-edits', limit: 100 })).items.find(
       (i) => i.suggestedEdit?.id === suggestion.id,
@@ -228,7 +228,7 @@ describe('suggested edits', () => {
       body: 'Use the strict flag in the config file.',
     });
     const helper = await createTestUser(deps);
-    const suggestion = await as(helper).suggestedEdit.create({
+    const suggestion = await as(helper).edit.suggest({
       targetType: 'answer',
       targetId: a.id,
       body: 'Use the `--strict` flag in the config file.',

@@ -32,12 +32,12 @@ import { hasRole } from '../../platform/policy';
 import { requirePrivilege } from '../../platform/privileges';
 import type { SessionUser } from '../../trpc/context';
 import { deleteAnswer, updateAnswer } from '../answer/service';
+import { postSnapshot, sameSnapshot } from '../edit/service';
+import { closureOfVotes } from '../moderation/close';
+import { postScope } from '../moderation/scope';
 import { toUserSummary } from '../posts/posts';
 import { deleteQuestion, updateQuestion } from '../question/service';
 import { deleteReply } from '../reply/service';
-import { closureOfVotes } from './close';
-import { postScope } from './scope';
-import { postSnapshot, sameSnapshot } from './suggest';
 
 type Deps = ApiDeps;
 type Item = z.infer<typeof reviewItem>;

@@ -42,7 +42,7 @@ export function sameSnapshot(a: PostSnapshot, b: PostSnapshot): boolean {
 }
 
 /**
- * `suggestedEdit.create`: a signed-in user who may not edit someone else's post (no `editOthers`
+ * `edit.suggest`: a signed-in user who may not edit someone else's post (no `editOthers`
  * privilege) proposes an edit to it. The suggestion keeps the post's text it was made against, waits in
  * the suggested-edits queue, and becomes a normal revision when a reviewer approves it. Authors edit
  * their own posts, and users with `editOthers` edit directly: both are BAD_REQUEST here.

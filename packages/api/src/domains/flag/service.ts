@@ -8,8 +8,8 @@ import { ConflictError, ForbiddenError } from '../../platform/domain-errors';
 import { requirePrivilege } from '../../platform/privileges';
 import { getSiteSettings } from '../../platform/settings';
 import type { SessionUser } from '../../trpc/context';
+import { postScope } from '../moderation/scope';
 import { requireLivePost } from '../posts/posts';
-import { postScope } from './scope';
 
 type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'clock'>;
 

@@ -15,6 +15,7 @@ import {
   updateAnswerBody,
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
+import { answerScope, invalidateCommitted, mergeChanged } from '../../platform/cache/scopes';
 import { ForbiddenError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
@@ -36,7 +37,7 @@ import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
-type Deps = Pick<ApiDeps, 'db'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log'>;
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
@@ -65,7 +66,7 @@ export async function createAnswer(
   actor: SessionUser,
   input: { questionId: number; body: string },
 ) {
-  return deps.db.transaction(async (tx) => {
+  const answer = await deps.db.transaction(async (tx) => {
     const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
     if (!question) {
       const existing = await findQuestion(tx, input.questionId);
@@ -98,12 +99,14 @@ export async function createAnswer(
     await queueFirstPost(tx, actor, 'answer', created.id);
     return reload(tx, actor, created.id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, Number(answer.id)));
+  return answer;
 }
 
 /**
  * `answer.update`: author or moderator (policy `post.edit`); re-renders the body, bumps the question's
  * activity and saves a revision. An unchanged body writes nothing. With `approved` (a suggested edit a
- * reviewer approved, `packages/api/src/domains/moderation/review.ts`) the review queue has authorized the
+ * reviewer approved, `packages/api/src/domains/review/service.ts`) the review queue has authorized the
  * change and the revision names the suggester as its editor.
  */
 export async function updateAnswer(
@@ -112,7 +115,7 @@ export async function updateAnswer(
   input: { id: number; body: string },
   approved?: ApprovedEdit,
 ) {
-  return deps.db.transaction(async (tx) => {
+  const updated = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     if (!approved) assertCan(actor, 'post.edit', { authorId: row.authorId });
@@ -135,6 +138,8 @@ export async function updateAnswer(
     });
     return reload(tx, actor, row.id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, input.id));
+  return updated;
 }
 
 /**
@@ -142,7 +147,7 @@ export async function updateAnswer(
  * answer count and withdraws the acceptance if it was the accepted answer.
  */
 export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  return deps.db.transaction(async (tx) => {
+  const deleted = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
@@ -154,12 +159,14 @@ export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): 
     });
     return { ok: true as const };
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return deleted;
 }
 
 /** `answer.restore`: moderators (policy `post.restore`) bring a deleted answer back; idempotent. */
 export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) {
   assertCan(actor, 'post.restore');
-  return deps.db.transaction(async (tx) => {
+  const restored = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row) throw notFound('answer');
     if (row.deletedAt !== null) {
@@ -168,6 +175,8 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
     }
     return reload(tx, actor, id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return restored;
 }
 
 /**
@@ -176,7 +185,9 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
  * one answer is accepted. Accepting the accepted answer again changes nothing and notifies nobody.
  */
 export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return deps.db.transaction(async (tx) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row) || row.deletedAt !== null || row.questionDeletedAt !== null) {
       throw notFound('answer');
@@ -196,11 +207,15 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.unaccept`: the question's author withdraws the acceptance of this answer; idempotent. */
 export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return deps.db.transaction(async (tx) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
@@ -209,6 +224,8 @@ export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: n
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.revisions`: every saved version of an answer, newest first. */

@@ -144,7 +144,7 @@ export async function createQuestion(
 }
 
 /**
- * A suggested edit a reviewer approved (`packages/api/src/domains/moderation/review.ts`): the review queue
+ * A suggested edit a reviewer approved (`packages/api/src/domains/review/service.ts`): the review queue
  * authorized the change, and the revision names the suggester (`editorId`) as its editor.
  */
 export type ApprovedEdit = { editorId: number };

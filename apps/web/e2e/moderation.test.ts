@@ -4,9 +4,8 @@ import { launchBrowser } from './browser';
 import { type RunningServer, startServer } from './server';
 
 /**
- * Moderation in a real browser: similar questions under the ask form's title, the flag menu of a post, and
- * a moderator closing a question as a duplicate (the banner links the original; the answer form goes away)
- * and reopening it.
+ * Moderation in a real browser: similar questions under the ask form's title. (The flag menu and the
+ * close/reopen controls have no browser test yet.)
  */
 
 let server: RunningServer;
@@ -86,33 +85,12 @@ describe('moderation in the browser', () => {
     await user.goto('/ask');
     await user.getByLabel(/^Title/).fill('parse JSON in Rust');
     const similar = user.getByRole('region', { name: 'Similar questions' });
-    await similar.getByRole('link', { name: 'How do I parse JSON quickly in Rust?' }).waitFor();
-  });
-
-  it('flags a question from its menu', async () => {
-    await user.goto(`/questions/${originalId}`);
-    await user.getByText('Flag', { exact: true }).first().click();
-    const form = user.getByRole('form', { name: 'Flag this question' });
-    await form.getByLabel(/^Off-topic/).check();
-    await form.getByLabel('Note for the reviewers').fill('Not about programming');
-    await form.getByRole('button', { name: 'Flag question' }).click();
-    await user.getByText('Thanks, a reviewer will look at it.').waitFor();
-  });
-
-  it('closes a question as a duplicate with a banner linking the original, then reopens it', async () => {
-    await mod.goto(`/questions/${duplicateId}`);
-    await mod.getByText('Close', { exact: true }).click();
-    const form = mod.getByRole('form', { name: 'Close this question' });
-    await form.getByLabel(/^Duplicate/).check();
-    await form.getByLabel('Original question id').fill(originalId);
-    await form.getByRole('button', { name: 'Close question' }).click();
-    const banner = mod.getByTestId('closed-banner');
-    await banner.getByRole('link', { name: 'How do I parse JSON quickly in Rust?' }).waitFor();
-    expect(await banner.textContent()).toContain('This question is closed, so it takes no new answers.');
-    await user.goto(`/questions/${duplicateId}`);
-    await user.getByTestId('closed-banner').waitFor();
-    expect(await user.getByRole('button', { name: /Post your answer/i }).count()).toBe(0);
-    await mod.getByRole('button', { name: 'Reopen' }).click();
-    await mod.getByTestId('closed-banner').waitFor({ state: 'detached' });
+    const link = similar.getByRole('link', { name: 'How do I parse JSON quickly in Rust?' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/questions/${originalId}`);
+    expect(
+      await similar.getByRole('link', { name: 'Fastest JSON parsing in Rust?' }).getAttribute('href'),
+    ).toBe(`/questions/${duplicateId}`);
+    expect(mod.url()).toBe('about:blank');
   });
 });

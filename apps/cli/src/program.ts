@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account';
 import { registerLiveCommands } from './commands/live';
+import { registerModerationCommands } from './commands/moderation';
 import { registerPostCommands } from './commands/posts';
 import { registerSocialCommands } from './commands/social';
 import { cliEnv } from './env';
@@ -62,6 +63,7 @@ export function buildProgram(extensions: readonly Extension[] = []): {
   registerPostCommands(program, open);
   registerSocialCommands(program, open);
   registerLiveCommands(program, open);
+  registerModerationCommands(program, open);
   for (const extend of extensions) extend(program);
   // Subcommands report usage errors the same way as the program.
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

@@ -80,6 +80,7 @@ describe('renderThread', () => {
     createdAt: '2026-11-25T14:50:12.345Z',
     updatedAt: '2026-11-25T14:50:12.345Z',
     deleted: false,
+    hidden: false,
     moreReplies,
     children,
   });

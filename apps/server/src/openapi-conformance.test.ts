@@ -8,9 +8,10 @@ import {
   createTestSession,
   createTestUser,
 } from '@devflow/api/testing';
-import { createDb, type DbHandle, oauthAccounts } from '@devflow/db';
+import { createDb, type DbHandle, oauthAccounts, reviewItems } from '@devflow/db';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { startHttpServer } from './http-server';
@@ -212,10 +213,130 @@ async function limitedWriter(): Promise<Session> {
   return me;
 }
 
+/** A question flagged by a fresh user: the id of its open item in the flags queue. */
+async function flaggedItem(): Promise<string> {
+  const target = await question();
+  await callerFor(deps(), await createTestUser(deps())).flag.create({
+    targetType: 'question',
+    targetId: id(target),
+    reason: 'spam',
+  });
+  const [item] = await deps()
+    .db.select({ id: reviewItems.id })
+    .from(reviewItems)
+    .where(and(eq(reviewItems.targetType, 'question'), eq(reviewItems.targetId, target.id)));
+  if (!item) throw new Error('no review item');
+  return String(item.id);
+}
+
+/** A question closed by a moderator. */
+async function closedQuestion(): Promise<string> {
+  const target = id(await question());
+  await callerFor(deps(), (await moderator()).user).question.close({ id: target, reason: 'off-topic' });
+  return target;
+}
+
 // ---------------------------------------------------------------- one fixture per operation
 
 const FIXTURES: Record<string, Fixture> = {
   'health-check': { ok: async () => ({}) },
+
+  'flag-create': {
+    ok: async () => ({
+      as: await session(),
+      input: { targetType: 'question', targetId: id(await question()), reason: 'off-topic', note: 'judge' },
+    }),
+    invalid: async () => ({
+      as: await session(),
+      input: { targetType: 'question', targetId: '1', reason: 'meh' },
+    }),
+    errors: {
+      403: async () => {
+        const me = await session();
+        return {
+          as: me,
+          input: { targetType: 'question', targetId: id(await question(me.user)), reason: 'spam' },
+        };
+      },
+      404: async () => ({
+        as: await session(),
+        input: { targetType: 'answer', targetId: MISSING_ID, reason: 'spam' },
+      }),
+      409: async () => {
+        const me = await session();
+        const input = {
+          targetType: 'question' as const,
+          targetId: id(await question()),
+          reason: 'rude' as const,
+        };
+        await callerFor(deps(), me.user).flag.create(input);
+        return { as: me, input };
+      },
+    },
+  },
+  'review-list': {
+    ok: async () => {
+      await flaggedItem();
+      return { as: await moderator(), input: { queue: 'flags', limit: 5 } };
+    },
+    invalid: async () => ({ as: await moderator(), input: { queue: 'everything' } }),
+    errors: { 403: async () => ({ as: await session(), input: {} }) },
+  },
+  'review-resolve': {
+    ok: async () => ({ as: await moderator(), input: { id: await flaggedItem(), action: 'dismiss' } }),
+    invalid: async () => ({ as: await moderator(), input: { id: '1', action: 'explode' } }),
+    errors: {
+      403: async () => ({ as: await session(), input: { id: await flaggedItem(), action: 'dismiss' } }),
+      404: async () => ({ as: await moderator(), input: { id: MISSING_ID, action: 'dismiss' } }),
+      409: async () => {
+        const item = await flaggedItem();
+        const reviewer = await moderator();
+        await callerFor(deps(), reviewer.user).review.resolve({ id: item, action: 'dismiss' });
+        return { as: reviewer, input: { id: item, action: 'dismiss' } };
+      },
+    },
+  },
+  'edit-suggest': {
+    ok: async () => ({
+      as: await session(),
+      input: { targetType: 'question', targetId: id(await question()), body: `${ANSWER_BODY} Suggested.` },
+    }),
+    invalid: async () => ({
+      as: await session(),
+      input: { targetType: 'answer', targetId: '1', title: 'A title' },
+    }),
+    errors: {
+      404: async () => ({
+        as: await session(),
+        input: { targetType: 'question', targetId: MISSING_ID, body: `${ANSWER_BODY} Suggested.` },
+      }),
+    },
+  },
+  'question-close': {
+    ok: async () => ({ as: await moderator(), input: { id: id(await question()), reason: 'needs-details' } }),
+    invalid: async () => ({ as: await moderator(), input: { id: '1', reason: 'duplicate' } }),
+    errors: {
+      403: async () => ({ as: await session(), input: { id: id(await question()), reason: 'off-topic' } }),
+      404: async () => ({ as: await moderator(), input: { id: MISSING_ID, reason: 'off-topic' } }),
+      409: async () => ({
+        as: await moderator(),
+        input: { id: await closedQuestion(), reason: 'off-topic' },
+      }),
+    },
+  },
+  'question-reopen': {
+    ok: async () => ({ as: await moderator(), input: { id: await closedQuestion() } }),
+    invalid: async () => ({ as: await moderator(), input: { id: 'x' } }),
+    errors: {
+      403: async () => ({ as: await session(), input: { id: await closedQuestion() } }),
+      404: async () => ({ as: await moderator(), input: { id: MISSING_ID } }),
+      409: async () => ({ as: await moderator(), input: { id: id(await question()) } }),
+    },
+  },
+  'question-similar': {
+    ok: async () => ({ input: { title: 'judge question' } }),
+    invalid: async () => ({ input: { title: '   ' } }),
+  },
 
   'question-create': {
     ok: async () => ({ as: await session(), input: QUESTION }),

@@ -547,6 +547,83 @@ const FIXTURES: Record<string, Fixture> = {
     invalid: { targetType: 'question', targetId: '1', value: 'love' },
   },
 
+  'flag.create': {
+    valid: async (w) => ({
+      as: w.moderator,
+      input: {
+        targetType: 'question',
+        targetId: await w.question(w.user),
+        reason: 'off-topic',
+        note: 'judged',
+      },
+    }),
+    check: (out, _w, call) =>
+      expect(out).toMatchObject({
+        targetId: field(call.input, 'targetId'),
+        reason: 'off-topic',
+        status: 'open',
+      }),
+    invalid: { targetType: 'question', targetId: '1', reason: 'boring' },
+  },
+  'review.list': {
+    valid: async (w) => {
+      await w.setup(
+        'flag.create',
+        'mutation',
+        { targetType: 'question', targetId: await w.question(w.user), reason: 'needs-moderator' },
+        w.admin,
+      );
+      return { as: w.moderator, input: { queue: 'flags' } };
+    },
+    check: (out) => expect(items(out)[0]).toMatchObject({ queue: 'flags', actions: expect.any(Array) }),
+    invalid: { queue: 'everything' },
+  },
+  'review.resolve': {
+    valid: async (w) => {
+      const targetId = await w.question(w.user);
+      await w.setup('flag.create', 'mutation', { targetType: 'question', targetId, reason: 'rude' }, w.admin);
+      const page = await w.setup('review.list', 'query', { queue: 'flags', limit: 100 }, w.moderator);
+      const item = items(page).find((entry) => field(field(entry, 'target'), 'id') === targetId);
+      return { as: w.moderator, input: { id: field(item, 'id'), action: 'dismiss' } };
+    },
+    check: (out, w) =>
+      expect(out).toMatchObject({ decision: { action: 'dismiss', by: { id: w.moderator.id } }, actions: [] }),
+    invalid: { id: '1', action: 'explode' },
+  },
+  'edit.suggest': {
+    valid: async (w) => ({
+      as: w.user,
+      input: { targetType: 'question', targetId: await w.question(w.admin), body: `${BODY} Suggested.` },
+    }),
+    check: (out, _w, call) =>
+      expect(out).toMatchObject({ targetId: field(call.input, 'targetId'), state: 'pending' }),
+    invalid: { targetType: 'question', targetId: '1' },
+  },
+  'question.close': {
+    valid: async (w) => ({
+      as: w.moderator,
+      input: { id: await w.question(w.user), reason: 'opinion-based' },
+    }),
+    check: (out, w) =>
+      expect(out).toMatchObject({ closed: { reason: 'opinion-based', by: { id: w.moderator.id } } }),
+    invalid: { id: '1', reason: 'duplicate' },
+  },
+  'question.reopen': {
+    valid: async (w) => {
+      const id = await w.question(w.user);
+      await w.setup('question.close', 'mutation', { id, reason: 'needs-details' }, w.moderator);
+      return { as: w.moderator, input: { id } };
+    },
+    check: (out, _w, call) =>
+      expect(out).toMatchObject({ questionId: field(call.input, 'id'), closed: null }),
+    invalid: NOT_AN_ID,
+  },
+  'question.similar': {
+    valid: async (w) => ({ as: null, input: { title: `${w.word} anything` } }),
+    check: (out, w) => expect(Array.isArray(out) ? out[0] : out).toMatchObject({ id: w.questionId }),
+    invalid: { title: '   ' },
+  },
+
   'follow.follow': {
     valid: async (w) => ({ as: w.moderator, input: { userId: w.user.id } }),
     check: (out) => expect(out).toMatchObject({ following: true, followers: expect.any(Number) }),

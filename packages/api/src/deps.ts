@@ -35,4 +35,9 @@ export type ApiDeps = {
   live?: LiveHub;
   /** The durable job queue (mail, scheduled cleanup); started and stopped with the server. */
   jobs: JobQueue;
+  /**
+   * The time as services see it (`platform/clock.ts`); unset means the system clock. Tests inject one to
+   * move time forward (close votes expire after days).
+   */
+  clock?: () => Date;
 };

@@ -2,7 +2,9 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { adminRouter } from './domains/admin/router';
 import { answerRouter } from './domains/answer/router';
 import { authRouter } from './domains/auth/router';
+import { editRouter } from './domains/edit/router';
 import { feedRouter } from './domains/feed/router';
+import { flagRouter } from './domains/flag/router';
 import { followRouter } from './domains/follow/router';
 import { healthRouter } from './domains/health/router';
 import { liveRouter } from './domains/live/router';
@@ -11,6 +13,7 @@ import { oauthRouter } from './domains/oauth/router';
 import { questionRouter } from './domains/question/router';
 import { reactionRouter } from './domains/reaction/router';
 import { replyRouter } from './domains/reply/router';
+import { reviewRouter } from './domains/review/router';
 import { tagRouter } from './domains/tag/router';
 import { userRouter } from './domains/user/router';
 import { createCallerFactory, router } from './trpc/procedures';
@@ -31,6 +34,9 @@ export const appRouter = router({
   oauth: oauthRouter,
   admin: adminRouter,
   live: liveRouter,
+  flag: flagRouter,
+  review: reviewRouter,
+  edit: editRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

@@ -16,6 +16,7 @@ export * from './health';
 export * from './limits';
 export * from './live';
 export * from './messages';
+export * from './moderation';
 export * from './notification';
 export * from './oauth';
 export * from './privileges';

@@ -48,3 +48,23 @@ export const OAUTH_ERROR_MESSAGES: Record<OAuthErrorReason, string> = {
     'Too many sign-ins were started from your network. Please wait a few minutes and try again.',
   server_error: 'Something went wrong on our side. Please try again.',
 };
+
+/** What `answer.create` says about a closed question (the web app shows it instead of the answer form). */
+export const QUESTION_CLOSED_MESSAGE = 'This question is closed, so it takes no new answers.';
+
+/** Why a question can be closed, as the close banner and the close form word it. */
+export const CLOSE_REASON_LABELS = {
+  duplicate: 'Duplicate: this question has been asked before and already has an answer.',
+  'off-topic': 'Off-topic: this question is not about programming or the tools of the trade.',
+  'needs-details': 'Needs details or clarity: it lacks what is needed to answer it.',
+  'opinion-based': 'Opinion-based: answers would be opinions rather than facts.',
+} as const;
+
+/** Why a post can be flagged, as the flag menu words it. */
+export const FLAG_REASON_LABELS = {
+  spam: 'Spam: it promotes a product or service and is not an honest contribution.',
+  rude: 'Rude or abusive: a reasonable person would find it offensive.',
+  'off-topic': 'Off-topic: it does not belong here.',
+  duplicate: 'Duplicate: it repeats an existing post.',
+  'needs-moderator': 'Needs a moderator: something else a moderator should look at.',
+} as const;

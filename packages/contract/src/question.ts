@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cursorInput, idInput, idOutput, isoDate, limitInput, queryBoolean, userSummary } from './common';
 import { POST_BODY_LENGTH, TAG_MAX_LENGTH, TAGS_COUNT, TITLE_LENGTH } from './limits';
+import { CLOSE_REASON_LABELS } from './messages';
 
 /**
  * A tag slug as users type it: trimmed and lowercased, then letters and digits with inner `-` `.` `+`
@@ -87,6 +88,21 @@ export const searchQuestionsInput = z.object({
   limit: limitInput,
 });
 
+/** Why a question is closed. */
+export const closeReason = z.enum(
+  Object.keys(CLOSE_REASON_LABELS) as ['duplicate', 'off-topic', 'needs-details', 'opinion-based'],
+);
+
+/** A question's closure as `question.byId` shows it (null while open). */
+export const closedInfo = z.object({
+  reason: closeReason,
+  /** The original of a duplicate (null for other reasons). */
+  duplicateOf: z.object({ id: idOutput, title: z.string() }).nullable(),
+  closedAt: isoDate,
+  /** The moderator who closed it, or the voter whose vote closed it. */
+  by: userSummary.nullable(),
+});
+
 /** `'like' | 'dislike' | null`: the caller's reaction to a post. */
 export const myReaction = z.enum(['like', 'dislike']).nullable();
 
@@ -105,6 +121,8 @@ export const answerOutput = z.object({
   accepted: z.boolean(),
   myReaction,
   deleted: z.boolean(),
+  /** Hidden pending review by flags (only moderators see such an answer). */
+  hidden: z.boolean(),
 });
 
 /** A question with its counters, tags and the caller's reaction. */
@@ -126,6 +144,10 @@ export const questionOutput = z.object({
   acceptedAnswerId: idOutput.nullable(),
   myReaction,
   deleted: z.boolean(),
+  /** Hidden pending review by flags (only moderators see such a question). */
+  hidden: z.boolean(),
+  /** Null while open; the reason, the original of a duplicate, when and by whom once closed. */
+  closed: closedInfo.nullable(),
 });
 
 /** `question.byId`: the question with its answers, accepted first, then by score, then oldest. */

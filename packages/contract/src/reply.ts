@@ -73,6 +73,8 @@ export const replyOutput = z.object(replyFields).meta({ id: 'Reply' });
 export const replyNode = z
   .object({
     ...replyFields,
+    /** Hidden pending review by flags: only moderators see such a reply, with this mark (others see a tombstone). */
+    hidden: z.boolean(),
     /**
      * True when some of this reply's children are not in the response — cut by `maxDepth` or by the node
      * cap. Ask again with `rootId` set to this reply to read them.

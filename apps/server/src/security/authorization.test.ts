@@ -10,9 +10,9 @@ import {
   createTestUser,
   type TestDeps,
 } from '@devflow/api/testing';
-import { answers, oauthAccounts, questions, replies } from '@devflow/db';
+import { answers, oauthAccounts, questions, replies, reviewItems } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProcedures, procedureAt } from '../testing/procedures';
 
@@ -342,6 +342,62 @@ const MATRIX: Row[] = [
     },
   },
   { path: 'notification.markRead', expect: signedIn, setup: async () => ({}) },
+  {
+    path: 'flag.create',
+    expect: writer,
+    // A post by someone outside the matrix: flagging your own post is refused on its own grounds.
+    setup: async (fx) => ({
+      targetType: 'question',
+      targetId: String((await questionBy(fx, await createTestUser(fx.deps))).id),
+      reason: 'off-topic',
+    }),
+  },
+  {
+    // The default `team` preset keeps reviewing with moderators.
+    path: 'review.resolve',
+    expect: moderatorOnly,
+    setup: async (fx) => {
+      const question = await questionBy(fx, await createTestUser(fx.deps));
+      await procedureAt(
+        callerFor(fx.deps, await createTestUser(fx.deps)),
+        'flag.create',
+      )({ targetType: 'question', targetId: String(question.id), reason: 'off-topic' });
+      const [item] = await fx.deps.db
+        .select({ id: reviewItems.id })
+        .from(reviewItems)
+        .where(and(eq(reviewItems.targetType, 'question'), eq(reviewItems.targetId, question.id)));
+      if (!item) throw new Error('no review item');
+      return { id: String(item.id), action: 'dismiss' };
+    },
+  },
+  {
+    // Moderators may edit directly, so a suggestion from them is refused on its own grounds.
+    path: 'edit.suggest',
+    expect: { ...writer, moderator: 'allowed', admin: 'allowed' },
+    setup: async (fx) => ({
+      targetType: 'question',
+      targetId: String((await questionBy(fx, await createTestUser(fx.deps))).id),
+      body: `${body} Suggested.`,
+    }),
+  },
+  {
+    // The default `team` preset keeps close votes with moderators, who close at once.
+    path: 'question.close',
+    expect: moderatorOnly,
+    setup: async (fx) => ({ id: String((await questionBy(fx, fx.users.author)).id), reason: 'off-topic' }),
+  },
+  {
+    path: 'question.reopen',
+    expect: moderatorOnly,
+    setup: async (fx) => {
+      const question = await questionBy(fx, fx.users.author);
+      await fx.deps.db
+        .update(questions)
+        .set({ closedAt: new Date(), closeReason: 'off-topic', closedById: fx.users.moderator.id })
+        .where(eq(questions.id, question.id));
+      return { id: String(question.id) };
+    },
+  },
   // Keeps the default preset, so the rows above are decided under the same rules whatever the order.
   { path: 'admin.settings.set', expect: adminOnly, setup: async () => ({ privilegePreset: 'team' }) },
 ];

@@ -165,6 +165,11 @@ const FIXTURES: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
   'feed.list': () => fc.record({ limit: fc.constantFrom(1, 20) }),
   'notification.list': () => fc.record({ unreadOnly: fc.boolean() }),
   'user.list': () => fc.record({ q: fc.constantFrom(undefined, 'user') }),
+  'review.list': () =>
+    fc.record({
+      queue: fc.constantFrom(undefined, 'flags', 'first-posts', 'suggested-edits', 'close-votes'),
+      state: fc.constantFrom('open', 'resolved'),
+    }),
 };
 
 /** Inputs the reported cursors are tried with, on top of the generated runs (values of the fixtures). */
@@ -181,6 +186,7 @@ const examples = (): Record<string, Record<string, unknown>[]> => ({
   'feed.list': [{ limit: 20 }],
   'notification.list': [{ unreadOnly: false }],
   'user.list': [{ q: undefined }],
+  'review.list': [{ state: 'open' }, { state: 'resolved' }],
 });
 
 const paged = listProcedures().filter((procedure) => procedure.inputKeys?.includes('cursor'));
@@ -315,6 +321,7 @@ describe('forged cursors over HTTP (/trpc and the REST mirror /api)', () => {
     ['feed/list', {}, true, feedCursors],
     ['notification/list', {}, true, idCursors],
     ['user/list', {}, true, idCursors],
+    ['review/list', {}, true, idCursors],
   ];
 
   it('answers 400 with the message, and logs no error', async () => {

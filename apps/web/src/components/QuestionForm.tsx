@@ -1,6 +1,7 @@
 import { POST_BODY_LENGTH, TITLE_LENGTH } from '@devflow/contract/limits';
 import { type FormEvent, useState } from 'react';
 import { MarkdownEditor } from './MarkdownEditor';
+import { SimilarQuestions } from './Moderation';
 import { ErrorMessage } from './Status';
 import { TagInput } from './TagInput';
 
@@ -14,10 +15,19 @@ export type QuestionFormProps = {
   pending: boolean;
   error: unknown;
   onSubmit: (draft: QuestionDraft) => void;
+  /** Show similar questions under the title as it is typed (the ask form). */
+  showSimilar?: boolean;
 };
 
 /** Title, markdown body with preview, and tags — used to ask and to edit a question. */
-export function QuestionForm({ initial, submitLabel, pending, error, onSubmit }: QuestionFormProps) {
+export function QuestionForm({
+  initial,
+  submitLabel,
+  pending,
+  error,
+  onSubmit,
+  showSimilar,
+}: QuestionFormProps) {
   const [title, setTitle] = useState(initial?.title ?? '');
   const [body, setBody] = useState(initial?.body ?? '');
   const [tags, setTags] = useState<string[]>(initial?.tags ?? []);
@@ -42,6 +52,7 @@ export function QuestionForm({ initial, submitLabel, pending, error, onSubmit }:
           value={title}
           onChange={(event) => setTitle(event.target.value)}
         />
+        {showSimilar && <SimilarQuestions title={title} />}
       </div>
       <MarkdownEditor
         id="question-body"

@@ -23,6 +23,7 @@ function AskForm() {
       <h1>Ask a question</h1>
       <QuestionForm
         submitLabel="Post your question"
+        showSimilar
         pending={create.isPending}
         error={create.error}
         onSubmit={(d) => create.mutate(d)}

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { MarkdownEditor } from '../components/MarkdownEditor';
+import { CloseControls, ClosedBanner, FlagMenu } from '../components/Moderation';
 import { ReplyThread } from '../components/ReplyThread';
 import { SafeHtml } from '../components/SafeHtml';
 import { ErrorMessage, Loading } from '../components/Status';
@@ -136,6 +137,9 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
         />
         <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.5rem' }}>
           <div className="row">
+            {me && me.id !== answer.author.id && !answer.deleted && (
+              <FlagMenu targetType="answer" targetId={answer.id} />
+            )}
             {isQuestionAuthor && !answer.accepted && (
               <button
                 type="button"
@@ -313,6 +317,12 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
             asked <TimeAgo iso={question.createdAt} /> by <UserLink user={question.author} />
           </span>
         </div>
+        <div className="row">
+          {me && me.id !== question.author.id && !question.deleted && (
+            <FlagMenu targetType="question" targetId={question.id} />
+          )}
+          {isModerator(me) && !question.deleted && <CloseControls question={question} />}
+        </div>
         {question.updatedAt !== question.createdAt && <QuestionHistory questionId={question.id} />}
         <ReplyThread targetType="question" targetId={question.id} questionId={question.id} />
       </div>
@@ -342,12 +352,13 @@ export function QuestionPage() {
       <p className="meta">
         <TimeAgo iso={question.createdAt} prefix="Asked" /> · {plural(question.viewCount, 'view')}
       </p>
+      {question.closed && <ClosedBanner closed={question.closed} />}
       <QuestionBody question={question} me={me} />
       <h2>{plural(answers.filter((answer) => !answer.deleted).length, 'answer')}</h2>
       {answers.map((answer) => (
         <AnswerItem key={answer.id} answer={answer} question={question} me={me} />
       ))}
-      {me ? (
+      {question.closed ? null : me ? (
         <AnswerForm questionId={question.id} />
       ) : (
         <p className="card">

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { answers, questions, users } from '../schema';
 import { answerColumns } from './question';
+import { livePost } from './visibility';
 
 /**
  * An answer with its author, its question's author, acceptance and deletion, or undefined when it does
@@ -15,6 +16,11 @@ export async function findAnswer(db: Executor, params: { id: number; lock: boole
       authorId: answers.authorId,
       questionAuthorId: questions.authorId,
       questionDeletedAt: questions.deletedAt,
+      /** The answer is live (`livePost`). */
+      live: livePost(answers),
+      /** Its question is live (`livePost`). */
+      questionLive: livePost(questions),
+      questionClosedAt: questions.closedAt,
       acceptedAnswerId: questions.acceptedAnswerId,
     })
     .from(answers)
@@ -29,14 +35,14 @@ export async function findAnswer(db: Executor, params: { id: number; lock: boole
 export type AnswerRow = NonNullable<Awaited<ReturnType<typeof findAnswer>>>;
 
 /**
- * Counts one more answer on a live question and bumps its activity; returns the question's id and
- * author, or undefined when the question is missing or deleted (then nothing changed).
+ * Counts one more answer on a live, open question and bumps its activity; returns the question's id and
+ * author, or undefined when the question is missing, not live or closed (then nothing changed).
  */
 export async function countNewAnswer(db: Executor, params: { questionId: number; at: Date }) {
   const [question] = await db
     .update(questions)
     .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: params.at })
-    .where(and(eq(questions.id, params.questionId), isNull(questions.deletedAt)))
+    .where(and(eq(questions.id, params.questionId), livePost(questions), isNull(questions.closedAt)))
     .returning({ id: questions.id, authorId: questions.authorId, answerCount: questions.answerCount });
   return question;
 }
@@ -150,8 +156,8 @@ export async function answersByAuthor(
     .where(
       and(
         eq(answers.authorId, params.userId),
-        isNull(answers.deletedAt),
-        isNull(questions.deletedAt),
+        livePost(answers),
+        livePost(questions),
         after
           ? sql`(${answers.createdAt}, ${answers.id}) < (${after[0]}::timestamptz, ${after[1]})`
           : undefined,

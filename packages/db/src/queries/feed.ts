@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { type DbNumber, type DbTime, isoMicros } from './rows';
+import { liveAlias } from './visibility';
 
 /** The position after which the next feed page starts: the last item's (createdAt, type, id). */
 export type FeedCursor = { createdAt: string; type: 'question' | 'answer'; id: number };
@@ -41,14 +42,14 @@ function after(type: 'question' | 'answer', alias: 'q' | 'a', cursor: FeedCursor
 /** Live questions by one followee `m.followee_id`, after the cursor, newest first (questions_author_idx). */
 function questionsOf(cursor: FeedCursor | null) {
   return sql`select q.id, q.created_at from questions q
-    where q.author_id = m.followee_id and q.deleted_at is null and ${after('question', 'q', cursor)}`;
+    where q.author_id = m.followee_id and ${liveAlias('q')} and ${after('question', 'q', cursor)}`;
 }
 
 /** Live answers (of live questions) by one followee, after the cursor (answers_author_idx). */
 function answersOf(cursor: FeedCursor | null) {
   return sql`select a.id, a.created_at from answers a
     join questions aq on aq.id = a.question_id
-    where a.author_id = m.followee_id and a.deleted_at is null and aq.deleted_at is null
+    where a.author_id = m.followee_id and ${liveAlias('a')} and ${liveAlias('aq')}
       and ${after('answer', 'a', cursor)}`;
 }
 

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { answers, notifications, questions, users } from '../schema';
+import { livePost } from './visibility';
 
 /** A notification to insert (`insertNotifications`); id, time and read state take their defaults. */
 export type NewNotificationRow = Pick<
@@ -52,8 +53,8 @@ export async function listNotificationRows(
       badge: notifications.badge,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
-      questionTitle: sql<string | null>`case when ${questions.deletedAt} is null then ${questions.title} end`,
-      postHidden: sql<boolean>`coalesce(${questions.deletedAt} is not null or ${answers.deletedAt} is not null, false)`,
+      questionTitle: sql<string | null>`case when ${livePost(questions)} then ${questions.title} end`,
+      postHidden: sql<boolean>`coalesce(not ${livePost(questions)} or not ${livePost(answers)}, false)`,
       actorId: users.id,
       actorUsername: users.username,
       actorDisplayName: users.displayName,

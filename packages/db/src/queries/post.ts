@@ -2,6 +2,7 @@ import { eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { users } from '../schema';
 import { authorColumns, type DbNumber } from './rows';
+import { liveAlias } from './visibility';
 
 /** A user as shown next to a post (`authorColumns`), or undefined when the account is gone. */
 export async function findAuthor(db: Executor, userId: number) {
@@ -21,9 +22,9 @@ export type PostType = 'question' | 'answer' | 'reply';
  */
 export function replyPostHidden(reply: { targetType: SQLWrapper; targetId: SQLWrapper }): SQL<boolean> {
   return sql<boolean>`not (case when ${reply.targetType} = 'question'
-    then exists (select 1 from questions hq where hq.id = ${reply.targetId} and hq.deleted_at is null)
+    then exists (select 1 from questions hq where hq.id = ${reply.targetId} and ${liveAlias('hq')})
     else exists (select 1 from answers ha join questions hq on hq.id = ha.question_id
-                 where ha.id = ${reply.targetId} and ha.deleted_at is null and hq.deleted_at is null) end)`;
+                 where ha.id = ${reply.targetId} and ${liveAlias('ha')} and ${liveAlias('hq')}) end)`;
 }
 
 /** What social features need to know about a post, as `findPost` reads it. */
@@ -62,16 +63,16 @@ export async function findPost(
   const { type, id } = params;
   const query =
     type === 'question'
-      ? sql`select q.author_id, q.id as question_id, q.deleted_at is not null as deleted, q.likes, q.dislikes, q.score
+      ? sql`select q.author_id, q.id as question_id, not ${liveAlias('q')} as deleted, q.likes, q.dislikes, q.score
             from questions q where q.id = ${id}`
       : type === 'answer'
-        ? sql`select a.author_id, a.question_id, (a.deleted_at is not null or q.deleted_at is not null) as deleted,
+        ? sql`select a.author_id, a.question_id, (not ${liveAlias('a')} or not ${liveAlias('q')}) as deleted,
                 a.likes, a.dislikes, a.score
               from answers a join questions q on q.id = a.question_id where a.id = ${id}`
         : sql`select r.author_id,
                 case when r.target_type = 'question' then r.target_id
                   else (select a.question_id from answers a where a.id = r.target_id) end as question_id,
-                (r.deleted_at is not null or ${replyPostHidden({ targetType: sql`r.target_type`, targetId: sql`r.target_id` })}) as deleted,
+                (not ${liveAlias('r')} or ${replyPostHidden({ targetType: sql`r.target_type`, targetId: sql`r.target_id` })}) as deleted,
                 r.likes, r.dislikes, r.score
               from replies r where r.id = ${id}`;
   const lockClause =

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
+import { liveAlias } from './visibility';
 
 /** One ranked hit: the question id and its rank (the keyset cursor is `(rank, id)`). */
 export type QuestionSearchHit = { id: number; rank: number };
@@ -43,7 +44,7 @@ export function searchQuestionsSql(params: QuestionSearchParams): SQL {
           ((case when ts_filter(q.search_vector, '{a}') @@ query then 1 else 0 end)
             + ts_rank_cd(q.search_vector, query, 32))::float8 as rank
         from questions q, websearch_to_tsquery('english', ${params.q}) query
-        where q.search_vector @@ query and q.deleted_at is null
+        where q.search_vector @@ query and ${liveAlias('q')}
       ) ranked
       ${after ? sql`where (ranked.rank, ranked.id) < (${after[0]}::float8, ${after[1]}::bigint)` : sql``}
       order by ranked.rank desc, ranked.id desc

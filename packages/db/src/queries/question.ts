@@ -1,11 +1,17 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from '../client';
 import { answers, questions, questionTags, tags, users } from '../schema';
 import { perDatabase } from './prepared';
 import { authorColumns } from './rows';
+import { livePost } from './visibility';
 
 // ---------------------------------------------------------------------------------------------------
 // One question with its author
+
+/** Who closed a question (a second join of `users`) and the original of a duplicate (of `questions`). */
+const closer = alias(users, 'closer');
+const original = alias(questions, 'original');
 
 const questionColumns = {
   id: questions.id,
@@ -23,12 +29,28 @@ const questionColumns = {
   updatedAt: questions.updatedAt,
   lastActivityAt: questions.lastActivityAt,
   deletedAt: questions.deletedAt,
+  hiddenAt: questions.hiddenAt,
+  /** `livePost`: neither deleted nor hidden by flags. */
+  live: livePost(questions),
+  closedAt: questions.closedAt,
+  closeReason: questions.closeReason,
+  closedById: questions.closedById,
+  duplicateOfId: questions.duplicateOfId,
+  duplicateOfTitle: original.title,
+  closedByUsername: closer.username,
+  closedByDisplayName: closer.displayName,
+  closedByAvatarUrl: closer.avatarUrl,
   author: authorColumns,
 };
 
 /** Questions joined to their authors (the one select of a question row). */
 function questionSelect(db: Executor) {
-  return db.select(questionColumns).from(questions).innerJoin(users, eq(users.id, questions.authorId));
+  return db
+    .select(questionColumns)
+    .from(questions)
+    .innerJoin(users, eq(users.id, questions.authorId))
+    .leftJoin(closer, eq(closer.id, questions.closedById))
+    .leftJoin(original, eq(original.id, questions.duplicateOfId));
 }
 
 /**
@@ -70,6 +92,7 @@ export const answerColumns = {
   createdAt: answers.createdAt,
   updatedAt: answers.updatedAt,
   deletedAt: answers.deletedAt,
+  hiddenAt: answers.hiddenAt,
   author: authorColumns,
 };
 
@@ -87,7 +110,7 @@ function answersSelect(
     .select(answerColumns)
     .from(answers)
     .innerJoin(users, eq(users.id, answers.authorId))
-    .where(and(eq(answers.questionId, questionId), liveOnly ? isNull(answers.deletedAt) : undefined))
+    .where(and(eq(answers.questionId, questionId), liveOnly ? livePost(answers) : undefined))
     .orderBy(sql`${answers.id} = ${acceptedAnswerId} desc`, desc(answers.score), asc(answers.id));
 }
 
@@ -96,7 +119,7 @@ export type AnswersOfQuestionParams = {
   questionId: number;
   /** The question's accepted answer, listed first (null: none). */
   acceptedAnswerId: number | null;
-  /** Include soft-deleted answers (what moderators see). */
+  /** Include soft-deleted and hidden answers (what moderators see). */
   withDeleted: boolean;
 };
 
@@ -284,9 +307,7 @@ export type QuestionListParams = {
  * Returns the statement unexecuted (await it for the rows) so tests can EXPLAIN exactly what runs.
  */
 export function questionListQuery(db: Executor, params: QuestionListParams) {
-  const where: (SQL | undefined)[] = [
-    params.deleted ? isNotNull(questions.deletedAt) : isNull(questions.deletedAt),
-  ];
+  const where: (SQL | undefined)[] = [params.deleted ? isNotNull(questions.deletedAt) : livePost(questions)];
   if (params.authorId !== undefined) where.push(eq(questions.authorId, params.authorId));
   if (params.tag !== undefined) {
     const tagged = db

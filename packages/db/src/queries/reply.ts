@@ -3,6 +3,7 @@ import { type Executor, queryRows } from '../client';
 import { replies } from '../schema';
 import { replyPostHidden } from './post';
 import type { DbNumber, DbTime } from './rows';
+import { liveAlias } from './visibility';
 
 /** Where a reply thread hangs from. */
 export type ReplyTargetType = 'question' | 'answer';
@@ -44,6 +45,8 @@ export type ThreadRow = {
   created_at: DbTime;
   updated_at: DbTime;
   deleted_at: DbTime | null;
+  /** Set while flags hide the reply pending review. */
+  hidden_at: DbTime | null;
   author_id: DbNumber;
   username: string;
   display_name: string | null;
@@ -96,9 +99,9 @@ export async function loadThread(db: Executor, params: LoadThreadParams): Promis
  */
 export function threadTargetState(targetType: ReplyTargetType, targetId: number): SQL {
   return targetType === 'question'
-    ? sql`select case when q.deleted_at is null then 'live' else 'deleted' end as target_state
+    ? sql`select case when ${liveAlias('q')} then 'live' else 'deleted' end as target_state
             from questions q where q.id = ${targetId}`
-    : sql`select case when a.deleted_at is null and q.deleted_at is null then 'live' else 'deleted' end as target_state
+    : sql`select case when ${liveAlias('a')} and ${liveAlias('q')} then 'live' else 'deleted' end as target_state
             from answers a join questions q on q.id = a.question_id where a.id = ${targetId}`;
 }
 
@@ -132,7 +135,7 @@ export function threadStatement(params: LoadThreadParams): SQL {
       )
       select
         tgt.target_state, sc.total, sc.roots, p.id, r.parent_id, r.depth, p.lvl,
-        r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at, r.updated_at, r.deleted_at,
+        r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at, r.updated_at, r.deleted_at, r.hidden_at,
         r.author_id, u.username, u.display_name, u.avatar_url,
         rx.value as my_reaction,
         case when p.lvl >= (select max(lvl) from page) - 1

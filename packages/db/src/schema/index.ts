@@ -3,6 +3,7 @@ export * from './enums';
 export * from './events';
 export * from './follows';
 export * from './jobs';
+export * from './moderation';
 export * from './notifications';
 export * from './questions';
 export * from './reactions';

@@ -11,7 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { revisionTarget } from './enums';
+import { closeReason, revisionTarget } from './enums';
 import { users } from './users';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -60,6 +60,13 @@ export const questions = pgTable(
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     lastActivityAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** Set while enough spam/rude flags hide the question pending review (`packages/db/src/queries/visibility.ts`). */
+    hiddenAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** Set while the question is closed: it stays readable and takes no new answers. */
+    closedAt: timestamp({ withTimezone: true, precision: 3 }),
+    closeReason: closeReason(),
+    closedById: bigint({ mode: 'number' }).references((): AnyPgColumn => users.id),
+    duplicateOfId: bigint({ mode: 'number' }).references((): AnyPgColumn => questions.id),
     searchVector: tsvector().generatedAlwaysAs(
       (): SQL =>
         sql`setweight(to_tsvector('english', coalesce(${questions.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${questions.body}, '')), 'B')`,
@@ -113,6 +120,8 @@ export const answers = pgTable(
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** Set while enough spam/rude flags hide the answer pending review. */
+    hiddenAt: timestamp({ withTimezone: true, precision: 3 }),
   },
   (t) => [
     index('answers_question_idx').on(t.questionId, t.score.desc().nullsFirst(), t.id),

@@ -27,6 +27,8 @@ export const replies = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp({ withTimezone: true }),
+    /** Set while enough spam/rude flags hide the reply pending review: it shows as a tombstone. */
+    hiddenAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     // `id` last: a thread's top-level replies come out oldest first, so a capped read stops early.

@@ -1,10 +1,11 @@
-import { toId, toIso } from '@devflow/contract';
+import { QUESTION_CLOSED_MESSAGE, toId, toIso } from '@devflow/contract';
 import {
   type AnswerRow,
   answersByAuthor,
   countNewAnswer,
   type Executor,
   findAnswer,
+  findQuestion,
   insertAnswer,
   recountAnswer,
   setAcceptedAnswer,
@@ -15,12 +16,14 @@ import {
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
 import { answerScope, invalidateCommitted, mergeChanged } from '../../platform/cache/scopes';
+import { ForbiddenError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan, assertMay } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { awardBadge, awardReputationBadges } from '../badge/service';
 import { type LiveBatch, liveTransaction, postKey } from '../live/events';
+import { queueFirstPost } from '../moderation/first-posts';
 import { notify } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
@@ -31,6 +34,7 @@ import {
   saveRevision,
   visibleTo,
 } from '../posts/posts';
+import type { ApprovedEdit } from '../question/service';
 import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
@@ -55,7 +59,7 @@ function emitAnswer(
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
-  return visibleTo(actor, row.deletedAt) && visibleTo(actor, row.questionDeletedAt);
+  return visibleTo(actor, row.live) && visibleTo(actor, row.questionLive);
 }
 
 /** An answer row as the API's answer, with the caller's reaction (the one mapping: `question/view.ts`). */
@@ -82,7 +86,11 @@ export async function createAnswer(
 ) {
   const answer = await liveTransaction(deps, async (tx, live) => {
     const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
-    if (!question) throw notFound('question');
+    if (!question) {
+      const existing = await findQuestion(tx, input.questionId);
+      if (existing?.live && existing.closedAt !== null) throw new ForbiddenError(QUESTION_CLOSED_MESSAGE);
+      throw notFound('question');
+    }
     const created = await insertAnswer(tx, {
       questionId: question.id,
       authorId: actor.id,
@@ -111,6 +119,7 @@ export async function createAnswer(
       live,
     );
     await awardBadge(tx, actor.id, 'first-answer');
+    await queueFirstPost(tx, actor, 'answer', created.id);
     const view = await reload(tx, actor, created.id);
     const { myReaction: _mine, ...answer } = view;
     live.question(
@@ -126,13 +135,20 @@ export async function createAnswer(
 
 /**
  * `answer.update`: author, moderator or a user with the `editOthers` privilege (policy `post.edit`); re-renders the body, bumps the question's
- * activity and saves a revision. An unchanged body writes nothing.
+ * activity and saves a revision. An unchanged body writes nothing. With `approved` (a suggested edit a
+ * reviewer approved, `packages/api/src/domains/review/service.ts`) the review queue has authorized the
+ * change and the revision names the suggester as its editor.
  */
-export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
+export async function updateAnswer(
+  deps: Deps,
+  actor: SessionUser,
+  input: { id: number; body: string },
+  approved?: ApprovedEdit,
+) {
   const updated = await liveTransaction(deps, async (tx, live) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
-    await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
+    if (!approved) await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
     if (input.body === row.body) return viewOf(tx, actor, row);
     const now = new Date();
     await updateAnswerBody(tx, {
@@ -145,7 +161,7 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
     await saveRevision(tx, {
       targetType: 'answer',
       targetId: row.id,
-      editorId: actor.id,
+      editorId: approved?.editorId ?? actor.id,
       title: null,
       body: input.body,
       tags: null,

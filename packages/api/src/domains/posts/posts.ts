@@ -37,11 +37,12 @@ export function notFound(what: PostType): NotFoundError {
 }
 
 /**
- * Whether `actor` may see a post with this `deletedAt`: live posts are public, deleted ones only reach
- * moderators (policy `post.viewDeleted`); everyone else gets NOT_FOUND, as if it never existed.
+ * Whether `actor` may see a post: live posts (`live`, read with the one visibility rule `livePost` of
+ * `packages/db/src/queries/visibility.ts`: neither deleted nor hidden by flags) are public, others only
+ * reach moderators (policy `post.viewDeleted`); everyone else gets NOT_FOUND, as if it never existed.
  */
-export function visibleTo(actor: SessionUser | null, deletedAt: Date | null): boolean {
-  return deletedAt === null || can(actor, 'post.viewDeleted');
+export function visibleTo(actor: SessionUser | null, live: boolean): boolean {
+  return live || can(actor, 'post.viewDeleted');
 }
 
 /** A reaction value (+1/-1) as the API names it. */

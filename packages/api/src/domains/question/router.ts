@@ -1,18 +1,25 @@
 import {
+  closeOutcome,
   createQuestionInput,
   listQuestionsInput,
   okOutput,
   pageOutput,
+  questionCloseInput,
   questionDetailOutput,
   questionIdInput,
   questionOutput,
+  questionReopenInput,
+  questionSimilarInput,
   questionSummary,
   revisionOutput,
   searchQuestionsInput,
+  similarQuestion,
   updateQuestionInput,
 } from '@devflow/contract';
 import { z } from 'zod';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
+import { closeQuestion, reopenQuestion } from '../moderation/close';
+import { findSimilarQuestions } from '../moderation/similar';
 import { getQuestionPage, listQuestionsCached } from './reads';
 import { searchQuestions } from './search';
 import {
@@ -23,8 +30,61 @@ import {
   updateQuestion,
 } from './service';
 
-/** Questions: posting, reading, listing, full-text search, editing with revisions, soft delete. */
+/** Questions: posting, reading, listing, full-text search, editing with revisions, soft delete, closing. */
 export const questionRouter = router({
+  /**
+   * Closes a question: a moderator at once; a user with the close-votes privilege casts a vote, and the
+   * question closes when enough unexpired votes agree. A closed question stays readable and takes no answers.
+   */
+  close: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/question/close',
+        errorResponses: {
+          400: 'a duplicate without a live original, or an original for another reason',
+          403: 'the caller lacks the close-votes privilege',
+          404: 'no question has this id, or it was deleted',
+          409: 'the question is closed already, or the caller already voted',
+        },
+        tags: ['question'],
+        summary: 'Close a question (or vote to)',
+        protect: true,
+      },
+    })
+    .input(questionCloseInput)
+    .output(closeOutcome)
+    .mutation(({ ctx, input }) => closeQuestion(ctx.deps, ctx.user, input)),
+
+  /** Reopens a closed question: a moderator at once; privileged users vote, as for closing. */
+  reopen: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/question/reopen',
+        errorResponses: {
+          403: 'the caller lacks the close-votes privilege',
+          404: 'no question has this id, or it was deleted',
+          409: 'the question is open, or the caller already voted',
+        },
+        tags: ['question'],
+        summary: 'Reopen a question (or vote to)',
+        protect: true,
+      },
+    })
+    .input(questionReopenInput)
+    .output(closeOutcome)
+    .mutation(({ ctx, input }) => reopenQuestion(ctx.deps, ctx.user, input)),
+
+  /** Up to 5 live questions similar to a title being typed (full text), for the ask form. */
+  similar: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/question/similar', tags: ['question'], summary: 'Similar questions' },
+    })
+    .input(questionSimilarInput)
+    .output(z.array(similarQuestion))
+    .query(({ ctx, input }) => findSimilarQuestions(ctx.deps, ctx.user, input)),
+
   /** Posts a question with 1..5 tags (created on first use); its first revision is saved. */
   create: writerProcedure
     .meta({

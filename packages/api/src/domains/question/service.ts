@@ -22,6 +22,7 @@ import { assertCan, assertMay, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { awardBadge } from '../badge/service';
 import { liveTransaction, postKey } from '../live/events';
+import { queueFirstPost } from '../moderation/first-posts';
 import {
   EXCERPT_SOURCE_CHARS,
   notFound,
@@ -80,7 +81,7 @@ async function viewOf(db: Executor, actor: SessionUser | null, row: QuestionRow)
  */
 export async function loadQuestionDetail(db: Executor, actor: SessionUser | null, id: number) {
   const row = await findQuestion(db, id);
-  if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+  if (!row || !visibleTo(actor, row.live)) throw notFound('question');
   const [view, answerList] = await Promise.all([viewOf(db, actor, row), answersOf(db, actor, row)]);
   return { ...view, answers: answerList };
 }
@@ -92,7 +93,7 @@ export async function loadQuestionDetail(db: Executor, actor: SessionUser | null
  */
 export async function getQuestion(deps: Deps, actor: SessionUser | null, id: number) {
   const row = await findQuestionPrepared(deps.db, id);
-  if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+  if (!row || !visibleTo(actor, row.live)) throw notFound('question');
   const [tagRows, mine, answerRows] = await Promise.all([
     tagsOfQuestionPrepared(deps.db, id),
     reactionsOf(deps.db, actor, 'question', [row.id]),
@@ -127,6 +128,7 @@ export async function createQuestion(
       bodyHtml: renderMarkdown(input.body),
     });
     await attachTags(tx, createdId, input.tags, true);
+    await queueFirstPost(tx, actor, 'question', createdId);
     await saveRevision(tx, {
       targetType: 'question',
       targetId: createdId,
@@ -145,7 +147,13 @@ export async function createQuestion(
 }
 
 /**
- * `question.update`: author, moderator or a user with the `editOthers` privilege (policy `post.edit`). Changes only the given fields, re-renders
+ * A suggested edit a reviewer approved (`packages/api/src/domains/review/service.ts`): the review queue
+ * authorized the change, and the revision names the suggester (`editorId`) as its editor.
+ */
+export type ApprovedEdit = { editorId: number };
+
+/**
+ * `question.update`: author, moderator or a user with the `editOthers` privilege (policy `post.edit`); with `approved`, an approved suggested edit. Changes only the given fields, re-renders
  * the body, moves tag usage counts, bumps activity and saves a full revision — unless nothing changed,
  * in which case nothing is written.
  */
@@ -153,13 +161,14 @@ export async function updateQuestion(
   deps: Deps,
   actor: SessionUser,
   input: { id: number; title?: string | undefined; body?: string | undefined; tags?: string[] | undefined },
+  approved?: ApprovedEdit,
 ): Promise<QuestionView> {
   // Tags may move: the lists of the old tags change too.
   const before = await questionScope(deps, input.id);
   const updated = await liveTransaction(deps, async (tx, liveEvents) => {
     const row = await findQuestion(tx, input.id, { lock: true });
-    if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
-    await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
+    if (!row || !visibleTo(actor, row.live)) throw notFound('question');
+    if (!approved) await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
     const current = (await tagsOf(tx, [row.id])).get(row.id) ?? [];
     const title = input.title ?? row.title;
     const body = input.body ?? row.body;
@@ -183,7 +192,7 @@ export async function updateQuestion(
     await saveRevision(tx, {
       targetType: 'question',
       targetId: row.id,
-      editorId: actor.id,
+      editorId: approved?.editorId ?? actor.id,
       title,
       body,
       tags: nextTags,
@@ -215,7 +224,7 @@ export async function updateQuestion(
 export async function deleteQuestion(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
   const deleted = await liveTransaction(deps, async (tx, live) => {
     const row = await findQuestion(tx, id, { lock: true });
-    if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+    if (!row || !visibleTo(actor, row.live)) throw notFound('question');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
     if (row.deletedAt !== null) return { ok: true as const };
     await setQuestionDeletedAt(tx, { id, deletedAt: new Date() });
@@ -249,7 +258,7 @@ export async function restoreQuestion(deps: Deps, actor: SessionUser, id: number
 /** `question.revisions`: every saved version, newest first (NOT_FOUND when the question is hidden). */
 export async function questionRevisions(deps: Deps, actor: SessionUser | null, id: number) {
   const row = await findQuestion(deps.db, id);
-  if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
+  if (!row || !visibleTo(actor, row.live)) throw notFound('question');
   return revisionsOf(deps.db, 'question', id);
 }
 

@@ -31,6 +31,8 @@ export function toQuestion(row: QuestionRow, tags: string[], myReaction: MyReact
     acceptedAnswerId: row.acceptedAnswerId === null ? null : toId(row.acceptedAnswerId),
     myReaction,
     deleted: row.deletedAt !== null,
+    hidden: row.hiddenAt !== null,
+    closed: toClosed(row),
   };
 }
 
@@ -59,6 +61,7 @@ export function toAnswer(row: AnswerViewRow, acceptedAnswerId: number | null, my
     accepted: row.id === acceptedAnswerId,
     myReaction,
     deleted: row.deletedAt !== null,
+    hidden: row.hiddenAt !== null,
   };
 }
 
@@ -81,5 +84,27 @@ export function toQuestionSummary(row: QuestionSummaryRow, tags: string[]) {
     answerCount: row.answerCount,
     viewCount: row.viewCount,
     hasAcceptedAnswer: row.acceptedAnswerId !== null,
+  };
+}
+
+/** A question row's closure as the API shows it (`closed`), or null while it is open. */
+export function toClosed(row: QuestionRow) {
+  if (row.closedAt === null || row.closeReason === null) return null;
+  return {
+    reason: row.closeReason,
+    duplicateOf:
+      row.duplicateOfId === null || row.duplicateOfTitle === null
+        ? null
+        : { id: toId(row.duplicateOfId), title: row.duplicateOfTitle },
+    closedAt: toIso(row.closedAt),
+    by:
+      row.closedById === null || row.closedByUsername === null
+        ? null
+        : toUserSummary({
+            id: row.closedById,
+            username: row.closedByUsername,
+            displayName: row.closedByDisplayName,
+            avatarUrl: row.closedByAvatarUrl,
+          }),
   };
 }

@@ -266,8 +266,11 @@ export async function loadReplyThread(
   const items: ReplyNode[] = [];
   const lastChildOf = new Map<ReplyNode, string>();
   let roots = 0;
+  // A reply hidden by flags is a tombstone to everyone but moderators, who see it marked `hidden`.
+  const seesHidden = can(viewer, 'post.viewDeleted');
   for (const row of nodes) {
-    const deleted = row.deleted_at !== null;
+    const hidden = row.hidden_at !== null;
+    const deleted = row.deleted_at !== null || (hidden && !seesHidden);
     const node: ReplyNode = {
       id: toId(num(row.id)),
       parentId: row.parent_id === null ? null : toId(num(row.parent_id)),
@@ -289,6 +292,7 @@ export async function loadReplyThread(
       createdAt: toIso(toDate(row.created_at)),
       updatedAt: toIso(toDate(row.updated_at)),
       deleted,
+      hidden: hidden && seesHidden,
       moreReplies: false,
       children: [],
     };

@@ -1,0 +1,96 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser';
+import { type RunningServer, startServer } from './server';
+
+/**
+ * Moderation in a real browser: similar questions under the ask form's title. (The flag menu and the
+ * close/reopen controls have no browser test yet.)
+ */
+
+let server: RunningServer;
+let browser: Browser;
+let modContext: BrowserContext;
+let userContext: BrowserContext;
+let mod: Page;
+let user: Page;
+let originalId = '';
+let duplicateId = '';
+
+/** Calls a tRPC mutation over plain HTTP and returns its data. */
+async function mutate(path: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { result?: { data: Record<string, unknown> } };
+  if (!response.ok || !body.result) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body.result.data;
+}
+
+/** Registers an account over HTTP and signs the browser context in with its session cookie. */
+async function signedIn(context: BrowserContext, username: string): Promise<string> {
+  const { token } = await mutate('auth.register', {
+    email: `${username}@example.com`,
+    username,
+    password: 'a long enough password',
+  });
+  if (typeof token !== 'string') throw new Error('no token');
+  await context.addCookies([{ name: 'devflow_session', value: token, url: server.url }]);
+  return token;
+}
+
+describe('moderation in the browser', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    const options = { baseURL: server.url, viewport: { width: 1280, height: 860 } };
+    modContext = await browser.newContext(options);
+    userContext = await browser.newContext(options);
+    // The first account of an empty database is the admin.
+    const token = await signedIn(modContext, 'moda');
+    await signedIn(userContext, 'usera');
+    const body = 'A question body that is long enough for the rules.';
+    originalId = String(
+      (
+        await mutate(
+          'question.create',
+          { title: 'How do I parse JSON quickly in Rust?', body, tags: ['rust'] },
+          token,
+        )
+      ).id,
+    );
+    duplicateId = String(
+      (
+        await mutate(
+          'question.create',
+          { title: 'Fastest JSON parsing in Rust?', body, tags: ['rust'] },
+          token,
+        )
+      ).id,
+    );
+    mod = await modContext.newPage();
+    user = await userContext.newPage();
+    mod.setDefaultTimeout(30_000);
+    user.setDefaultTimeout(30_000);
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows similar questions under the ask form’s title', async () => {
+    await user.goto('/ask');
+    await user.getByLabel(/^Title/).fill('parse JSON in Rust');
+    const similar = user.getByRole('region', { name: 'Similar questions' });
+    const link = similar.getByRole('link', { name: 'How do I parse JSON quickly in Rust?' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/questions/${originalId}`);
+    expect(
+      await similar.getByRole('link', { name: 'Fastest JSON parsing in Rust?' }).getAttribute('href'),
+    ).toBe(`/questions/${duplicateId}`);
+    expect(mod.url()).toBe('about:blank');
+  });
+});

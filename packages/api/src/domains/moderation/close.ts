@@ -1,0 +1,185 @@
+import {
+  type closeOutcome,
+  type questionCloseInput,
+  type questionReopenInput,
+  toId,
+} from '@devflow/contract';
+import {
+  activeCloseVotes,
+  type CloseReason,
+  type Executor,
+  endCloseVotes,
+  expireCloseVotes,
+  findQuestion,
+  insertCloseVote,
+  openReviewItem,
+  resolveOpenItemsOf,
+  setQuestionClosure,
+} from '@devflow/db';
+import type { z } from 'zod';
+import type { ApiDeps } from '../../deps';
+import { afterWrite, questionScope } from '../../platform/cache/scopes';
+import { now } from '../../platform/clock';
+import { BadInputError, ConflictError } from '../../platform/domain-errors';
+import { hasRole } from '../../platform/policy';
+import { requirePrivilege } from '../../platform/privileges';
+import { getSiteSettings } from '../../platform/settings';
+import type { SessionUser } from '../../trpc/context';
+import { notFound, visibleTo } from '../posts/posts';
+import { toClosed } from '../question/view';
+
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'clock'>;
+type Outcome = z.infer<typeof closeOutcome>;
+
+const DAY_MS = 86_400_000;
+
+/** One active vote as `activeCloseVotes` reads it. */
+type Vote = Awaited<ReturnType<typeof activeCloseVotes>>[number];
+
+/**
+ * The closure a set of close votes decides: the reason most voters chose (ties: the reason voted first)
+ * and, for a duplicate, the original most of its voters named. Null when there are no votes.
+ */
+export function closureOfVotes(votes: Vote[]): { reason: CloseReason; duplicateOfId: number | null } | null {
+  const tally = (keys: (string | null)[]) => {
+    const counts = new Map<string, number>();
+    for (const key of keys) if (key !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
+    let best: string | null = null;
+    for (const [key, n] of counts) if (best === null || n > (counts.get(best) ?? 0)) best = key;
+    return best;
+  };
+  const reason = tally(votes.map((vote) => vote.reason)) as CloseReason | null;
+  if (reason === null) return null;
+  const original =
+    reason === 'duplicate'
+      ? tally(
+          votes
+            .filter((v) => v.reason === 'duplicate')
+            .map((v) => (v.duplicateOfId === null ? null : String(v.duplicateOfId))),
+        )
+      : null;
+  return { reason, duplicateOfId: original === null ? null : Number(original) };
+}
+
+/** The question's closure now and the vote count, as `question.close` / `question.reopen` answer. */
+async function outcomeOf(tx: Executor, id: number, votes: number, votesNeeded: number): Promise<Outcome> {
+  const row = await findQuestion(tx, id);
+  if (!row) throw notFound('question');
+  return { questionId: toId(id), closed: toClosed(row), votes, votesNeeded };
+}
+
+/** The live question a close or reopen call is about, locked; NOT_FOUND when the actor cannot see it. */
+async function lockQuestion(tx: Executor, actor: SessionUser, id: number) {
+  const row = await findQuestion(tx, id, { lock: true });
+  if (!row || !visibleTo(actor, row.live)) throw notFound('question');
+  return row;
+}
+
+/**
+ * `question.close`: a moderator closes at once; a user with the `closeVotes` privilege casts a close vote
+ * (one active vote per user and question, CONFLICT otherwise), and the question closes when
+ * `closeVotesToClose` unexpired votes agree (votes older than `closeVoteExpiryDays` by the injectable
+ * clock expire) — with the reason most voters chose. A question with pending votes waits in the
+ * close-votes review queue. The question row is locked, so racing voters are counted one at a time.
+ */
+export async function closeQuestion(
+  deps: Deps,
+  actor: SessionUser,
+  input: z.infer<typeof questionCloseInput>,
+): Promise<Outcome> {
+  const moderator = hasRole(actor.role, 'moderator');
+  if (!moderator) await requirePrivilege(deps, actor, 'closeVotes');
+  const settings = await getSiteSettings(deps);
+  const write = deps.db.transaction(async (tx) => {
+    const row = await lockQuestion(tx, actor, input.id);
+    if (row.closedAt !== null) throw new ConflictError('This question is already closed.');
+    const duplicateOfId = input.duplicateOfId ?? null;
+    if (duplicateOfId !== null) {
+      if (duplicateOfId === row.id) throw new BadInputError('A question cannot be a duplicate of itself.');
+      const original = await findQuestion(tx, duplicateOfId);
+      if (!original?.live) throw new BadInputError('The original question does not exist or was deleted.');
+    }
+    const at = now(deps);
+    const close = async (closure: { reason: CloseReason; duplicateOfId: number | null }) => {
+      await setQuestionClosure(tx, { id: row.id, closure: { ...closure, at, byId: actor.id } });
+      await endCloseVotes(tx, { questionId: row.id, kind: 'close', state: 'spent' });
+      await endCloseVotes(tx, { questionId: row.id, kind: 'reopen', state: 'dismissed' });
+      await resolveOpenItemsOf(tx, {
+        queue: 'close-votes',
+        targetType: 'question',
+        targetId: row.id,
+        action: 'close',
+        byId: actor.id,
+        at,
+      });
+      return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+    };
+    if (moderator) return close({ reason: input.reason, duplicateOfId });
+    await expireCloseVotes(tx, {
+      questionId: row.id,
+      before: new Date(at.getTime() - settings.closeVoteExpiryDays * DAY_MS),
+    });
+    const cast = await insertCloseVote(tx, {
+      questionId: row.id,
+      userId: actor.id,
+      kind: 'close',
+      reason: input.reason,
+      duplicateOfId,
+      createdAt: at,
+    });
+    if (!cast) throw new ConflictError('You already voted to close this question.');
+    const votes = await activeCloseVotes(tx, { questionId: row.id, kind: 'close' });
+    const closure = closureOfVotes(votes);
+    if (votes.length >= settings.closeVotesToClose && closure) return close(closure);
+    await openReviewItem(tx, {
+      queue: 'close-votes',
+      targetType: 'question',
+      targetId: row.id,
+      createdAt: at,
+    });
+    return outcomeOf(tx, row.id, votes.length, settings.closeVotesToClose);
+  });
+  return afterWrite(deps, write, () => questionScope(deps, input.id));
+}
+
+/**
+ * `question.reopen`: a moderator reopens at once; a user with the `closeVotes` privilege casts a reopen
+ * vote, and the question reopens at `closeVotesToClose` unexpired votes. CONFLICT when it is open.
+ */
+export async function reopenQuestion(
+  deps: Deps,
+  actor: SessionUser,
+  input: z.infer<typeof questionReopenInput>,
+): Promise<Outcome> {
+  const moderator = hasRole(actor.role, 'moderator');
+  if (!moderator) await requirePrivilege(deps, actor, 'closeVotes');
+  const settings = await getSiteSettings(deps);
+  const write = deps.db.transaction(async (tx) => {
+    const row = await lockQuestion(tx, actor, input.id);
+    if (row.closedAt === null) throw new ConflictError('This question is open.');
+    const at = now(deps);
+    const reopen = async () => {
+      await setQuestionClosure(tx, { id: row.id, closure: null });
+      await endCloseVotes(tx, { questionId: row.id, kind: 'reopen', state: 'spent' });
+      return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+    };
+    if (moderator) return reopen();
+    await expireCloseVotes(tx, {
+      questionId: row.id,
+      before: new Date(at.getTime() - settings.closeVoteExpiryDays * DAY_MS),
+    });
+    const cast = await insertCloseVote(tx, {
+      questionId: row.id,
+      userId: actor.id,
+      kind: 'reopen',
+      reason: null,
+      duplicateOfId: null,
+      createdAt: at,
+    });
+    if (!cast) throw new ConflictError('You already voted to reopen this question.');
+    const votes = await activeCloseVotes(tx, { questionId: row.id, kind: 'reopen' });
+    if (votes.length >= settings.closeVotesToClose) return reopen();
+    return outcomeOf(tx, row.id, votes.length, settings.closeVotesToClose);
+  });
+  return afterWrite(deps, write, () => questionScope(deps, input.id));
+}

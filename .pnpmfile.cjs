@@ -6,6 +6,7 @@
 //   sanitize-html 2.18   the markdown tests (packages/api/src/platform) and the server's suites
 //   @apidevtools/*       the OpenAPI judges (apps/server/src/openapi-*.test.ts) parse the document with them
 //   @babel/* 8, ast-kit  build-time only, under tsdown: `pnpm --filter @devflow/client build`
+//   pg-boss 12.38        the job queue's suites (packages/api/src/platform/jobs.test.ts, apps/server/src/mail-*.test.ts)
 // Bump a version here only after checking it again; a package that truly needs a newer Node stays loud.
 const verifiedOnNode20 = {
   'sanitize-html': '2.18.1',
@@ -16,6 +17,7 @@ const verifiedOnNode20 = {
   '@babel/helper-string-parser': '8.1.3',
   '@babel/helper-validator-identifier': '8.0.6',
   'ast-kit': '3.0.1',
+  'pg-boss': '12.38.0',
 };
 
 module.exports = {

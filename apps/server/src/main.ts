@@ -85,6 +85,8 @@ async function main() {
   const live = new LiveHub({
     db: dbHandle.db,
     log,
+    // Old events are pruned by the scheduled job `prune-live-events` (packages/api/src/jobs.ts).
+    pruneEveryMs: 0,
     transport: env.REDIS_URL
       ? createRedisPubSub({
           url: env.REDIS_URL,

@@ -1,9 +1,10 @@
-import { queryRows, sessions } from '@devflow/db';
-import { eq, sql } from 'drizzle-orm';
+import { LIVE_LIMITS } from '@devflow/contract';
+import { liveEvents, queryRows, sessions } from '@devflow/db';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, sessionIdOf } from './domains/auth/session';
 import { SCHEDULED_JOBS } from './jobs';
-import { createTestDeps, createTestUser, type TestDeps } from './testing';
+import { callerFor, createTestDeps, createTestQuestion, createTestUser, type TestDeps } from './testing';
 
 describe('scheduled jobs', () => {
   let deps: TestDeps;
@@ -16,7 +17,7 @@ describe('scheduled jobs', () => {
     const rows = await queryRows<{ name: string; policy: string; cron: string | null }>(
       deps.db,
       sql`select q.name, q.policy, s.cron from pgboss.queue q left join pgboss.schedule s on s.name = q.name
-          where q.name in ('cleanup-sessions', 'cleanup-mail-deliveries') order by q.name`,
+          where q.name in ${SCHEDULED_JOBS.map((job) => job.name)} order by q.name`,
     );
     expect(rows).toEqual(
       SCHEDULED_JOBS.map((job) => ({ name: job.name, policy: 'singleton', cron: job.cron })).sort((a, b) =>
@@ -38,5 +39,37 @@ describe('scheduled jobs', () => {
     await deps.jobs.drainJobs();
     const left = await deps.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
     expect(left.map((row) => row.id)).toEqual([sessionIdOf(live.token)]);
+  });
+
+  it('prunes live events past the retention window and keeps the recent ones', async () => {
+    const user = await createTestUser(deps);
+    const question = await createTestQuestion(deps, user);
+    const writer = await createTestUser(deps);
+    for (const body of ['first reply, soon old', 'second reply, recent']) {
+      await callerFor(deps, writer).reply.create({
+        targetType: 'question',
+        targetId: String(question.id),
+        body,
+      });
+    }
+    const channel = `q:${question.id}`;
+    const [oldest] = await deps.db
+      .select({ seq: liveEvents.seq })
+      .from(liveEvents)
+      .where(eq(liveEvents.channel, channel))
+      .orderBy(liveEvents.seq)
+      .limit(1);
+    if (!oldest) throw new Error('no live events were written');
+    await deps.db
+      .update(liveEvents)
+      .set({ createdAt: new Date(Date.now() - LIVE_LIMITS.retentionMs - 60_000) })
+      .where(and(eq(liveEvents.channel, channel), eq(liveEvents.seq, oldest.seq)));
+    await deps.jobs.enqueue(deps.db, 'prune-live-events', {});
+    await deps.jobs.drainJobs();
+    const left = await deps.db
+      .select({ seq: liveEvents.seq })
+      .from(liveEvents)
+      .where(eq(liveEvents.channel, channel));
+    expect(left.map((row) => row.seq)).toEqual([oldest.seq + 1]);
   });
 });

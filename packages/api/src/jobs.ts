@@ -1,4 +1,5 @@
-import { deleteMailDeliveriesBefore } from '@devflow/db';
+import { LIVE_LIMITS } from '@devflow/contract';
+import { deleteMailDeliveriesBefore, pruneLiveEvents } from '@devflow/db';
 import type { ApiDeps } from './deps';
 import { AUTH_CODE_QUEUE, deliverAuthCode } from './domains/auth/service';
 import { deleteAllEndedSessions } from './domains/auth/session-adapter';
@@ -17,10 +18,7 @@ export type ScheduledJob = {
 /** Delivery records outlive the longest retry schedule by this much (`platform/mail.ts`). */
 const MAIL_DEDUPE_KEEP_DAYS = 30;
 
-/**
- * Every scheduled job of the API. Other domains add theirs here (e.g. pruning old live events:
- * `{ name: 'prune-live-events', cron: '*\/10 * * * *', run: (deps) => … }`).
- */
+/** Every scheduled job of the API; other domains add theirs here. */
 export const SCHEDULED_JOBS: ScheduledJob[] = [
   {
     name: 'cleanup-sessions',
@@ -37,6 +35,19 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
       const before = new Date(Date.now() - MAIL_DEDUPE_KEEP_DAYS * 24 * 60 * 60 * 1000);
       const deleted = await deleteMailDeliveriesBefore(deps.db, before);
       deps.log.info({ deleted }, 'old mail delivery records deleted');
+    },
+  },
+  {
+    // The live backlog keeps `LIVE_LIMITS.retentionMs` and `keepPerChannel` events per channel; older
+    // ones go (a client resuming from before them is told to reload: `domains/live/service.ts`).
+    name: 'prune-live-events',
+    cron: '*/10 * * * *',
+    run: async (deps) => {
+      const deleted = await pruneLiveEvents(deps.db, {
+        before: new Date(Date.now() - LIVE_LIMITS.retentionMs),
+        keep: LIVE_LIMITS.keepPerChannel,
+      });
+      deps.log.info({ deleted }, 'old live events pruned');
     },
   },
 ];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idInput, idOutput } from './common';
 import { notificationItem } from './notification';
-import { answerOutput, questionOutput } from './question';
+import { answerOutput, closedInfo, questionOutput } from './question';
 import { replyOutput, replyTargetType } from './reply';
 
 /**
@@ -80,6 +80,14 @@ export const liveQuestionEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reaction.changed'), counts: liveReactionCounts }),
   z.object({ type: z.literal('question.updated'), question: liveQuestion }),
   z.object({ type: z.literal('question.deleted'), questionId: idOutput }),
+  z.object({ type: z.literal('question.closed'), questionId: idOutput, closed: closedInfo }),
+  z.object({ type: z.literal('question.reopened'), questionId: idOutput }),
+  /** A post hidden pending review (flags): ids only, and the backlog forgets its content, as for a deletion. */
+  z.object({
+    type: z.literal('post.hidden'),
+    targetType: z.enum(['question', 'answer', 'reply']),
+    targetId: idOutput,
+  }),
   liveReload,
 ]);
 

@@ -35,6 +35,12 @@ function describeQuestionEvent(event: LiveQuestionEvent): string {
       return `question edited: ${event.question.title}`;
     case 'question.deleted':
       return 'question deleted';
+    case 'question.closed':
+      return `question closed (${event.closed.reason})`;
+    case 'question.reopened':
+      return 'question reopened';
+    case 'post.hidden':
+      return `${event.targetType} ${event.targetId} hidden pending review`;
     case 'reload':
       return `missed too much (${event.reason}); showing what happens from now on`;
   }

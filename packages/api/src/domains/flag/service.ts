@@ -8,10 +8,11 @@ import { ConflictError, ForbiddenError } from '../../platform/domain-errors';
 import { requirePrivilege } from '../../platform/privileges';
 import { getSiteSettings } from '../../platform/settings';
 import type { SessionUser } from '../../trpc/context';
+import { liveTransaction, postKey } from '../live/events';
 import { postScope } from '../moderation/scope';
 import { requireLivePost } from '../posts/posts';
 
-type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'clock'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'clock' | 'live'>;
 
 /** Flag reasons that count towards hiding a post. */
 const HIDING_REASONS: ReadonlySet<string> = new Set(['spam', 'rude']);
@@ -31,7 +32,7 @@ export async function createFlag(
 ): Promise<z.infer<typeof flagOutput>> {
   await requirePrivilege(deps, actor, 'flag');
   const settings = await getSiteSettings(deps);
-  const write = deps.db.transaction(async (tx) => {
+  const write = liveTransaction(deps, async (tx, live) => {
     const post = await requireLivePost(tx, input.targetType, input.targetId, { lock: true });
     if (post.authorId === actor.id) throw new ForbiddenError('You cannot flag your own post.');
     const at = now(deps);
@@ -61,6 +62,18 @@ export async function createFlag(
       if (flaggers >= settings.flagsToHide) {
         await setPostHidden(tx, { type: input.targetType, id: input.targetId, at });
         hidden = true;
+        if (post.questionId !== null) {
+          // Subscribers learn the post is gone, and the backlog forgets its content, as for a deletion.
+          live.redact(
+            post.questionId,
+            input.targetType === 'question' ? 'all' : [postKey(input.targetType, input.targetId)],
+          );
+          live.question(post.questionId, {
+            type: 'post.hidden',
+            targetType: input.targetType,
+            targetId: toId(input.targetId),
+          });
+        }
       }
     }
     return {

@@ -379,7 +379,7 @@ export class LiveHub {
 }
 
 /**
- * A deletion arriving in memory forgets the content of what it deletes in the buffer too, as
+ * A deletion (or a post hidden pending review) arriving in memory forgets the content of what it deletes in the buffer too, as
  * `redactLiveEvents` does in the database (subscribers catching up from memory see no more than from it).
  */
 function redactBuffered(buffer: LiveEventRow[], row: LiveEventRow): void {
@@ -389,8 +389,11 @@ function redactBuffered(buffer: LiveEventRow[], row: LiveEventRow): void {
       ? `answer:${String(payload.answerId)}`
       : row.type === 'reply.deleted'
         ? `reply:${String(payload.replyId)}`
-        : null;
-  const all = row.type === 'question.deleted';
+        : row.type === 'post.hidden' && payload.targetType !== 'question'
+          ? `${String(payload.targetType)}:${String(payload.targetId)}`
+          : null;
+  const all =
+    row.type === 'question.deleted' || (row.type === 'post.hidden' && payload.targetType === 'question');
   if (!key && !all) return;
   for (const [index, old] of buffer.entries()) {
     if (old.redacted || old.postKey === null) continue;

@@ -156,6 +156,42 @@ describe('live.question in one process (embedded default)', () => {
     await replay.done;
   });
 
+  it('a post hidden by flags is announced by id and its content leaves the backlog; closing and reopening are events', async () => {
+    const question = await createTestQuestion(deps, asker);
+    const writer = writers[3] as SessionUser;
+    const spam = 'Buy cheap watches at this address, the best offer of the year!';
+    const answer = await callerFor(deps, writer).answer.create({
+      questionId: String(question.id),
+      body: spam,
+    });
+    // The default flag threshold (site settings) hides the answer at the third spam flag.
+    for (const flagger of [writers[4], writers[5], writers[6]] as SessionUser[]) {
+      await callerFor(deps, flagger).flag.create({
+        targetType: 'answer',
+        targetId: answer.id,
+        reason: 'spam',
+      });
+    }
+    await callerFor(deps, moderator).question.close({ id: String(question.id), reason: 'off-topic' });
+    await callerFor(deps, moderator).question.reopen({ id: String(question.id) });
+    const abort = new AbortController();
+    const replay = collect<LiveQuestionEvent>(
+      await watcher(deps, abort.signal).live.question({ questionId: String(question.id), lastEventId: '0' }),
+    );
+    await replay.until((events) => events.some(({ event }) => event.type === 'question.reopened'));
+    expect(replay.events.map(({ event }) => event.type)).toEqual([
+      'post.hidden',
+      'question.closed',
+      'question.reopened',
+    ]);
+    const [hidden, closed] = replay.events.map(({ event }) => event);
+    expect(hidden).toEqual({ type: 'post.hidden', targetType: 'answer', targetId: answer.id });
+    expect(closed?.type === 'question.closed' && closed.closed.reason).toBe('off-topic');
+    expect(JSON.stringify(replay.events)).not.toContain('cheap watches');
+    abort.abort();
+    await replay.done;
+  });
+
   it('8 concurrent writers: every subscriber receives every event once and in order', async () => {
     const question = await createTestQuestion(deps, asker);
     const streams = [];

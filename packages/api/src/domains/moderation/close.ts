@@ -25,10 +25,11 @@ import { hasRole } from '../../platform/policy';
 import { requirePrivilege } from '../../platform/privileges';
 import { getSiteSettings } from '../../platform/settings';
 import type { SessionUser } from '../../trpc/context';
+import { liveTransaction } from '../live/events';
 import { notFound, visibleTo } from '../posts/posts';
 import { toClosed } from '../question/view';
 
-type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'clock'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'clock' | 'live'>;
 type Outcome = z.infer<typeof closeOutcome>;
 
 const DAY_MS = 86_400_000;
@@ -90,7 +91,7 @@ export async function closeQuestion(
   const moderator = hasRole(actor.role, 'moderator');
   if (!moderator) await requirePrivilege(deps, actor, 'closeVotes');
   const settings = await getSiteSettings(deps);
-  const write = deps.db.transaction(async (tx) => {
+  const write = liveTransaction(deps, async (tx, live) => {
     const row = await lockQuestion(tx, actor, input.id);
     if (row.closedAt !== null) throw new ConflictError('This question is already closed.');
     const duplicateOfId = input.duplicateOfId ?? null;
@@ -112,7 +113,15 @@ export async function closeQuestion(
         byId: actor.id,
         at,
       });
-      return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+      const outcome = await outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+      if (outcome.closed) {
+        live.question(row.id, {
+          type: 'question.closed',
+          questionId: outcome.questionId,
+          closed: outcome.closed,
+        });
+      }
+      return outcome;
     };
     if (moderator) return close({ reason: input.reason, duplicateOfId });
     await expireCloseVotes(tx, {
@@ -154,13 +163,14 @@ export async function reopenQuestion(
   const moderator = hasRole(actor.role, 'moderator');
   if (!moderator) await requirePrivilege(deps, actor, 'closeVotes');
   const settings = await getSiteSettings(deps);
-  const write = deps.db.transaction(async (tx) => {
+  const write = liveTransaction(deps, async (tx, live) => {
     const row = await lockQuestion(tx, actor, input.id);
     if (row.closedAt === null) throw new ConflictError('This question is open.');
     const at = now(deps);
     const reopen = async () => {
       await setQuestionClosure(tx, { id: row.id, closure: null });
       await endCloseVotes(tx, { questionId: row.id, kind: 'reopen', state: 'spent' });
+      live.question(row.id, { type: 'question.reopened', questionId: toId(row.id) });
       return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
     };
     if (moderator) return reopen();

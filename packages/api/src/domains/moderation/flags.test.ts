@@ -182,9 +182,15 @@ describe('a hidden question', () => {
     expect(history.items.find((i) => i.id === item.id)?.decision?.action).toBe('restore');
   });
 
-  it('is deleted when a moderator upholds the flags', async () => {
+  it('is deleted when a moderator upholds the flags, and each flagger earns the Citizen badge', async () => {
     const q = await ask();
-    await flagBy(3, { targetType: 'question', targetId: q.id });
+    const flaggers = [await createTestUser(deps), await createTestUser(deps), await createTestUser(deps)];
+    for (const flagger of flaggers) {
+      await as(flagger).flag.create({ targetType: 'question', targetId: q.id, reason: 'spam' });
+    }
+    const badgesOf = async (username: string) =>
+      (await as(null).user.byUsername({ username })).badges.map((held) => held.badge);
+    expect(await badgesOf(flaggers[0]?.username ?? '')).not.toContain('first-upheld-flag');
     const item = (await as(moderator).review.list({ queue: 'flags', limit: 100 })).items.find(
       (i) => i.target.id === q.id,
     );
@@ -193,6 +199,7 @@ describe('a hidden question', () => {
     expect(decided.target).toMatchObject({ deleted: true, hidden: false });
     expect((await as(moderator).question.byId({ id: q.id })).deleted).toBe(true);
     expect(await code(as(null).question.byId({ id: q.id }))).toBe('NOT_FOUND');
+    for (const flagger of flaggers) expect(await badgesOf(flagger.username)).toContain('first-upheld-flag');
   });
 });
 

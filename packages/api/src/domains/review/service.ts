@@ -32,6 +32,7 @@ import { hasRole } from '../../platform/policy';
 import { requirePrivilege } from '../../platform/privileges';
 import type { SessionUser } from '../../trpc/context';
 import { deleteAnswer, updateAnswer } from '../answer/service';
+import { awardBadge } from '../badge/service';
 import { postSnapshot, sameSnapshot } from '../edit/service';
 import { closureOfVotes } from '../moderation/close';
 import { postScope } from '../moderation/scope';
@@ -247,12 +248,14 @@ export async function resolveReview(
     switch (row.queue) {
       case 'flags': {
         const upheld = action === 'delete';
-        await resolveFlags(tx, {
+        const flaggers = await resolveFlags(tx, {
           targetType: type,
           targetId: row.targetId,
           status: upheld ? 'upheld' : 'dismissed',
           at,
         });
+        // A first upheld flag earns its flagger the Citizen badge (awarded once, and notified).
+        if (upheld) for (const flagger of flaggers) await awardBadge(tx, flagger, 'first-upheld-flag');
         await setPostHidden(tx, { type, id: row.targetId, at: null });
         break;
       }

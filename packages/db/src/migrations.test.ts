@@ -174,8 +174,14 @@ describe(`upgrading a database that holds data (${backend})`, () => {
     expect(entries.length).toBeGreaterThanOrEqual(2);
     expect(previous.map((entry) => entry.tag)).toContain('0000_init');
     expect(previous.map((entry) => entry.tag)).not.toContain(newest?.tag);
-    // The seed really filled the old schema.
-    for (const [table, snap] of before) expect(snap.rows.length, table).toBeGreaterThan(0);
+    // The seed really filled the first migration's tables (the ones it writes; later tables may be empty).
+    const firstTables = [
+      ...readFileSync(join(migrationsFolder, `${entries[0]?.tag}.sql`), 'utf8').matchAll(
+        /CREATE TABLE "(\w+)"/g,
+      ),
+    ].map((match) => match[1] ?? '');
+    expect(firstTables.length).toBeGreaterThan(0);
+    for (const table of firstTables) expect(before.get(table)?.rows.length, table).toBeGreaterThan(0);
   });
 
   it('applies the newest migration on top of it', async () => {

@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { answerRouter } from './domains/answer/router';
 import { authRouter } from './domains/auth/router';
+import { bookmarkRouter } from './domains/bookmark/router';
 import { feedRouter } from './domains/feed/router';
 import { followRouter } from './domains/follow/router';
 import { healthRouter } from './domains/health/router';
@@ -11,6 +12,7 @@ import { reactionRouter } from './domains/reaction/router';
 import { replyRouter } from './domains/reply/router';
 import { tagRouter } from './domains/tag/router';
 import { userRouter } from './domains/user/router';
+import { watchRouter } from './domains/watch/router';
 import { createCallerFactory, router } from './trpc/procedures';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (README, API reference). */
@@ -24,6 +26,8 @@ export const appRouter = router({
   follow: followRouter,
   feed: feedRouter,
   notification: notificationRouter,
+  watch: watchRouter,
+  bookmark: bookmarkRouter,
   auth: authRouter,
   user: userRouter,
   oauth: oauthRouter,

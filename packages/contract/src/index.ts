@@ -22,3 +22,4 @@ export * from './reply';
 export * from './return-to';
 export * from './tag';
 export * from './user';
+export * from './watching';

@@ -20,7 +20,7 @@ export const notificationListInput = z.object({
 /** One notification: who did what, and where. */
 export const notificationItem = z.object({
   id: idOutput,
-  type: z.enum(['answer', 'reply', 'follow', 'accepted']),
+  type: z.enum(['answer', 'reply', 'follow', 'accepted', 'watched_question', 'watched_tag']),
   actor: userSummary,
   questionId: idOutput.nullable(),
   questionTitle: z.string().nullable(),

@@ -17,4 +17,5 @@ export * from './queries/rows';
 export * from './queries/session';
 export * from './queries/tag';
 export * from './queries/user';
+export * from './queries/watching';
 export * from './schema';

@@ -13,7 +13,19 @@ export const reactionTarget = pgEnum('reaction_target', ['question', 'answer', '
 export const revisionTarget = pgEnum('revision_target', ['question', 'answer']);
 
 /** Why a user was notified. */
-export const notificationType = pgEnum('notification_type', ['answer', 'reply', 'follow', 'accepted']);
+export const notificationType = pgEnum('notification_type', [
+  'answer',
+  'reply',
+  'follow',
+  'accepted',
+  /** A new answer on a question the user watches (and did not ask). */
+  'watched_question',
+  /** A new question in a tag the user watches. */
+  'watched_tag',
+]);
+
+/** How a kind of notification reaches the user by mail: at once, in a daily or weekly digest, or not. */
+export const mailDelivery = pgEnum('mail_delivery', ['instant', 'daily', 'weekly', 'off']);
 
 /** OAuth providers DevFlow can sign in with. */
 export const oauthProvider = pgEnum('oauth_provider', ['github', 'google']);

@@ -5,3 +5,4 @@ export * from './questions';
 export * from './reactions';
 export * from './replies';
 export * from './users';
+export * from './watching';

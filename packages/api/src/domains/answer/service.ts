@@ -6,6 +6,7 @@ import {
   type Executor,
   findAnswer,
   insertAnswer,
+  insertQuestionWatch,
   recountAnswer,
   setAcceptedAnswer,
   setAnswerDeletedAt,
@@ -18,7 +19,7 @@ import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
-import { notify } from '../notification/events';
+import { notify, notifyNewAnswer } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
   excerptOf,
@@ -54,7 +55,8 @@ async function reload(db: Executor, actor: SessionUser, id: number) {
 
 /**
  * `answer.create`: answers a live question (NOT_FOUND otherwise), bumps its answer count and activity,
- * saves the first revision and notifies the question's author, all in one transaction.
+ * saves the first revision, notifies the question's author and its watchers, and makes the answerer
+ * watch the question, all in one transaction.
  */
 export async function createAnswer(
   deps: Deps,
@@ -78,15 +80,14 @@ export async function createAnswer(
       body: input.body,
       tags: null,
     });
-    await notify(tx, [
-      {
-        userId: question.authorId,
-        actorId: actor.id,
-        type: 'answer',
-        questionId: question.id,
-        answerId: created.id,
-      },
-    ]);
+    await notifyNewAnswer(tx, {
+      questionId: question.id,
+      questionAuthorId: question.authorId,
+      answerId: created.id,
+      actorId: actor.id,
+    });
+    // Answering watches the question (`watch.unquestion` undoes it).
+    await insertQuestionWatch(tx, { userId: actor.id, questionId: question.id });
     return reload(tx, actor, created.id);
   });
 }

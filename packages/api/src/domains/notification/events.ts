@@ -1,4 +1,10 @@
-import { type Executor, insertNotifications, type NotificationType } from '@devflow/db';
+import {
+  type Executor,
+  insertNotifications,
+  type NotificationType,
+  questionWatchers,
+  tagWatchersOfQuestion,
+} from '@devflow/db';
 
 /** A notification to create, as its cause sees it. */
 export type NotificationEvent = {
@@ -14,18 +20,63 @@ export type NotificationEvent = {
 
 /**
  * Records notifications inside the caller's transaction, so a notification exists exactly when its
- * cause committed. Nobody is notified of their own actions.
+ * cause committed. Nobody is notified of their own actions, and the events of one call share one cause,
+ * so each user is told once: the first event naming them wins (callers list the most specific first,
+ * e.g. "an answer to your question" before "an answer on a question you watch").
  */
 export async function notify(tx: Executor, events: NotificationEvent[]): Promise<void> {
-  const rows = events
-    .filter((event) => event.userId !== event.actorId)
-    .map((event) => ({
+  const told = new Set<number>();
+  const rows = [];
+  for (const event of events) {
+    if (event.userId === event.actorId || told.has(event.userId)) continue;
+    told.add(event.userId);
+    rows.push({
       userId: event.userId,
       actorId: event.actorId,
       type: event.type,
       questionId: event.questionId ?? null,
       answerId: event.answerId ?? null,
       replyId: event.replyId ?? null,
-    }));
+    });
+  }
   await insertNotifications(tx, rows);
+}
+
+/**
+ * A new answer: the question's author hears of an answer to their question, everyone else watching the
+ * question of an answer on a question they watch — one notification per person.
+ */
+export async function notifyNewAnswer(
+  tx: Executor,
+  params: { questionId: number; questionAuthorId: number; answerId: number; actorId: number },
+): Promise<void> {
+  const watchers = await questionWatchers(tx, {
+    questionId: params.questionId,
+    exceptUserId: params.actorId,
+  });
+  const cause = { actorId: params.actorId, questionId: params.questionId, answerId: params.answerId };
+  await notify(tx, [
+    { ...cause, userId: params.questionAuthorId, type: 'answer' },
+    ...watchers.map((userId) => ({ ...cause, userId, type: 'watched_question' as const })),
+  ]);
+}
+
+/** A new question: everyone watching one of its tags hears of it once. Call after its tags are attached. */
+export async function notifyNewQuestion(
+  tx: Executor,
+  params: { questionId: number; actorId: number },
+): Promise<void> {
+  const watchers = await tagWatchersOfQuestion(tx, {
+    questionId: params.questionId,
+    exceptUserId: params.actorId,
+  });
+  await notify(
+    tx,
+    watchers.map((userId) => ({
+      userId,
+      actorId: params.actorId,
+      type: 'watched_tag' as const,
+      questionId: params.questionId,
+    })),
+  );
 }

@@ -6,6 +6,7 @@ import {
   findQuestion,
   findQuestionPrepared,
   insertQuestion,
+  insertQuestionWatch,
   type QuestionListParams,
   type QuestionRow,
   type QuestionSummaryRow,
@@ -19,6 +20,7 @@ import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, scoreIdCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { notifyNewQuestion } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
   notFound,
@@ -110,7 +112,10 @@ export async function getQuestion(deps: Deps, actor: SessionUser | null, id: num
   };
 }
 
-/** `question.create`: the question, its tags (created on first use) and its first revision, at once. */
+/**
+ * `question.create`: the question, its tags (created on first use), its first revision, the author's
+ * watch and the notifications of the tags' watchers, at once.
+ */
 export async function createQuestion(
   deps: Deps,
   actor: SessionUser,
@@ -132,6 +137,9 @@ export async function createQuestion(
       body: input.body,
       tags: [...input.tags].sort(),
     });
+    // Asking watches the question (`watch.unquestion` undoes it); the tags' watchers hear of it.
+    await insertQuestionWatch(tx, { userId: actor.id, questionId: createdId });
+    await notifyNewQuestion(tx, { questionId: createdId, actorId: actor.id });
     const row = await findQuestion(tx, createdId);
     if (!row) throw new Error('created question vanished');
     return viewOf(tx, actor, row);

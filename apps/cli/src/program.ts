@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account';
 import { registerPostCommands } from './commands/posts';
 import { registerSocialCommands } from './commands/social';
+import { registerWatchingCommands } from './commands/watching';
 import { cliEnv } from './env';
 import { CliError, describeFailure, EXIT, type ExitCode } from './exit-codes';
 import { print } from './output';
@@ -60,6 +61,7 @@ export function buildProgram(extensions: readonly Extension[] = []): {
   registerAccountCommands(program, open);
   registerPostCommands(program, open);
   registerSocialCommands(program, open);
+  registerWatchingCommands(program, open);
   for (const extend of extensions) extend(program);
   // Subcommands report usage errors the same way as the program.
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

@@ -24,6 +24,12 @@ export {
   validateSessionToken,
 } from './domains/auth/session';
 export { checkHealth, type Health } from './domains/health/service';
+export { sendDigests } from './domains/notification/mail';
+export {
+  INVALID_UNSUBSCRIBE_MESSAGE,
+  InvalidUnsubscribeError,
+  unsubscribeWithToken,
+} from './domains/notification/settings';
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
 export { searchQuestions } from './domains/question/search';
@@ -34,6 +40,7 @@ export {
   cacheMetricsText,
   cacheStatsOf,
 } from './platform/cache/cached';
+export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export {
   type Context,

@@ -15,6 +15,7 @@ export * from './health';
 export * from './limits';
 export * from './messages';
 export * from './notification';
+export * from './notification-kinds';
 export * from './oauth';
 export * from './question';
 export * from './reaction';

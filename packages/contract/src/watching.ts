@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorInput, idInput, idOutput, isoDate, limitInput, pageOutput, userSummary } from './common';
+import { MAIL_DELIVERIES } from './notification-kinds';
 import { tagSlug } from './question';
 
 /** Input of `watch.tag` / `watch.untag`. */
@@ -51,27 +52,14 @@ export const bookmarkItem = z.object({
 export const bookmarkListOutput = pageOutput(bookmarkItem);
 
 /** How a kind of notification reaches the user by mail. */
-export const mailDelivery = z.enum(['instant', 'daily', 'weekly', 'off']);
+export const mailDelivery = z.enum(MAIL_DELIVERIES);
 
-/** Kinds of notification a user can set the mail delivery of. */
-export const NOTIFICATION_KINDS = [
-  'answer',
-  'reply',
-  'follow',
-  'accepted',
-  'watchedQuestion',
-  'watchedTag',
-] as const;
-
-/** One of `NOTIFICATION_KINDS`. */
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-/** Output of `user.notificationSettings`: the delivery of every kind. */
+/** Output of `user.notificationSettings`: the delivery of every kind (`NOTIFICATION_KINDS`). */
 export const notificationSettingsOutput = z.object({
   answer: mailDelivery,
   reply: mailDelivery,
-  follow: mailDelivery,
   accepted: mailDelivery,
+  follow: mailDelivery,
   watchedQuestion: mailDelivery,
   watchedTag: mailDelivery,
 });
@@ -80,4 +68,9 @@ export const notificationSettingsOutput = z.object({
 export const setNotificationSettingsInput = notificationSettingsOutput
   .partial()
   .strict()
-  .refine((value) => Object.keys(value).length > 0, { message: 'name at least one kind of notification' });
+  .refine((value) => Object.values(value).some((delivery) => delivery !== undefined), {
+    message: 'name at least one kind of notification',
+  });
+
+/** Input of the unsubscribe endpoint and of its web page: the signed token of a notification mail. */
+export const unsubscribeTokenInput = z.string().min(1).max(500);

@@ -11,12 +11,12 @@ CREATE TABLE "bookmarks" (
 --> statement-breakpoint
 CREATE TABLE "notification_settings" (
 	"user_id" bigint PRIMARY KEY NOT NULL,
-	"answer" "mail_delivery" DEFAULT 'instant' NOT NULL,
-	"reply" "mail_delivery" DEFAULT 'instant' NOT NULL,
-	"follow" "mail_delivery" DEFAULT 'off' NOT NULL,
-	"accepted" "mail_delivery" DEFAULT 'instant' NOT NULL,
-	"watched_question" "mail_delivery" DEFAULT 'daily' NOT NULL,
-	"watched_tag" "mail_delivery" DEFAULT 'daily' NOT NULL,
+	"answer" "mail_delivery",
+	"reply" "mail_delivery",
+	"follow" "mail_delivery",
+	"accepted" "mail_delivery",
+	"watched_question" "mail_delivery",
+	"watched_tag" "mail_delivery",
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

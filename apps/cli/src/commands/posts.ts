@@ -8,6 +8,9 @@ import { parseId, parseTarget } from '../targets';
 type Open = (command: Command) => Promise<Session>;
 type BodyOptions = { body?: string; bodyFile?: string };
 
+/** The sources of `feed --source`. */
+const FEED_SOURCES = ['all', 'people', 'tags', 'questions'] as const;
+
 function limit(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100)
@@ -186,13 +189,23 @@ export function registerPostCommands(program: Command, open: Open): void {
 
   program
     .command('feed')
-    .description('questions and answers by the people you follow, newest first')
+    .description('questions and answers by the people you follow and in the tags and questions you watch')
     .option('-n, --limit <n>', 'how many (1 to 100)', limit, 20)
     .option('--cursor <cursor>', 'the next page')
-    .action(async (options: { limit: number; cursor?: string }, command: Command) => {
+    .addOption(
+      new Option('--source <source>', 'where from')
+        .choices(['all', 'people', 'tags', 'questions'])
+        .default('all'),
+    )
+    .action(async (options: { limit: number; cursor?: string; source: string }, command: Command) => {
       const session = await open(command);
       requireSignIn(session);
-      const page = await session.client.feed.list.query({ limit: options.limit, cursor: options.cursor });
+      const source = FEED_SOURCES.find((value) => value === options.source) ?? 'all';
+      const page = await session.client.feed.list.query({
+        limit: options.limit,
+        cursor: options.cursor,
+        source,
+      });
       print(session.json, page, () => renderFeed(page));
     });
 }

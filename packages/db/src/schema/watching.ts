@@ -59,19 +59,18 @@ export const bookmarks = pgTable(
 );
 
 /**
- * How each kind of notification reaches a user by mail; no row means every default
- * (`@devflow/contract` `NOTIFICATION_DEFAULTS`). `digestedAt` columns are not needed: a notification
- * records when it was mailed (`notifications.mailed_at`).
+ * How each kind of notification reaches a user by mail. A null column (or no row) means the default of
+ * `@devflow/contract` `NOTIFICATION_DEFAULTS`, the one place defaults are written.
  */
 export const notificationSettings = pgTable('notification_settings', {
   userId: bigint({ mode: 'number' })
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
-  answer: mailDelivery().notNull().default('instant'),
-  reply: mailDelivery().notNull().default('instant'),
-  follow: mailDelivery().notNull().default('off'),
-  accepted: mailDelivery().notNull().default('instant'),
-  watchedQuestion: mailDelivery().notNull().default('daily'),
-  watchedTag: mailDelivery().notNull().default('daily'),
+  answer: mailDelivery(),
+  reply: mailDelivery(),
+  follow: mailDelivery(),
+  accepted: mailDelivery(),
+  watchedQuestion: mailDelivery(),
+  watchedTag: mailDelivery(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

@@ -33,7 +33,7 @@ import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
-type Deps = Pick<ApiDeps, 'db'>;
+type Deps = Pick<ApiDeps, 'db' | 'config' | 'jobs'>;
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
@@ -80,7 +80,7 @@ export async function createAnswer(
       body: input.body,
       tags: null,
     });
-    await notifyNewAnswer(tx, {
+    await notifyNewAnswer(tx, deps, {
       questionId: question.id,
       questionAuthorId: question.authorId,
       answerId: created.id,
@@ -169,7 +169,7 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
     if (row.acceptedAnswerId !== row.id) {
       await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: row.id });
-      await notify(tx, [
+      await notify(tx, deps, [
         {
           userId: row.authorId,
           actorId: actor.id,

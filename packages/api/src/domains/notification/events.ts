@@ -5,6 +5,11 @@ import {
   questionWatchers,
   tagWatchersOfQuestion,
 } from '@devflow/db';
+import type { ApiDeps } from '../../deps';
+import { mailNewNotifications } from './mail';
+
+/** What notifying needs to mail at once: the configuration (links, signing) and the job queue. */
+export type NotifyDeps = Pick<ApiDeps, 'config' | 'jobs'>;
 
 /** A notification to create, as its cause sees it. */
 export type NotificationEvent = {
@@ -22,9 +27,10 @@ export type NotificationEvent = {
  * Records notifications inside the caller's transaction, so a notification exists exactly when its
  * cause committed. Nobody is notified of their own actions, and the events of one call share one cause,
  * so each user is told once: the first event naming them wins (callers list the most specific first,
- * e.g. "an answer to your question" before "an answer on a question you watch").
+ * e.g. "an answer to your question" before "an answer on a question you watch"). The recipients who get
+ * this kind of notification by mail at once have their mail enqueued in the same transaction.
  */
-export async function notify(tx: Executor, events: NotificationEvent[]): Promise<void> {
+export async function notify(tx: Executor, deps: NotifyDeps, events: NotificationEvent[]): Promise<void> {
   const told = new Set<number>();
   const rows = [];
   for (const event of events) {
@@ -39,7 +45,7 @@ export async function notify(tx: Executor, events: NotificationEvent[]): Promise
       replyId: event.replyId ?? null,
     });
   }
-  await insertNotifications(tx, rows);
+  await mailNewNotifications(tx, deps, await insertNotifications(tx, rows));
 }
 
 /**
@@ -48,6 +54,7 @@ export async function notify(tx: Executor, events: NotificationEvent[]): Promise
  */
 export async function notifyNewAnswer(
   tx: Executor,
+  deps: NotifyDeps,
   params: { questionId: number; questionAuthorId: number; answerId: number; actorId: number },
 ): Promise<void> {
   const watchers = await questionWatchers(tx, {
@@ -55,7 +62,7 @@ export async function notifyNewAnswer(
     exceptUserId: params.actorId,
   });
   const cause = { actorId: params.actorId, questionId: params.questionId, answerId: params.answerId };
-  await notify(tx, [
+  await notify(tx, deps, [
     { ...cause, userId: params.questionAuthorId, type: 'answer' },
     ...watchers.map((userId) => ({ ...cause, userId, type: 'watched_question' as const })),
   ]);
@@ -64,6 +71,7 @@ export async function notifyNewAnswer(
 /** A new question: everyone watching one of its tags hears of it once. Call after its tags are attached. */
 export async function notifyNewQuestion(
   tx: Executor,
+  deps: NotifyDeps,
   params: { questionId: number; actorId: number },
 ): Promise<void> {
   const watchers = await tagWatchersOfQuestion(tx, {
@@ -72,6 +80,7 @@ export async function notifyNewQuestion(
   });
   await notify(
     tx,
+    deps,
     watchers.map((userId) => ({
       userId,
       actorId: params.actorId,

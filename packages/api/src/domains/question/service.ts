@@ -33,7 +33,7 @@ import { adjustTagUsage, attachTags, detachTags, tagsOf } from '../tag/service';
 import { type AnswerViewRow, type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './view';
 
 /** What question services need from the world. */
-type Deps = Pick<ApiDeps, 'db'>;
+type Deps = Pick<ApiDeps, 'db' | 'config' | 'jobs'>;
 
 /** Answer rows as the API's answers of `question`, with the caller's reactions. */
 async function toAnswers(
@@ -139,7 +139,7 @@ export async function createQuestion(
     });
     // Asking watches the question (`watch.unquestion` undoes it); the tags' watchers hear of it.
     await insertQuestionWatch(tx, { userId: actor.id, questionId: createdId });
-    await notifyNewQuestion(tx, { questionId: createdId, actorId: actor.id });
+    await notifyNewQuestion(tx, deps, { questionId: createdId, actorId: actor.id });
     const row = await findQuestion(tx, createdId);
     if (!row) throw new Error('created question vanished');
     return viewOf(tx, actor, row);

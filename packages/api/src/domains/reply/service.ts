@@ -113,7 +113,7 @@ export async function createReply(
       body,
       bodyHtml,
     });
-    await notify(tx, [
+    await notify(tx, deps, [
       {
         userId: notifyUserId,
         actorId: actor.id,

@@ -522,6 +522,11 @@ const FIXTURES: Record<string, Fixture> = {
     ok: async () => ({ as: await session(), input: { limit: 5 } }),
     invalid: async () => ({ as: await session(), input: { limit: 0 } }),
   },
+  'user-notificationSettings': { ok: async () => ({ as: await session() }) },
+  'user-setNotificationSettings': {
+    ok: async () => ({ as: await session(), input: { watchedQuestion: 'off' } }),
+    invalid: async () => ({ as: await session(), input: { watchedQuestion: 'never' } }),
+  },
   'watch-tag': {
     ok: async () => {
       const tag = `judged-${unique()}`;

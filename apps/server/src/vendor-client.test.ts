@@ -484,6 +484,16 @@ const FIXTURES: Record<string, Fixture> = {
     invalid: { limit: 'many' },
   },
 
+  'user.notificationSettings': {
+    valid: async (w) => ({ as: w.user }),
+    check: (out) => expect(out).toMatchObject({ answer: expect.any(String), watchedTag: expect.any(String) }),
+    invalid: UNEXPECTED,
+  },
+  'user.setNotificationSettings': {
+    valid: async (w) => ({ as: w.moderator, input: { watchedTag: 'weekly' } }),
+    check: (out) => expect(out).toMatchObject({ watchedTag: 'weekly', answer: 'instant' }),
+    invalid: { answer: 'hourly' },
+  },
   'watch.tag': {
     valid: async (w) => ({ as: w.user, input: { tag: w.tag } }),
     check: (out) => expect(out).toEqual({ watching: true }),

@@ -342,6 +342,7 @@ const MATRIX: Row[] = [
     },
   },
   { path: 'notification.markRead', expect: signedIn, setup: async () => ({}) },
+  { path: 'user.setNotificationSettings', expect: signedIn, setup: async () => ({ watchedTag: 'weekly' }) },
   // Watching and bookmarks are private preferences: every signed-in user, suspended ones too.
   {
     path: 'watch.tag',

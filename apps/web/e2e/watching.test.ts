@@ -40,9 +40,8 @@ async function call(
       : await fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers, body: JSON.stringify(input) });
   const body: unknown = await response.json();
   if (!response.ok) throw new Error(`${path} failed: ${JSON.stringify(body)}`);
-  return body && typeof body === 'object' && 'result' in body
-    ? Reflect.get(Reflect.get(body, 'result'), 'data')
-    : body;
+  const result: unknown = body && typeof body === 'object' ? Reflect.get(body, 'result') : undefined;
+  return result && typeof result === 'object' ? Reflect.get(result, 'data') : undefined;
 }
 
 async function register(username: string): Promise<Account> {

@@ -386,6 +386,8 @@ describe('accounts and sessions over HTTP', () => {
         ok: true,
       });
       const code = await codeFromOutbox(outbox, 'ivy@example.com');
+      // Both requests' jobs have run: the unknown address got nothing.
+      await server.deps.jobs.drainJobs();
       expect((await readOutbox(outbox)).length).toBe(mailsBefore + 1);
 
       const weak = await failure(

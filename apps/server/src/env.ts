@@ -1,5 +1,13 @@
-import { resolve } from 'node:path';
-import { GITHUB_ENDPOINTS, GOOGLE_ENDPOINTS, type OAuthConfig, rateLimitsSchema } from '@devflow/api';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  GITHUB_ENDPOINTS,
+  GOOGLE_ENDPOINTS,
+  mailRetrySchema,
+  type OAuthConfig,
+  rateLimitsSchema,
+} from '@devflow/api';
 import { z } from 'zod';
 
 const optionalText = z
@@ -27,6 +35,23 @@ const optionalHttpUrl = optionalText.pipe(
   urlWithProtocols(['http:', 'https:'], 'https://provider.example.com/path').optional(),
 );
 
+/** A JSON object variable parsed by `schema` (`RATE_LIMITS`, `MAIL_RETRY`). */
+const jsonObject = <T extends z.ZodTypeAny>(schema: T, example: string) =>
+  optionalText
+    .transform((value, ctx) => {
+      if (value === undefined) return {};
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object, e.g. ${example}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** Shortest `APP_SECRET` accepted: 32 characters (e.g. 16 random bytes in hex). */
+export const APP_SECRET_MIN_LENGTH = 32;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: optionalText.pipe(
@@ -43,20 +68,18 @@ const envSchema = z.object({
   SMTP_URL: optionalText.pipe(urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@host:587').optional()),
   MAIL_OUTBOX: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  RATE_LIMITS: optionalText
-    .transform((value, ctx) => {
-      if (value === undefined) return {};
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be a JSON object, e.g. {"writes":{"points":120,"durationSeconds":60}}',
-        });
-        return z.NEVER;
-      }
-    })
-    .pipe(rateLimitsSchema),
+  RATE_LIMITS: jsonObject(rateLimitsSchema, '{"writes":{"points":120,"durationSeconds":60}}'),
+  MAIL_RETRY: jsonObject(mailRetrySchema, '{"limit":34,"delaySeconds":2,"maxDelaySeconds":3600}'),
+  APP_SECRET: optionalText.pipe(
+    z
+      .string()
+      .min(
+        APP_SECRET_MIN_LENGTH,
+        `must be at least ${APP_SECRET_MIN_LENGTH} characters (e.g. openssl rand -hex 32)`,
+      )
+      .optional(),
+  ),
+  JOBS_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(2),
   CACHE_PAGES: z.enum(['on', 'off']).default('on'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   GITHUB_CLIENT_ID: optionalText,
@@ -112,6 +135,12 @@ export class ConfigError extends Error {
 export function loadEnv(source: Record<string, string | undefined>): ServerEnv {
   const parsed = envSchema.safeParse(source);
   const unpaired = unpairedOAuthCredentials(source);
+  if (parsed.success && parsed.data.NODE_ENV === 'production' && !parsed.data.APP_SECRET) {
+    unpaired.push({
+      variable: 'APP_SECRET',
+      message: 'is required when NODE_ENV=production (e.g. openssl rand -hex 32)',
+    });
+  }
   if (!parsed.success || unpaired.length > 0) {
     throw new ConfigError([
       ...(parsed.error?.issues ?? []).map((issue) => {
@@ -163,4 +192,37 @@ export function oauthConfig(env: ServerEnv): OAuthConfig {
         : null,
     timeoutMs: env.OAUTH_TIMEOUT_MS,
   };
+}
+
+/**
+ * The signing secret: `APP_SECRET` when set; otherwise (never in production, `loadEnv` refuses that) the
+ * one kept in `DATA_DIR/app-secret`, generated on first start with file mode 0600, so every restart on
+ * the same data dir signs alike. Throws a `ConfigError` naming `APP_SECRET` when the file cannot be
+ * read or written.
+ */
+export function loadAppSecret(env: ServerEnv): string {
+  if (env.APP_SECRET) return env.APP_SECRET;
+  const file = join(resolve(env.DATA_DIR), 'app-secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= APP_SECRET_MIN_LENGTH) return kept;
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
+      throw new ConfigError([{ variable: 'APP_SECRET', message: `unset, and ${file} cannot be read` }]);
+    }
+  }
+  const secret = randomBytes(32).toString('hex');
+  try {
+    mkdirSync(resolve(env.DATA_DIR), { recursive: true });
+    // `wx`: two processes starting together never overwrite each other's secret; the loser reads it.
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+    return secret;
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'EEXIST') {
+      const kept = readFileSync(file, 'utf8').trim();
+      if (kept.length >= APP_SECRET_MIN_LENGTH) return kept;
+    }
+    throw new ConfigError([{ variable: 'APP_SECRET', message: `unset, and ${file} cannot be written` }]);
+  }
 }

@@ -1,16 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import type { ApiConfig, ApiDeps } from '@devflow/api';
+import { type ApiConfig, type ApiDeps, createJobQueue, registerApiJobs } from '@devflow/api';
 import { createCache } from '@devflow/cache';
 import { createDb } from '@devflow/db';
 import { createApp } from './app';
-import { ConfigError, loadEnv, oauthConfig, type ServerEnv } from './env';
+import { ConfigError, loadAppSecret, loadEnv, oauthConfig, type ServerEnv } from './env';
 import { startHttpServer } from './http-server';
 import { createLogger } from './logger';
 
 const webDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Builds the API's configuration from the server's environment. */
-function apiConfig(env: ServerEnv): ApiConfig {
+function apiConfig(env: ServerEnv, appSecret: string): ApiConfig {
   return {
     publicUrl: env.publicUrl,
     secureCookies: env.publicUrl.startsWith('https:'),
@@ -20,17 +20,21 @@ function apiConfig(env: ServerEnv): ApiConfig {
     nodeEnv: env.NODE_ENV,
     pageCache: env.CACHE_PAGES === 'on',
     oauth: oauthConfig(env),
+    appSecret,
+    mailRetry: env.MAIL_RETRY,
   };
 }
 
 /**
- * Starts DevFlow: validates the environment, opens the database (migrating it) and the cache,
- * serves HTTP, and shuts down gracefully on SIGTERM/SIGINT.
+ * Starts DevFlow: validates the environment, opens the database (migrating it) and the cache, starts
+ * the job queue, serves HTTP, and shuts down gracefully on SIGTERM/SIGINT.
  */
 async function main() {
   let env: ServerEnv;
+  let appSecret: string;
   try {
     env = loadEnv(process.env);
+    appSecret = loadAppSecret(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -54,7 +58,10 @@ async function main() {
   });
   await dbHandle.migrate();
   const cache = createCache({ redisUrl: env.REDIS_URL });
-  const deps: ApiDeps = { db: dbHandle.db, dbHandle, cache, config: apiConfig(env), log };
+  const jobs = createJobQueue({ dbHandle, log, poolSize: env.JOBS_POOL_SIZE });
+  const deps: ApiDeps = { db: dbHandle.db, dbHandle, cache, config: apiConfig(env, appSecret), log, jobs };
+  registerApiJobs(deps);
+  await jobs.start();
   const app = createApp({ deps, log, trustProxy: env.TRUST_PROXY, webDir });
   const server = await startHttpServer(app, env.HOST, env.PORT);
   log.info({ url: server.url, publicUrl: env.publicUrl, db: dbHandle.kind, cache: cache.kind }, 'listening');
@@ -65,6 +72,8 @@ async function main() {
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
     await server.stop();
+    // Running jobs finish (or are retried later by any process: their rows stay in the database).
+    await jobs.stop(10_000).catch((error: unknown) => log.error({ err: error }, 'job queue stop failed'));
     await Promise.allSettled([dbHandle.close(), cache.close()]);
     log.info({}, 'stopped');
     process.exit(0);

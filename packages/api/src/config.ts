@@ -31,6 +31,22 @@ export const rateLimitsSchema = z
 /** Effective rate limits. */
 export type RateLimits = z.infer<typeof rateLimitsSchema>;
 
+/**
+ * How the mail job retries (`MAIL_RETRY`, JSON): retry `n` waits `delaySeconds × 2^(n-1)` to twice that,
+ * at most `maxDelaySeconds`, `limit` times. The defaults retry within seconds first, then hourly, for
+ * more than 24 hours in all (`minimumRetrySpanSeconds` in `platform/mail.ts`, proved by its test).
+ */
+export const mailRetrySchema = z
+  .object({
+    limit: z.number().int().min(0).max(1000).default(34),
+    delaySeconds: z.number().int().min(1).max(86_400).default(2),
+    maxDelaySeconds: z.number().int().min(1).max(86_400).default(3600),
+  })
+  .strict();
+
+/** Effective mail retry schedule. */
+export type MailRetry = z.infer<typeof mailRetrySchema>;
+
 /** The API's share of the configuration (the server's `env.ts` builds it from the environment). */
 export type ApiConfig = {
   /** Where browsers reach the server; its origin is the only one cookie-authenticated mutations accept. */
@@ -46,6 +62,13 @@ export type ApiConfig = {
   pageCache?: boolean;
   /** OAuth sign-in providers (GitHub, Google); each is off when null. */
   oauth: OAuthConfig;
+  /**
+   * The server's signing secret (`APP_SECRET`; generated once into `DATA_DIR` on the embedded default):
+   * one value for every process, stable across restarts. Signs unsubscribe links.
+   */
+  appSecret: string;
+  /** The mail job's retry schedule (`MAIL_RETRY`). */
+  mailRetry: MailRetry;
 };
 
 /** An `ApiConfig` with the contract's defaults, for tests and scripts; `overrides` win. */
@@ -58,6 +81,8 @@ export function defaultApiConfig(overrides: Partial<ApiConfig> = {}): ApiConfig 
     smtpUrl: undefined,
     nodeEnv: 'test',
     oauth: OAUTH_DISABLED,
+    appSecret: 'test-secret-not-for-production-0123456789abcdef',
+    mailRetry: mailRetrySchema.parse({}),
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import type { Cache } from '@devflow/cache';
 import type { Database, DbHandle } from '@devflow/db';
 import type { ApiConfig } from './config';
+import type { JobQueue } from './platform/jobs';
 
 /** Structured log method, shaped like pino's: fields first, message second. */
 export type LogFn = (fields: Record<string, unknown>, message?: string) => void;
@@ -26,4 +27,6 @@ export type ApiDeps = {
   cache: Cache;
   config: ApiConfig;
   log: Logger;
+  /** The durable job queue (mail, scheduled cleanup); started and stopped with the server. */
+  jobs: JobQueue;
 };

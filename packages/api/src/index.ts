@@ -1,5 +1,12 @@
 export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from '@devflow/contract';
-export { type ApiConfig, defaultApiConfig, type RateLimits, rateLimitsSchema } from './config';
+export {
+  type ApiConfig,
+  defaultApiConfig,
+  type MailRetry,
+  mailRetrySchema,
+  type RateLimits,
+  rateLimitsSchema,
+} from './config';
 export { type ApiDeps, type Logger, silentLogger } from './deps';
 export {
   conflictFrom,
@@ -35,11 +42,30 @@ export * from './domains/oauth/service';
 export { searchQuestions } from './domains/question/search';
 export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
 export type { QuestionView } from './domains/question/view';
+export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,
   cacheMetricsText,
   cacheStatsOf,
 } from './platform/cache/cached';
+export {
+  createJobQueue,
+  type EnqueueOptions,
+  type FailedJob,
+  type JobContext,
+  type JobHandler,
+  type JobOptions,
+  type JobQueue,
+  type JobQueueOptions,
+  type QueueStats,
+} from './platform/jobs';
+export {
+  enqueueMail,
+  MAIL_QUEUE,
+  type MailMessage,
+  minimumRetrySpanSeconds,
+  type QueuedMail,
+} from './platform/mail';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export {

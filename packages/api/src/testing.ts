@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCache } from '@devflow/cache/testing';
 import type { ReplyNode } from '@devflow/contract';
-import { answers, queryRows, questions, users } from '@devflow/db';
+import { answers, type DbHandle, queryRows, questions, users } from '@devflow/db';
 import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
-import { type ApiConfig, defaultApiConfig } from './config';
-import { type ApiDeps, silentLogger } from './deps';
+import { type ApiConfig, defaultApiConfig, type MailRetry } from './config';
+import { type ApiDeps, type Logger, silentLogger } from './deps';
 import { hashPassword } from './domains/auth/passwords';
 import { createSession } from './domains/auth/session';
+import { registerApiJobs } from './jobs';
+import { createJobQueue, type JobQueue } from './platform/jobs';
 import { createCaller } from './root';
 import { createContextInner, type SessionUser } from './trpc/context';
 
@@ -27,19 +29,35 @@ export async function createTestDeps(
 ): Promise<TestDeps> {
   const dbHandle = await createTestDb(dbOptions);
   const cache = createTestCache();
-  return {
+  const deps: ApiDeps = {
     db: dbHandle.db,
     dbHandle,
     cache,
     config: defaultApiConfig({
       mailOutbox: join(tmpdir(), `devflow-outbox-${randomBytes(6).toString('hex')}.jsonl`),
+      mailRetry: TEST_MAIL_RETRY,
       ...config,
     }),
     log: silentLogger,
+    jobs: createTestJobQueue(dbHandle),
+  };
+  registerApiJobs(deps);
+  await deps.jobs.start();
+  return {
+    ...deps,
     close: async () => {
+      await deps.jobs.stop(2000);
       await Promise.all([dbHandle.close(), cache.close()]);
     },
   };
+}
+
+/** The compressed mail retry schedule of tests: a retry a second, five of them. */
+export const TEST_MAIL_RETRY: MailRetry = { limit: 5, delaySeconds: 1, maxDelaySeconds: 1 };
+
+/** A job queue on `dbHandle` that polls often (tests wait on it with `drainJobs`). */
+export function createTestJobQueue(dbHandle: DbHandle, log: Logger = silentLogger): JobQueue {
+  return createJobQueue({ dbHandle, log, pollingIntervalSeconds: 0.5 });
 }
 
 /** A caller acting as `user` (or anonymous), without HTTP. */

@@ -53,6 +53,8 @@ export type DbHandle = {
   close(): Promise<void>;
   /** The PGlite instance (embedded mode only), for dumps and tests. */
   pglite: PGlite | null;
+  /** The PostgreSQL URL (PostgreSQL only): the job queue opens its own small pool on it. */
+  url?: string | undefined;
 };
 
 /** Absolute path of this package's `migrations/` folder (written by drizzle-kit, see `drizzle.config.ts`). */
@@ -133,6 +135,7 @@ async function openPostgres(url: string, config: DbConfig): Promise<DbHandle> {
     db,
     kind: 'postgres',
     pglite: null,
+    url,
     migrate: async () => {
       // A dedicated connection holds an advisory lock so that servers starting together migrate once.
       const lockClient = postgres(url, { ...options, max: 1 });

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultApiConfig, silentLogger } from '@devflow/api';
+import { defaultApiConfig, registerApiJobs, silentLogger } from '@devflow/api';
+import { createTestJobQueue } from '@devflow/api/testing';
 import { type Cache, createCache } from '@devflow/cache';
 import { createDb, type DbHandle } from '@devflow/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ describe('accounts while Redis is down (private Redis)', () => {
   let url: string;
   let stopServer: () => Promise<void>;
   let outbox: string;
+  let stopJobs: () => Promise<void>;
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
@@ -31,7 +33,17 @@ describe('accounts while Redis is down (private Redis)', () => {
       mailOutbox: outbox,
       rateLimits: { ...defaultApiConfig().rateLimits, loginAccountIp: { points: 2, durationSeconds: 60 } },
     });
-    const deps = { db: dbHandle.db, dbHandle, cache, config, log: silentLogger };
+    const deps = {
+      db: dbHandle.db,
+      dbHandle,
+      cache,
+      config,
+      log: silentLogger,
+      jobs: createTestJobQueue(dbHandle),
+    };
+    registerApiJobs(deps);
+    await deps.jobs.start();
+    stopJobs = () => deps.jobs.stop(2000);
     const log = createLogger('silent');
     const server = await startHttpServer(
       createApp({ deps, log, trustProxy: 0, webDir: '/nonexistent' }),
@@ -45,6 +57,7 @@ describe('accounts while Redis is down (private Redis)', () => {
 
   afterAll(async () => {
     await stopServer?.();
+    await stopJobs?.();
     await Promise.allSettled([dbHandle?.close(), cache?.close()]);
     await redis?.destroy();
   });

@@ -1,4 +1,5 @@
 import { defaultApiConfig, silentLogger } from '@devflow/api';
+import { createTestJobQueue } from '@devflow/api/testing';
 import { type Cache, createCache } from '@devflow/cache';
 import { createDb, type DbHandle } from '@devflow/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,14 @@ describe('health while dependencies fail and recover (private PostgreSQL and Red
     dbHandle = await createDb({ databaseUrl: pg.url, poolSize: 2 });
     await dbHandle.migrate();
     cache = createCache({ redisUrl: redis.url });
-    const deps = { db: dbHandle.db, dbHandle, cache, config: defaultApiConfig(), log: silentLogger };
+    const deps = {
+      db: dbHandle.db,
+      dbHandle,
+      cache,
+      config: defaultApiConfig(),
+      log: silentLogger,
+      jobs: createTestJobQueue(dbHandle),
+    };
     app = createApp({ deps, log: createLogger('silent'), trustProxy: 0, webDir: '/nonexistent' });
   }, 120_000);
 

@@ -1,4 +1,5 @@
 import { defaultApiConfig, silentLogger } from '@devflow/api';
+import { createTestJobQueue } from '@devflow/api/testing';
 import { type Cache, createCache } from '@devflow/cache';
 import { createDb, type DbHandle } from '@devflow/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,14 @@ describe('OAuth sign-in while Redis is down (private Redis)', () => {
     await dbHandle.migrate();
     cache = createCache({ redisUrl: redis.url, prefix: 'devflow_fault_oauth:' });
     const config = defaultApiConfig({ oauth: { github: mock.github, google: mock.google, timeoutMs: 2000 } });
-    const deps = { db: dbHandle.db, dbHandle, cache, config, log: silentLogger };
+    const deps = {
+      db: dbHandle.db,
+      dbHandle,
+      cache,
+      config,
+      log: silentLogger,
+      jobs: createTestJobQueue(dbHandle),
+    };
     const server = await startHttpServer(
       createApp({ deps, log: createLogger('silent'), trustProxy: 0, webDir: '/nonexistent' }),
       '127.0.0.1',

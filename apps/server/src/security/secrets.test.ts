@@ -65,9 +65,10 @@ describe('credentials never reach the logs or API answers (real server process, 
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { to: string; code: string });
   };
-  /** The code of the next mail after `seen` mails (mails may be sent after the answer, to hide timing). */
+  /** The code of the next mail after `seen` mails (code mails are jobs: they follow the answer). */
   const nextCode = async (seen: number) => {
-    for (let i = 0; i < 100 && outbox().length <= seen; i++) await new Promise((r) => setTimeout(r, 50));
+    const deadline = Date.now() + 20_000;
+    while (outbox().length <= seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     return outbox()[seen]?.code ?? '';
   };
   const secrets: { what: string; value: string }[] = [];

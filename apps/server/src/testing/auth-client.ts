@@ -68,11 +68,12 @@ export async function readOutbox(path: string): Promise<OutboxMail[]> {
 }
 
 /**
- * Waits (up to 3 s) for the `index`-th mail to `to` in the outbox and returns its code; some mails are
- * sent after the answer (password reset) so their timing does not reveal whether an account exists.
+ * Waits (up to 20 s, polling) for the `index`-th mail to `to` in the outbox and returns its code. Code
+ * mails are jobs (`packages/api/src/platform/jobs.ts`): the answer comes before the mail. A test with
+ * the server in-process can also `await server.deps.jobs.drainJobs()` first.
  */
 export async function codeFromOutbox(path: string, to: string, index = 0): Promise<string> {
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const mails = (await readOutbox(path)).filter((mail) => mail.to === to);
     const code = mails[index]?.code;

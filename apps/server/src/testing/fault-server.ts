@@ -1,4 +1,5 @@
-import { type ApiConfig, type ApiDeps, defaultApiConfig } from '@devflow/api';
+import { type ApiConfig, type ApiDeps, defaultApiConfig, registerApiJobs } from '@devflow/api';
+import { createTestJobQueue } from '@devflow/api/testing';
 import { type Cache, createCache } from '@devflow/cache';
 import { createDb, type DbHandle } from '@devflow/db';
 import { createApp } from '../app';
@@ -33,7 +34,17 @@ export async function startFaultServer(
   await dbHandle.migrate();
   const cache = createCache({ redisUrl: redis?.url });
   const log = createLogger('silent');
-  const deps: ApiDeps = { db: dbHandle.db, dbHandle, cache, config: defaultApiConfig(options.config), log };
+  const jobs = createTestJobQueue(dbHandle);
+  const deps: ApiDeps = {
+    db: dbHandle.db,
+    dbHandle,
+    cache,
+    config: defaultApiConfig(options.config),
+    log,
+    jobs,
+  };
+  registerApiJobs(deps);
+  await jobs.start();
   const app = createApp({ deps, log, trustProxy: 0, webDir: '/nonexistent' });
   const server = await startHttpServer(app, '127.0.0.1', 0);
   deps.config.publicUrl = server.url;
@@ -47,6 +58,7 @@ export async function startFaultServer(
     server,
     stop: async () => {
       await server.stop(2000);
+      await jobs.stop(2000).catch(() => {});
       await Promise.allSettled([dbHandle.close(), cache.close()]);
       await Promise.allSettled([pg.destroy(), redis?.destroy()]);
     },

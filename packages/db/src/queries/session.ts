@@ -114,7 +114,8 @@ export async function deleteEndedSessionsOf(
   await db.delete(sessions).where(and(eq(sessions.userId, params.userId), ended(params)));
 }
 
-/** Deletes every ended session of every user. */
-export async function deleteEndedSessions(db: Executor, lifetime: SessionLifetime): Promise<void> {
-  await db.delete(sessions).where(ended(lifetime));
+/** Deletes every ended session of every user; returns how many went. */
+export async function deleteEndedSessions(db: Executor, lifetime: SessionLifetime): Promise<number> {
+  const rows = await db.delete(sessions).where(ended(lifetime)).returning({ id: sessions.id });
+  return rows.length;
 }

@@ -1,5 +1,6 @@
 export * from './enums';
 export * from './follows';
+export * from './jobs';
 export * from './notifications';
 export * from './questions';
 export * from './reactions';

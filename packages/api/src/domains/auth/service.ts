@@ -9,7 +9,8 @@ import { markEmailVerified, resetUserPassword } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { BadInputError, ConflictError, NotFoundError, UnauthorizedError } from '../../platform/domain-errors';
-import { sendMail } from '../../platform/mail';
+import type { JobContext } from '../../platform/jobs';
+import { sendMailOnce } from '../../platform/mail';
 import { consume, refund, resetLimit } from '../../platform/rate-limit';
 import type { RequestInfo, SessionUser } from '../../trpc/context';
 import {
@@ -119,7 +120,18 @@ async function countCodeMail(deps: ApiDeps, req: RequestInfo, email: string): Pr
   }
 }
 
-/** Mails a 6-digit code that proves the account's email address. OTP mails count per account (+IP). */
+/** The queue of code mails (verification and password reset). */
+export const AUTH_CODE_QUEUE = 'auth-code-mail';
+
+/** A code mail to send: the job creates the code when it runs, so no code is ever stored in the queue. */
+export type AuthCodeJob =
+  | { purpose: 'verify-email'; userId: number }
+  | { purpose: 'password-reset'; email: string };
+
+/**
+ * Mails a 6-digit code that proves the account's email address. OTP mails count per account (+IP).
+ * The mail is a job (`deliverAuthCode`): retried while the mail server is down, never lost.
+ */
 export async function requestEmailVerification(
   deps: ApiDeps,
   req: RequestInfo,
@@ -129,13 +141,8 @@ export async function requestEmailVerification(
     throw new BadInputError('Your email address is already verified.');
   }
   await countCodeMail(deps, req, actor.email);
-  const code = await issueOtp(deps, 'verify-email', actor.id);
-  await sendMail(deps, {
-    to: actor.email,
-    subject: 'Your DevFlow verification code',
-    text: `Your DevFlow verification code is ${code}. It expires in ${OTP_TTL_SECONDS / 60} minutes.\n\nIf you did not ask for it, ignore this mail.`,
-    code,
-  });
+  const job: AuthCodeJob = { purpose: 'verify-email', userId: actor.id };
+  await deps.jobs.enqueue(deps.db, AUTH_CODE_QUEUE, job);
 }
 
 /** Marks the account's email verified when `code` is the one mailed to it. */
@@ -153,10 +160,10 @@ export async function verifyEmail(
 }
 
 /**
- * Mails a password-reset code when an account has this email. The answer — and its timing, since the
- * code is created and mailed after the answer — is the same whether or not the account exists;
- * requests count per email address (+IP) either way. Each mail carries a fresh code, whatever
- * happened to the one before.
+ * Mails a password-reset code when an account has this email. The request does the same work whether
+ * or not the account exists — it counts the request per email address (+IP) and enqueues one job; the
+ * job (`deliverAuthCode`) looks the account up — so neither the answer nor its timing tells them apart.
+ * Each mail carries a fresh code, whatever happened to the one before.
  */
 export async function requestPasswordReset(
   deps: ApiDeps,
@@ -164,19 +171,42 @@ export async function requestPasswordReset(
   input: z.infer<typeof requestPasswordResetInput>,
 ): Promise<void> {
   await countCodeMail(deps, req, input.email);
-  const row = await findUserByLogin(deps.db, input.email);
-  if (!row) return;
-  void (async () => {
-    const code = await issueOtp(deps, 'password-reset', row.id);
-    await sendMail(deps, {
-      to: row.email,
-      subject: 'Reset your DevFlow password',
-      text: `Your DevFlow password reset code is ${code}. It expires in ${OTP_TTL_SECONDS / 60} minutes.\n\nIf you did not ask for it, ignore this mail: your password stays as it is.`,
-      code,
+  const job: AuthCodeJob = { purpose: 'password-reset', email: input.email };
+  await deps.jobs.enqueue(deps.db, AUTH_CODE_QUEUE, job);
+}
+
+/**
+ * The code-mail job: creates the code (`issueOtp`, replacing any earlier one) and mails it, once per
+ * job (`sendMailOnce`, keyed by the job id). A retry after a failed send makes a fresh code, so the
+ * mail that finally arrives carries the one that works. Nothing is sent for an unknown email or an
+ * address verified meanwhile.
+ */
+export function deliverAuthCode(deps: ApiDeps) {
+  return async (job: AuthCodeJob, context: JobContext): Promise<void> => {
+    const minutes = OTP_TTL_SECONDS / 60;
+    await sendMailOnce(deps, `auth-code:${context.id}`, context.id, async () => {
+      if (job.purpose === 'verify-email') {
+        const row = await findUserById(deps.db, job.userId);
+        if (!row || row.emailVerified) return null;
+        const code = await issueOtp(deps, 'verify-email', row.id);
+        return {
+          to: row.email,
+          subject: 'Your DevFlow verification code',
+          text: `Your DevFlow verification code is ${code}. It expires in ${minutes} minutes.\n\nIf you did not ask for it, ignore this mail.`,
+          code,
+        };
+      }
+      const row = await findUserByLogin(deps.db, job.email);
+      if (!row) return null;
+      const code = await issueOtp(deps, 'password-reset', row.id);
+      return {
+        to: row.email,
+        subject: 'Reset your DevFlow password',
+        text: `Your DevFlow password reset code is ${code}. It expires in ${minutes} minutes.\n\nIf you did not ask for it, ignore this mail: your password stays as it is.`,
+        code,
+      };
     });
-  })().catch((error: unknown) =>
-    deps.log.error({ err: error, userId: row.id }, 'password reset mail failed'),
-  );
+  };
 }
 
 /**

@@ -121,3 +121,8 @@ export function cappedExpiry(expiresAt: Date, signedInAt: Date): Date {
 export async function sweepEndedSessions(db: Executor, userId: number): Promise<void> {
   await deleteEndedSessionsOf(db, { ...LIFETIME, userId });
 }
+
+/** Deletes every ended session of every user (the scheduled cleanup job); returns how many went. */
+export async function deleteAllEndedSessions(db: Executor): Promise<number> {
+  return deleteEndedSessions(db, LIFETIME);
+}

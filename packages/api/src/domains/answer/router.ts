@@ -12,7 +12,6 @@ import {
   userAnswerItem,
 } from '@devflow/contract';
 import { z } from 'zod';
-import { afterWrite, answerScope, mergeChanged } from '../../platform/cache/scopes';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
 import {
   acceptAnswer,
@@ -41,11 +40,7 @@ export const answerRouter = router({
     })
     .input(createAnswerInput)
     .output(answerOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, createAnswer(ctx.deps, ctx.user, input), (a) =>
-        answerScope(ctx.deps, Number(a.id)),
-      ),
-    ),
+    .mutation(({ ctx, input }) => createAnswer(ctx.deps, ctx.user, input)),
 
   /** Edits an answer (author or moderator); saves a revision when the body changed. */
   update: writerProcedure
@@ -64,9 +59,7 @@ export const answerRouter = router({
     })
     .input(updateAnswerInput)
     .output(answerOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, updateAnswer(ctx.deps, ctx.user, input), () => answerScope(ctx.deps, input.id)),
-    ),
+    .mutation(({ ctx, input }) => updateAnswer(ctx.deps, ctx.user, input)),
 
   /** Soft-deletes an answer (author or moderator). */
   delete: writerProcedure
@@ -85,9 +78,7 @@ export const answerRouter = router({
     })
     .input(answerIdInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, deleteAnswer(ctx.deps, ctx.user, input.id), () => answerScope(ctx.deps, input.id)),
-    ),
+    .mutation(({ ctx, input }) => deleteAnswer(ctx.deps, ctx.user, input.id)),
 
   /** Restores a soft-deleted answer (moderators). */
   restore: writerProcedure
@@ -103,11 +94,7 @@ export const answerRouter = router({
     })
     .input(answerIdInput)
     .output(answerOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, restoreAnswer(ctx.deps, ctx.user, input.id), () =>
-        answerScope(ctx.deps, input.id),
-      ),
-    ),
+    .mutation(({ ctx, input }) => restoreAnswer(ctx.deps, ctx.user, input.id)),
 
   /** Marks the answer accepted (question author only), moving the acceptance from any other answer. */
   accept: writerProcedure
@@ -126,13 +113,7 @@ export const answerRouter = router({
     })
     .input(acceptAnswerInput)
     .output(questionDetailOutput)
-    .mutation(async ({ ctx, input }) => {
-      // The acceptance may move away from another answer: its author's reputation changes too.
-      const before = await answerScope(ctx.deps, input.answerId);
-      return afterWrite(ctx.deps, acceptAnswer(ctx.deps, ctx.user, input.answerId), async () =>
-        mergeChanged(before, await answerScope(ctx.deps, input.answerId)),
-      );
-    }),
+    .mutation(({ ctx, input }) => acceptAnswer(ctx.deps, ctx.user, input.answerId)),
 
   /** Withdraws the acceptance of this answer (question author only). */
   unaccept: writerProcedure
@@ -151,13 +132,7 @@ export const answerRouter = router({
     })
     .input(acceptAnswerInput)
     .output(questionDetailOutput)
-    .mutation(async ({ ctx, input }) => {
-      // The acceptance may move away from another answer: its author's reputation changes too.
-      const before = await answerScope(ctx.deps, input.answerId);
-      return afterWrite(ctx.deps, unacceptAnswer(ctx.deps, ctx.user, input.answerId), async () =>
-        mergeChanged(before, await answerScope(ctx.deps, input.answerId)),
-      );
-    }),
+    .mutation(({ ctx, input }) => unacceptAnswer(ctx.deps, ctx.user, input.answerId)),
 
   /** Every version of an answer, newest first, with its editor. */
   revisions: publicProcedure

@@ -15,6 +15,7 @@ import {
   updateAnswerBody,
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
+import { answerScope, invalidateCommitted, mergeChanged } from '../../platform/cache/scopes';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
@@ -33,7 +34,7 @@ import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
-type Deps = Pick<ApiDeps, 'db' | 'config' | 'jobs'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'config' | 'jobs'>;
 
 /** An answer is visible when it and its question are, or to moderators. */
 function answerVisible(actor: SessionUser | null, row: AnswerRow): boolean {
@@ -63,7 +64,7 @@ export async function createAnswer(
   actor: SessionUser,
   input: { questionId: number; body: string },
 ) {
-  return deps.db.transaction(async (tx) => {
+  const answer = await deps.db.transaction(async (tx) => {
     const question = await countNewAnswer(tx, { questionId: input.questionId, at: new Date() });
     if (!question) throw notFound('question');
     const created = await insertAnswer(tx, {
@@ -90,6 +91,8 @@ export async function createAnswer(
     await insertQuestionWatch(tx, { userId: actor.id, questionId: question.id });
     return reload(tx, actor, created.id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, Number(answer.id)));
+  return answer;
 }
 
 /**
@@ -97,7 +100,7 @@ export async function createAnswer(
  * activity and saves a revision. An unchanged body writes nothing.
  */
 export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
-  return deps.db.transaction(async (tx) => {
+  const updated = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.edit', { authorId: row.authorId });
@@ -120,6 +123,8 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
     });
     return reload(tx, actor, row.id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, input.id));
+  return updated;
 }
 
 /**
@@ -127,7 +132,7 @@ export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: 
  * answer count and withdraws the acceptance if it was the accepted answer.
  */
 export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  return deps.db.transaction(async (tx) => {
+  const deleted = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
@@ -139,12 +144,14 @@ export async function deleteAnswer(deps: Deps, actor: SessionUser, id: number): 
     });
     return { ok: true as const };
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return deleted;
 }
 
 /** `answer.restore`: moderators (policy `post.restore`) bring a deleted answer back; idempotent. */
 export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) {
   assertCan(actor, 'post.restore');
-  return deps.db.transaction(async (tx) => {
+  const restored = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id, lock: true });
     if (!row) throw notFound('answer');
     if (row.deletedAt !== null) {
@@ -153,6 +160,8 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
     }
     return reload(tx, actor, id);
   });
+  await invalidateCommitted(deps, () => answerScope(deps, id));
+  return restored;
 }
 
 /**
@@ -161,7 +170,9 @@ export async function restoreAnswer(deps: Deps, actor: SessionUser, id: number) 
  * one answer is accepted. Accepting the accepted answer again changes nothing and notifies nobody.
  */
 export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return deps.db.transaction(async (tx) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row) || row.deletedAt !== null || row.questionDeletedAt !== null) {
       throw notFound('answer');
@@ -181,11 +192,15 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.unaccept`: the question's author withdraws the acceptance of this answer; idempotent. */
 export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: number) {
-  return deps.db.transaction(async (tx) => {
+  // The acceptance may move away from another answer: its author's reputation changes too.
+  const before = await answerScope(deps, answerId);
+  const detail = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: answerId, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
     assertCan(actor, 'answer.accept', { questionAuthorId: row.questionAuthorId });
@@ -194,6 +209,8 @@ export async function unacceptAnswer(deps: Deps, actor: SessionUser, answerId: n
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await answerScope(deps, answerId)));
+  return detail;
 }
 
 /** `answer.revisions`: every saved version of an answer, newest first. */

@@ -5,7 +5,6 @@ import {
   followStatusOutput,
   followUserInput,
 } from '@devflow/contract';
-import { afterWrite } from '../../platform/cache/scopes';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
 import { followStatus, followUser, listFollows, unfollowUser } from './service';
 
@@ -25,11 +24,7 @@ export const followRouter = router({
     })
     .input(followUserInput)
     .output(followStateOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, followUser(ctx.deps, ctx.user, input), () => ({
-        users: [ctx.user.id, input.userId],
-      })),
-    ),
+    .mutation(({ ctx, input }) => followUser(ctx.deps, ctx.user, input)),
 
   /** Stops following a user (idempotent). */
   unfollow: writerProcedure
@@ -45,11 +40,7 @@ export const followRouter = router({
     })
     .input(followUserInput)
     .output(followStateOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, unfollowUser(ctx.deps, ctx.user, input), () => ({
-        users: [ctx.user.id, input.userId],
-      })),
-    ),
+    .mutation(({ ctx, input }) => unfollowUser(ctx.deps, ctx.user, input)),
 
   /** Whether the signed-in viewer follows a user (false when anonymous). */
   status: publicProcedure

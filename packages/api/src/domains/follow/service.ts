@@ -16,6 +16,7 @@ import {
 } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
+import { invalidateCommitted } from '../../platform/cache/scopes';
 import { BadInputError, NotFoundError } from '../../platform/domain-errors';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import type { SessionUser } from '../../trpc/context';
@@ -35,13 +36,15 @@ export async function followUser(
   input: z.infer<typeof followUserInput>,
 ): Promise<z.infer<typeof followStateOutput>> {
   if (input.userId === actor.id) throw new BadInputError('You cannot follow yourself.');
-  return deps.db.transaction(async (tx) => {
+  const state = await deps.db.transaction(async (tx) => {
     await assertUserExists(tx, input.userId);
     if (await insertFollow(tx, { followerId: actor.id, followeeId: input.userId })) {
       await notify(tx, deps, [{ userId: input.userId, actorId: actor.id, type: 'follow' }]);
     }
     return { following: true, followers: (await followCounts(tx, input.userId)).followers };
   });
+  await invalidateCommitted(deps, () => ({ users: [actor.id, input.userId] }));
+  return state;
 }
 
 /** Stops following a user; idempotent. Unknown user NOT_FOUND. */
@@ -51,11 +54,13 @@ export async function unfollowUser(
   input: z.infer<typeof followUserInput>,
 ): Promise<z.infer<typeof followStateOutput>> {
   if (input.userId === actor.id) throw new BadInputError('You cannot unfollow yourself.');
-  return deps.db.transaction(async (tx) => {
+  const state = await deps.db.transaction(async (tx) => {
     await assertUserExists(tx, input.userId);
     await deleteFollow(tx, { followerId: actor.id, followeeId: input.userId });
     return { following: false, followers: (await followCounts(tx, input.userId)).followers };
   });
+  await invalidateCommitted(deps, () => ({ users: [actor.id, input.userId] }));
+  return state;
 }
 
 /** Whether `viewer` follows `userId` (false for anonymous viewers). */

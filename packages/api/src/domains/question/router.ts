@@ -12,9 +12,8 @@ import {
   updateQuestionInput,
 } from '@devflow/contract';
 import { z } from 'zod';
-import { getQuestionPage, listQuestionsCached } from '../../platform/cache/reads';
-import { afterWrite, mergeChanged, questionScope } from '../../platform/cache/scopes';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
+import { getQuestionPage, listQuestionsCached } from './reads';
 import { searchQuestions } from './search';
 import {
   createQuestion,
@@ -39,11 +38,7 @@ export const questionRouter = router({
     })
     .input(createQuestionInput)
     .output(questionOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, createQuestion(ctx.deps, ctx.user, input), (q) =>
-        questionScope(ctx.deps, Number(q.id)),
-      ),
-    ),
+    .mutation(({ ctx, input }) => createQuestion(ctx.deps, ctx.user, input)),
 
   /** A question with its answers (accepted first, then score, then oldest); counts a view. */
   byId: publicProcedure
@@ -104,13 +99,7 @@ export const questionRouter = router({
     })
     .input(updateQuestionInput)
     .output(questionOutput)
-    .mutation(async ({ ctx, input }) => {
-      // Tags may move: the lists of the old tags change too.
-      const before = await questionScope(ctx.deps, input.id);
-      return afterWrite(ctx.deps, updateQuestion(ctx.deps, ctx.user, input), async () =>
-        mergeChanged(before, await questionScope(ctx.deps, input.id)),
-      );
-    }),
+    .mutation(({ ctx, input }) => updateQuestion(ctx.deps, ctx.user, input)),
 
   /** Every version of a question, newest first, with its editor. */
   revisions: publicProcedure
@@ -144,11 +133,7 @@ export const questionRouter = router({
     })
     .input(questionIdInput)
     .output(okOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, deleteQuestion(ctx.deps, ctx.user, input.id), () =>
-        questionScope(ctx.deps, input.id),
-      ),
-    ),
+    .mutation(({ ctx, input }) => deleteQuestion(ctx.deps, ctx.user, input.id)),
 
   /** Restores a soft-deleted question (moderators). */
   restore: writerProcedure
@@ -164,9 +149,5 @@ export const questionRouter = router({
     })
     .input(questionIdInput)
     .output(questionOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, restoreQuestion(ctx.deps, ctx.user, input.id), () =>
-        questionScope(ctx.deps, input.id),
-      ),
-    ),
+    .mutation(({ ctx, input }) => restoreQuestion(ctx.deps, ctx.user, input.id)),
 });

@@ -16,6 +16,7 @@ import {
   updateQuestionContent,
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
+import { invalidateCommitted, mergeChanged, questionScope } from '../../platform/cache/scopes';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, scoreIdCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import { assertCan, can } from '../../platform/policy';
@@ -33,7 +34,7 @@ import { adjustTagUsage, attachTags, detachTags, tagsOf } from '../tag/service';
 import { type AnswerViewRow, type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './view';
 
 /** What question services need from the world. */
-type Deps = Pick<ApiDeps, 'db' | 'config' | 'jobs'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'config' | 'jobs'>;
 
 /** Answer rows as the API's answers of `question`, with the caller's reactions. */
 async function toAnswers(
@@ -87,7 +88,7 @@ export async function loadQuestionDetail(db: Executor, actor: SessionUser | null
 /**
  * `question.byId`'s payload as `actor` may see it (NOT_FOUND when hidden), read with prepared statements
  * (the hottest read; bench/RESULTS.md). Counts nothing: views are counted once per viewer by the cached read
- * (`packages/api/src/platform/cache/reads.ts`), which also caches the anonymous form of this payload.
+ * (`reads.ts` beside this file), which also caches the anonymous form of this payload.
  */
 export async function getQuestion(deps: Deps, actor: SessionUser | null, id: number) {
   const row = await findQuestionPrepared(deps.db, id);
@@ -121,7 +122,7 @@ export async function createQuestion(
   actor: SessionUser,
   input: { title: string; body: string; tags: string[] },
 ): Promise<QuestionView> {
-  return deps.db.transaction(async (tx) => {
+  const created = await deps.db.transaction(async (tx) => {
     const createdId = await insertQuestion(tx, {
       authorId: actor.id,
       title: input.title,
@@ -144,6 +145,8 @@ export async function createQuestion(
     if (!row) throw new Error('created question vanished');
     return viewOf(tx, actor, row);
   });
+  await invalidateCommitted(deps, () => questionScope(deps, Number(created.id)));
+  return created;
 }
 
 /**
@@ -156,7 +159,9 @@ export async function updateQuestion(
   actor: SessionUser,
   input: { id: number; title?: string | undefined; body?: string | undefined; tags?: string[] | undefined },
 ): Promise<QuestionView> {
-  return deps.db.transaction(async (tx) => {
+  // Tags may move: the lists of the old tags change too.
+  const before = await questionScope(deps, input.id);
+  const updated = await deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, input.id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
     assertCan(actor, 'post.edit', { authorId: row.authorId });
@@ -192,6 +197,8 @@ export async function updateQuestion(
     if (!updated) throw notFound('question');
     return viewOf(tx, actor, updated);
   });
+  await invalidateCommitted(deps, async () => mergeChanged(before, await questionScope(deps, input.id)));
+  return updated;
 }
 
 /**
@@ -199,7 +206,7 @@ export async function updateQuestion(
  * out of lists, search and tag counts. Deleting an already deleted question (moderators) is a no-op.
  */
 export async function deleteQuestion(deps: Deps, actor: SessionUser, id: number): Promise<{ ok: true }> {
-  return deps.db.transaction(async (tx) => {
+  const deleted = await deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
     assertCan(actor, 'post.delete', { authorId: row.authorId });
@@ -208,12 +215,14 @@ export async function deleteQuestion(deps: Deps, actor: SessionUser, id: number)
     await adjustTagUsage(tx, (await tagsOf(tx, [id])).get(id) ?? [], -1);
     return { ok: true as const };
   });
+  await invalidateCommitted(deps, () => questionScope(deps, id));
+  return deleted;
 }
 
 /** `question.restore`: moderators (policy `post.restore`) bring a deleted question back; idempotent. */
 export async function restoreQuestion(deps: Deps, actor: SessionUser, id: number): Promise<QuestionView> {
   assertCan(actor, 'post.restore');
-  return deps.db.transaction(async (tx) => {
+  const restored = await deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, id, { lock: true });
     if (!row) throw notFound('question');
     if (row.deletedAt !== null) {
@@ -223,6 +232,8 @@ export async function restoreQuestion(deps: Deps, actor: SessionUser, id: number
     }
     return viewOf(tx, actor, row);
   });
+  await invalidateCommitted(deps, () => questionScope(deps, id));
+  return restored;
 }
 
 /** `question.revisions`: every saved version, newest first (NOT_FOUND when the question is hidden). */

@@ -1,5 +1,4 @@
 import { reactionSetInput, reactionSetOutput } from '@devflow/contract';
-import { afterWrite, reactionScope } from '../../platform/cache/scopes';
 import { router, writerProcedure } from '../../trpc/procedures';
 import { setReaction } from './service';
 
@@ -19,7 +18,5 @@ export const reactionRouter = router({
     })
     .input(reactionSetInput)
     .output(reactionSetOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, setReaction(ctx.deps, ctx.user, input), () => reactionScope(ctx.deps, input)),
-    ),
+    .mutation(({ ctx, input }) => setReaction(ctx.deps, ctx.user, input)),
 });

@@ -2,6 +2,7 @@ import type { reactionSetInput, reactionSetOutput } from '@devflow/contract';
 import { addToReactionCounters, deleteReaction, findReactionValue, upsertReaction } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
+import { invalidateCommitted, reactionScope } from '../../platform/cache/scopes';
 import { ForbiddenError } from '../../platform/domain-errors';
 import type { SessionUser } from '../../trpc/context';
 import { notFound, reactionName, requireLivePost } from '../posts/posts';
@@ -25,7 +26,7 @@ export async function setReaction(
 ): Promise<z.infer<typeof reactionSetOutput>> {
   const { targetType, targetId } = input;
   const next = reactionNumber(input.value);
-  return deps.db.transaction(async (tx) => {
+  const result = await deps.db.transaction(async (tx) => {
     const post = await requireLivePost(tx, targetType, targetId, { lock: true });
     if (post.authorId === actor.id) {
       throw new ForbiddenError('You cannot like or dislike your own post.');
@@ -45,4 +46,6 @@ export async function setReaction(
     if (!updated) throw notFound(targetType);
     return { ...updated, mine: reactionName(next) };
   });
+  await invalidateCommitted(deps, () => reactionScope(deps, input));
+  return result;
 }

@@ -11,8 +11,6 @@ import {
   userListInput,
   userListOutput,
 } from '@devflow/contract';
-import { getProfile } from '../../platform/cache/reads';
-import { afterWrite } from '../../platform/cache/scopes';
 import {
   adminProcedure,
   moderatorProcedure,
@@ -39,7 +37,7 @@ export const userRouter = router({
     })
     .input(byUsernameInput)
     .output(profileOutput)
-    .query(({ ctx, input }) => getProfile(ctx.deps, input.username)),
+    .query(({ ctx, input }) => users.getProfile(ctx.deps, input.username)),
 
   /** Changes the signed-in user's display name, bio (markdown) or avatar URL (https). */
   updateProfile: writerProcedure
@@ -54,13 +52,7 @@ export const userRouter = router({
     })
     .input(updateProfileInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) =>
-      // Display name and avatar also show next to every post of the user (`authors`).
-      afterWrite(ctx.deps, users.updateProfile(ctx.deps, ctx.user, input), () => ({
-        users: [ctx.user.id],
-        authors: true,
-      })),
-    ),
+    .mutation(({ ctx, input }) => users.updateProfile(ctx.deps, ctx.user, input)),
 
   /** Changes another user's role (admins). */
   setRole: adminProcedure
@@ -76,9 +68,7 @@ export const userRouter = router({
     })
     .input(setRoleInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, users.setRole(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
-    ),
+    .mutation(({ ctx, input }) => users.setRole(ctx.deps, ctx.user, input)),
 
   /** Suspends a user until a date (default 7 days): they can read but not write (moderators). */
   suspend: moderatorProcedure
@@ -97,9 +87,7 @@ export const userRouter = router({
     })
     .input(suspendInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, users.suspend(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
-    ),
+    .mutation(({ ctx, input }) => users.suspend(ctx.deps, ctx.user, input)),
 
   /** Lifts a suspension (moderators). */
   unsuspend: moderatorProcedure
@@ -118,9 +106,7 @@ export const userRouter = router({
     })
     .input(unsuspendInput)
     .output(profileOutput)
-    .mutation(({ ctx, input }) =>
-      afterWrite(ctx.deps, users.unsuspend(ctx.deps, ctx.user, input), () => ({ users: [input.userId] })),
-    ),
+    .mutation(({ ctx, input }) => users.unsuspend(ctx.deps, ctx.user, input)),
 
   /** Accounts for the moderation page, newest first, with role and suspension (moderators). */
   list: protectedProcedure

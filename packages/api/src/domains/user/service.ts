@@ -20,6 +20,8 @@ import {
 } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
+import { cacheKeys, pageCacheEnabled, readThrough } from '../../platform/cache/cached';
+import { invalidateCommitted } from '../../platform/cache/scopes';
 import { NotFoundError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, idCursor, toPage } from '../../platform/pagination';
@@ -65,6 +67,32 @@ export async function profileByUsername(deps: ApiDeps, username: string): Promis
   return profileOf(deps.db, row);
 }
 
+/** Usernames never change and accounts are never deleted: this process remembers name → id once seen. */
+const userIds = new Map<string, number>();
+const USER_IDS_MAX = 100_000;
+
+/**
+ * `user.byUsername` through the cache: one entry per user, keyed by the user's version, which every
+ * write that changes a profile bumps (profile edits, role and suspension changes, follows, posts and
+ * reactions that move counts or reputation). The first read of a name in this process goes to the
+ * database to learn its id (versions must be read before loading), later ones are served from the cache.
+ */
+export async function getProfile(deps: ApiDeps, username: string) {
+  const name = username.toLowerCase();
+  const id = userIds.get(name);
+  if (id === undefined || !pageCacheEnabled(deps)) {
+    const profile = await profileByUsername(deps, username);
+    if (userIds.size >= USER_IDS_MAX) userIds.clear();
+    userIds.set(name, Number(profile.id));
+    return profile;
+  }
+  return readThrough(
+    deps,
+    { area: 'profile', key: cacheKeys.profile(id), versions: [cacheKeys.userVersion(id)] },
+    () => profileByUsername(deps, username),
+  );
+}
+
 /**
  * Changes the actor's display name, bio (markdown, stored as written and rendered + sanitized into
  * `bioHtml`) or avatar URL; omitted fields stay, null or "" clears.
@@ -87,6 +115,8 @@ export async function updateProfile(
     return profileOf(tx, row);
   });
   await refreshUserSessions(deps, actor.id);
+  // Display name and avatar also show next to every post of the user (`authors`).
+  await invalidateCommitted(deps, () => ({ users: [actor.id], authors: true }));
   return profile;
 }
 
@@ -145,6 +175,7 @@ async function changeUser(
   });
   // Cached sessions would carry the old role or suspension for a few seconds: drop them now.
   await refreshUserSessions(deps, userId);
+  await invalidateCommitted(deps, () => ({ users: [userId] }));
   return profile;
 }
 

@@ -62,20 +62,28 @@ export async function reactionScope(
 }
 
 /**
- * Runs a write, then invalidates what it changed — after the write's transaction has committed, which
- * is what keeps the cache race-free (see `cached.ts`). `changed` may read the database (the committed
- * state); it never fails the write: a failure there is logged and the entries expire by TTL.
+ * Invalidates what a write changed; a service calls it once the write's transaction has committed,
+ * which is what keeps the cache race-free (see `cached.ts`). `changed` may read the database (the
+ * committed state); it never fails the write: a failure there is logged and the entries expire by TTL.
  */
+export async function invalidateCommitted(
+  deps: Deps,
+  changed: () => Changed | Promise<Changed>,
+): Promise<void> {
+  try {
+    await invalidate(deps, await changed());
+  } catch (error) {
+    deps.log.warn({ err: error }, 'cache invalidation failed; entries expire by TTL');
+  }
+}
+
+/** Runs a write, then (once it has committed) invalidates what it changed: `invalidateCommitted`. */
 export async function afterWrite<T>(
   deps: Deps,
   write: Promise<T>,
   changed: (result: T) => Changed | Promise<Changed>,
 ): Promise<T> {
   const result = await write;
-  try {
-    await invalidate(deps, await changed(result));
-  } catch (error) {
-    deps.log.warn({ err: error }, 'cache invalidation failed; entries expire by TTL');
-  }
+  await invalidateCommitted(deps, () => changed(result));
   return result;
 }

@@ -1,11 +1,19 @@
 import { addQuestionView } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
-import { reactionsOf } from '../../domains/posts/posts';
-import { getQuestion, type ListQuestionsParams, listQuestions } from '../../domains/question/service';
-import { profileByUsername } from '../../domains/user/service';
+import {
+  cacheKeys,
+  pageCacheEnabled,
+  readThrough,
+  readThroughTallied,
+  VERSION_TTL_SECONDS,
+} from '../../platform/cache/cached';
+import { can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
-import { can } from '../policy';
-import { cacheKeys, pageCacheEnabled, readThrough, readThroughTallied, VERSION_TTL_SECONDS } from './cached';
+import { reactionsOf } from '../posts/posts';
+import { getQuestion, type ListQuestionsParams, listQuestions } from './service';
+
+// `question.byId` and `question.list` as readers get them: through the page cache
+// (`packages/api/src/platform/cache/cached.ts`), counting views once per viewer.
 
 /** A viewer counts one view of a question per this window (StackOverflow-style unique views). */
 export const VIEW_WINDOW_SECONDS = 3600;
@@ -138,31 +146,5 @@ export async function listQuestionsCached(
       versions: [cacheKeys.listVersion(params.tag), cacheKeys.authors()],
     },
     () => listQuestions(deps, actor, params),
-  );
-}
-
-/** Usernames never change and accounts are never deleted: this process remembers name → id once seen. */
-const userIds = new Map<string, number>();
-const USER_IDS_MAX = 100_000;
-
-/**
- * `user.byUsername` through the cache: one entry per user, keyed by the user's version, which every
- * write that changes a profile bumps (profile edits, role and suspension changes, follows, posts and
- * reactions that move counts or reputation). The first read of a name in this process goes to the
- * database to learn its id (versions must be read before loading), later ones are served from the cache.
- */
-export async function getProfile(deps: ApiDeps, username: string) {
-  const name = username.toLowerCase();
-  const id = userIds.get(name);
-  if (id === undefined || !pageCacheEnabled(deps)) {
-    const profile = await profileByUsername(deps, username);
-    if (userIds.size >= USER_IDS_MAX) userIds.clear();
-    userIds.set(name, Number(profile.id));
-    return profile;
-  }
-  return readThrough(
-    deps,
-    { area: 'profile', key: cacheKeys.profile(id), versions: [cacheKeys.userVersion(id)] },
-    () => profileByUsername(deps, username),
   );
 }

@@ -1,6 +1,18 @@
+import { EXCERPT_SOURCE_CHARS } from '@devflow/api';
+import {
+  answersOfQuestionQuery,
+  insertAnswerQuery,
+  questionByIdQuery,
+  questionListQuery,
+  searchQuestionsSql,
+  statementsOnly,
+  tagsOfQuestionQuery,
+  upsertReactionQuery,
+  userByUsernameQuery,
+} from '@devflow/db';
 import { feedStatement } from '@devflow/db/queries/feed';
 import type postgres from 'postgres';
-import { render, type SqlParam } from './render';
+import { render, renderQuery, type SqlParam } from './render';
 import { threadCteQuery } from './thread';
 
 /** One scenario's main statement and its `EXPLAIN (ANALYZE, BUFFERS)` output. */
@@ -14,55 +26,52 @@ type Params = {
   threadQuestions: number[];
 };
 
-const summary = `q.id, q.title, substr(q.body_html, 1, 2000), q.created_at, q.last_activity_at, q.likes, q.dislikes,
-  q.score, q.answer_count, q.view_count, q.accepted_answer_id, u.id, u.username, u.display_name, u.avatar_url`;
+/** Characters of rendered HTML a list item reads for its excerpt (`EXCERPT_SOURCE_CHARS` of the API). */
+const HTML_CHARS = EXCERPT_SOURCE_CHARS;
 
-/** The statements each scenario is decided by, as the services issue them (see bench/queries.ts). */
+/** The statements each scenario is decided by, taken from the queries the services call. */
 type Statement = { scenario: string; text: string; params: SqlParam[] };
+
+/** `question.list`'s first page query (newest), one row more than the page, as the service builds it. */
+function newest(after: { at: string; id: number } | null) {
+  return questionListQuery(statementsOnly, {
+    sort: 'newest',
+    deleted: false,
+    after: after ? [after.at, after.id] : null,
+    limit: 21,
+    htmlChars: HTML_CHARS,
+  });
+}
 
 function statements(p: Params): Statement[] {
   const list: Statement[] = [
     {
       scenario: 'question.byId — question row',
-      text: `select q.*, u.id, u.username, u.display_name, u.avatar_url from questions q
-             inner join users u on u.id = q.author_id where q.id = $1`,
-      params: [p.hotId],
+      ...renderQuery(questionByIdQuery(statementsOnly, p.hotId)),
     },
     {
       scenario: 'question.byId — answers',
-      text: `select a.id, a.body, a.body_html, a.likes, a.dislikes, a.score, a.created_at, u.id, u.username
-             from answers a inner join users u on u.id = a.author_id
-             where a.question_id = $1 and a.deleted_at is null
-             order by a.id = 0 desc, a.score desc, a.id asc`,
-      params: [p.hotId],
+      ...renderQuery(
+        answersOfQuestionQuery(statementsOnly, {
+          questionId: p.hotId,
+          acceptedAnswerId: null,
+          withDeleted: false,
+        }),
+      ),
     },
     {
       scenario: 'question.byId — tags',
-      text: `select qt.question_id, t.slug from question_tags qt inner join tags t on t.id = qt.tag_id
-             where qt.question_id in ($1) order by t.slug`,
-      params: [p.hotId],
+      ...renderQuery(tagsOfQuestionQuery(statementsOnly, p.hotId)),
     },
+    { scenario: 'question.list page 1 (newest)', ...renderQuery(newest(null)) },
     {
-      scenario: 'question.list page 1 (newest)',
-      text: `select ${summary} from questions q inner join users u on u.id = q.author_id
-             where q.deleted_at is null order by q.created_at desc, q.id desc limit 21`,
-      params: [],
-    },
-    {
+      // The naive strategy the procedure avoids: the same query, paged with OFFSET.
       scenario: 'question.list page 1000 (OFFSET, baseline)',
-      text: `select ${summary} from questions q inner join users u on u.id = q.author_id
-             where q.deleted_at is null order by q.created_at desc, q.id desc limit 21 offset 19980`,
-      params: [],
+      ...renderQuery(newest(null).offset(19980)),
     },
     {
       scenario: 'question.search',
-      text: `select ranked.id, ranked.rank from (
-               select q.id, ((case when ts_filter(q.search_vector, '{a}') @@ query then 1 else 0 end)
-                 + ts_rank_cd(q.search_vector, query, 32))::float8 as rank
-               from questions q, websearch_to_tsquery('english', $1) query
-               where q.search_vector @@ query and q.deleted_at is null) ranked
-             order by ranked.rank desc, ranked.id desc limit 21`,
-      params: ['postgres index'],
+      ...render(searchQuestionsSql({ q: 'postgres index', after: null, limit: 21 })),
     },
     ...p.threadQuestions.map((id) => ({
       scenario: `reply.thread (question ${id}; loadThread, anonymous)`,
@@ -70,29 +79,33 @@ function statements(p: Params): Statement[] {
     })),
     {
       scenario: 'reaction.set (upsert, rolled back)',
-      text: `insert into reactions (user_id, target_type, target_id, value) values (1, 'question', $1, 1)
-             on conflict (user_id, target_type, target_id) do update set value = excluded.value`,
-      params: [p.hotId],
+      ...renderQuery(
+        upsertReactionQuery(statementsOnly, {
+          userId: 1,
+          targetType: 'question',
+          targetId: p.hotId,
+          value: 1,
+        }),
+      ),
     },
     {
       scenario: 'answer.create (insert, rolled back)',
-      text: `insert into answers (question_id, author_id, body, body_html) values ($1, 1, 'x', '<p>x</p>')`,
-      params: [p.hotId],
+      ...renderQuery(
+        insertAnswerQuery(statementsOnly, {
+          questionId: p.hotId,
+          authorId: 1,
+          body: 'x',
+          bodyHtml: '<p>x</p>',
+        }),
+      ),
     },
     {
       scenario: 'auth.login — user by username',
-      text: `select * from users where lower(username) = lower($1)`,
-      params: ['user42'],
+      ...renderQuery(userByUsernameQuery(statementsOnly, 'user42')),
     },
   ];
   if (p.page1000) {
-    list.splice(5, 0, {
-      scenario: 'question.list page 1000 (keyset)',
-      text: `select ${summary} from questions q inner join users u on u.id = q.author_id
-             where q.deleted_at is null and (q.created_at, q.id) < ($1::timestamptz, $2)
-             order by q.created_at desc, q.id desc limit 21`,
-      params: [p.page1000.at, p.page1000.id],
-    });
+    list.splice(5, 0, { scenario: 'question.list page 1000 (keyset)', ...renderQuery(newest(p.page1000)) });
   }
   if (p.feedUserId) {
     list.push({

@@ -13,11 +13,24 @@ const dialect = new PgDialect();
 /** A parameter as the bench passes it on; the rendered queries bind only these. */
 function toParam(value: unknown): SqlParam {
   if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  if (value instanceof Date) return value.toISOString();
   throw new Error(`unexpected parameter in a rendered statement: ${typeof value}`);
 }
 
 /** Renders a Drizzle statement to the `$n` text and parameters Drizzle's drivers send for it. */
 export function render(query: SQL): { text: string; params: SqlParam[] } {
   const rendered = dialect.sqlToQuery(query);
+  return { text: rendered.sql, params: rendered.params.map(toParam) };
+}
+
+/**
+ * The text and parameters of a query builder, built on `statementsOnly` from `@devflow/db` (which
+ * renders with the app's snake_case casing).
+ */
+export function renderQuery(query: { toSQL(): { sql: string; params: unknown[] } }): {
+  text: string;
+  params: SqlParam[];
+} {
+  const rendered = query.toSQL();
   return { text: rendered.sql, params: rendered.params.map(toParam) };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Runs the bench: prepares the database, starts the servers, learns what the scenarios need, drives the
  * tables of bench/scenarios.ts and writes the report. Everything a run holds lives in `runBench`.
@@ -86,6 +87,7 @@ function serverSpecs(
     REDIS_URL: redisUrl,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    APP_SECRET: randomBytes(32).toString('hex'),
     DB_POOL_SIZE: String(options.poolSize),
     DATA_DIR: '/tmp/devflow-bench-data',
     // Load comes from one IP and few accounts: the rate limits would measure themselves.

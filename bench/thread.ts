@@ -19,9 +19,9 @@ import { render, type SqlParam } from './render';
 
 export type { SqlParam } from './render';
 
-/** Levels `reply.thread` returns at most by default (schemas/reply.ts `MAX_THREAD_DEPTH`). */
+/** Levels `reply.thread` returns at most by default (`MAX_THREAD_DEPTH` of packages/contract/src/limits.ts; `thread.test.ts` checks they agree). */
 export const THREAD_MAX_DEPTH = 1000;
-/** Node cap of one `reply.thread` response (schemas/reply.ts `MAX_THREAD_NODES`). */
+/** Node cap of one `reply.thread` response (`MAX_THREAD_NODES` of packages/contract/src/limits.ts). */
 export const THREAD_MAX_NODES = 10_000;
 
 /** A value as either driver returns it: postgres.js gives int8 and counts as strings, PGlite numbers. */

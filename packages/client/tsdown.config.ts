@@ -14,5 +14,6 @@ export default defineConfig({
   outDir: 'dist',
   clean: true,
   dts: true,
-  deps: { neverBundle: [/^@trpc\//, /^@devflow\//] },
+  // `@devflow/contract` (its zod-free limits) is bundled in: it is not published on its own.
+  deps: { neverBundle: [/^@trpc\//, /^@devflow\/(?!contract\/limits$)/] },
 });

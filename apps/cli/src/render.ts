@@ -1,5 +1,6 @@
 import type { RouterOutputs } from '@devflow/client';
 import { plural } from '@devflow/contract/format';
+import { MAX_THREAD_NODES } from '@devflow/contract/limits';
 
 /** `question.byId` as the CLI prints it. */
 export type QuestionDetail = RouterOutputs['question']['byId'];
@@ -64,12 +65,14 @@ export function drawTree<T>(
 function replyLines(reply: ReplyNode, lastLevel: boolean): string[] {
   const head = `${reply.deleted ? '[deleted]' : reply.author.username} · #${reply.id} · ${counters(reply)} · ${formatDate(reply.createdAt)}`;
   const body = reply.deleted ? [] : bodyLines(reply.body);
-  // `moreReplies`: children were left out, by the depth asked for or by the server's 10,000-reply cap.
+  // `moreReplies`: children were left out, by the depth asked for or by the server's reply cap.
   const more = !reply.moreReplies
     ? []
     : lastLevel
       ? ['… deeper replies not shown (raise --depth)']
-      : ['… more replies not shown (a thread shows at most 10,000 replies)'];
+      : [
+          `… more replies not shown (a thread shows at most ${MAX_THREAD_NODES.toLocaleString('en')} replies)`,
+        ];
   return [head, ...body, ...more];
 }
 

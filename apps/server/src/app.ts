@@ -8,11 +8,13 @@ import {
   createHttpContext,
   INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,
+  jobsMetricsText,
   RateLimitedError,
   REST_PREFIX,
   UNAVAILABLE_MESSAGE,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from '@devflow/api';
+import { MAX_BATCH_SIZE } from '@devflow/contract/limits';
 import { isDatabaseUnavailable } from '@devflow/db';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -34,8 +36,8 @@ import { unsubscribeRoutes } from './unsubscribe-routes';
 /** Requests bodies above this are refused with 413 before anything parses them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Calls in one tRPC batch at most; the client package batches up to the same number. */
-export const MAX_BATCH_SIZE = 50;
+/** Calls in one tRPC batch at most (`@devflow/contract`); the client package batches up to the same number. */
+export { MAX_BATCH_SIZE };
 
 /** What `createApp` needs. */
 export type AppOptions = {
@@ -124,8 +126,9 @@ export function createApp(options: AppOptions) {
     return c.json({ ok, db, cache }, ok ? 200 : 503);
   });
 
-  // Cache hit/miss/error counters (Prometheus text); counts only, nothing about users or content.
-  app.get('/metrics', (c) => c.text(cacheMetricsText(deps.cache)));
+  // Cache hit/miss/error counters and job queue gauges (Prometheus text); counts only, nothing about
+  // users or content.
+  app.get('/metrics', async (c) => c.text(cacheMetricsText(deps.cache) + (await jobsMetricsText(deps.jobs))));
   // One context factory for /trpc and /api: the same session, CSRF and rate-limit rules on both.
   const createContext = (c: HonoContext<Env>, resHeaders: Headers) =>
     createHttpContext({

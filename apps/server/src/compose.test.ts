@@ -88,8 +88,14 @@ function runHealthcheck(command: string[], env: Record<string, string>): Promise
 
 describe('docker-compose.yml: the server service, started with its environment', () => {
   const published = publishedPort();
-  // The container's environment: the image's ENV, then compose's.
-  const containerEnv = { ...imageEnv(), ...service.environment };
+  // The container's environment: the image's ENV, then compose's; a required `${VAR:?message}` gets a
+  // value here as `docker compose` takes it from .env (it refuses to start without it).
+  const required = Object.entries(service.environment).filter(([, value]) => /^\$\{\w+:\?.+\}$/.test(value));
+  const containerEnv = {
+    ...imageEnv(),
+    ...service.environment,
+    ...Object.fromEntries(required.map(([key]) => [key, `compose-test-${key}-0123456789abcdef0123456789`])),
+  };
   const publicUrl = new URL(containerEnv.PUBLIC_URL ?? '');
   const hostHeader = `${publicUrl.hostname}:${published.host}`;
   let server: ChildServer;

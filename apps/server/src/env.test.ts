@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv, oauthConfig } from './env';
+import { ConfigError, loadAppSecret, loadEnv, oauthConfig } from './env';
 
 describe('configuration', () => {
   it('starts on embedded defaults with an empty environment', () => {
@@ -111,5 +114,49 @@ describe('configuration', () => {
     expect(() => loadEnv({ GITHUB_TOKEN_URL: 'ftp://github.example' })).toThrow(
       /GITHUB_TOKEN_URL: must be a URL/,
     );
+  });
+
+  it('requires APP_SECRET in production, long enough, and never prints it', () => {
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(
+      /APP_SECRET: is required when NODE_ENV=production/,
+    );
+    const short = (() => {
+      try {
+        loadEnv({ APP_SECRET: 'hunter2-hunter2' });
+      } catch (error) {
+        return error instanceof ConfigError ? error.message : '';
+      }
+      return '';
+    })();
+    expect(short).toMatch(/APP_SECRET: .*at least 32 characters/);
+    expect(short).not.toContain('hunter2');
+    const secret = 'a'.repeat(64);
+    const env = loadEnv({ NODE_ENV: 'production', APP_SECRET: secret });
+    expect(loadAppSecret(env)).toBe(secret);
+  });
+
+  it('generates APP_SECRET once into DATA_DIR (mode 0600) and keeps it across restarts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'devflow-secret-'));
+    try {
+      const first = loadAppSecret(loadEnv({ DATA_DIR: dir }));
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      const file = join(dir, 'app-secret');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file, 'utf8').trim()).toBe(first);
+      expect(loadAppSecret(loadEnv({ DATA_DIR: dir }))).toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the mail retry schedule from MAIL_RETRY and refuses a malformed one', () => {
+    expect(loadEnv({}).MAIL_RETRY).toEqual({ limit: 34, delaySeconds: 2, maxDelaySeconds: 3600 });
+    expect(loadEnv({ MAIL_RETRY: '{"limit":5,"delaySeconds":1,"maxDelaySeconds":1}' }).MAIL_RETRY).toEqual({
+      limit: 5,
+      delaySeconds: 1,
+      maxDelaySeconds: 1,
+    });
+    expect(() => loadEnv({ MAIL_RETRY: 'often' })).toThrow(/MAIL_RETRY: must be a JSON object/);
+    expect(() => loadEnv({ MAIL_RETRY: '{"limit":-1}' })).toThrow(/MAIL_RETRY/);
   });
 });

@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { type ApiConfig, type ApiDeps, createJobQueue, registerApiJobs } from '@devflow/api';
 import { createCache } from '@devflow/cache';
-import { createDb } from '@devflow/db';
+import { createDb, DataDirLockedError, type DbHandle } from '@devflow/db';
 import { createApp } from './app';
 import { ConfigError, loadAppSecret, loadEnv, oauthConfig, type ServerEnv } from './env';
 import { startHttpServer } from './http-server';
 import { createLogger } from './logger';
+import { nodeVersionAdvice } from './node-version';
 
 const webDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -43,6 +44,8 @@ async function main() {
     throw error;
   }
   const log = createLogger(env.LOG_LEVEL);
+  const advice = nodeVersionAdvice(process.versions.node);
+  if (advice) log.warn({ node: process.versions.node }, advice);
   // A crash is reported through the logger's error serializer: Node's own report prints every field of
   // the error, a failed query's parameters included. The logger flushes its line on exit.
   const crash = (what: string) => (error: unknown) => {
@@ -51,11 +54,21 @@ async function main() {
   };
   process.on('uncaughtException', crash('uncaught exception'));
   process.on('unhandledRejection', crash('unhandled rejection'));
-  const dbHandle = await createDb({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.DATA_DIR,
-    poolSize: env.DB_POOL_SIZE,
-  });
+  let dbHandle: DbHandle;
+  try {
+    dbHandle = await createDb({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      poolSize: env.DB_POOL_SIZE,
+    });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      // Another server or a `devflow backup/restore/move` holds the embedded data dir.
+      log.fatal({ dataDir: error.dataDir, holderPid: error.holder.pid }, error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   await dbHandle.migrate();
   const cache = createCache({ redisUrl: env.REDIS_URL });
   const jobs = createJobQueue({ dbHandle, log, poolSize: env.JOBS_POOL_SIZE });

@@ -751,6 +751,18 @@ const FIXTURES: Record<string, Fixture> = {
     errors: { 403: async () => ({ as: await session(), input: { limit: 5 } }) },
   },
 
+  'user-privileges': { ok: async () => ({ as: await session() }) },
+  'admin-settings-get': {
+    ok: async () => ({ as: await admin() }),
+    errors: { 403: async () => ({ as: await session() }) },
+  },
+  'admin-settings-set': {
+    // What is already in force: the other operations keep the default rules.
+    ok: async () => ({ as: await admin(), input: { privilegePreset: 'team' } }),
+    invalid: async () => ({ as: await admin(), input: { thresholds: { voteUp: -1 } } }),
+    errors: { 403: async () => ({ as: await session(), input: { privilegePreset: 'team' } }) },
+  },
+
   'oauth-providers': { ok: async () => ({}) },
   'oauth-accounts': { ok: async () => ({ as: await session() }) },
   'oauth-unlink': {

@@ -255,6 +255,38 @@ const FIXTURES: Record<string, Fixture> = {
     invalid: { limit: 0 },
   },
 
+  'user.privileges': {
+    valid: async (w) => ({ as: w.user }),
+    check: (out) =>
+      expect(out).toMatchObject({
+        preset: 'team',
+        privileges: expect.arrayContaining([
+          { name: 'voteDown', threshold: 0, granted: true },
+          { name: 'editOthers', threshold: null, granted: false },
+        ]),
+      }),
+    invalid: UNEXPECTED,
+  },
+  'admin.settings.get': {
+    valid: async (w) => ({ as: w.admin }),
+    check: (out) =>
+      expect(out).toMatchObject({
+        privilegePreset: 'team',
+        flagsToHide: 3,
+        effective: { voteUp: 0, review: null },
+      }),
+    invalid: UNEXPECTED,
+  },
+  'admin.settings.set': {
+    // Sets what is already in force, so the other fixtures run under the default rules in any order.
+    valid: async (w) => ({ as: w.admin, input: { privilegePreset: 'team', closeVotesToClose: 3 } }),
+    check: async (out, w, _call, again) => {
+      expect(out).toMatchObject({ privilegePreset: 'team', closeVotesToClose: 3 });
+      expect(await again('admin.settings.get', undefined, w.admin)).toEqual(out);
+    },
+    invalid: { thresholds: { voteUp: -1 } },
+  },
+
   'question.create': {
     valid: async (w) => ({
       as: w.user,

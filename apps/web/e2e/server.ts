@@ -146,10 +146,10 @@ export async function mailCount(outbox: string): Promise<number> {
 
 /**
  * The OTP code of the first mail to `email` after the first `after` mails of the outbox, waiting for it
- * (the server may send mail after it answers, so both answers take the same time).
+ * (code mails are jobs of the server's queue: they arrive after the answer).
  */
 export async function waitForCode(outbox: string, email: string, after: number): Promise<string> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     for (const mail of (await readMails(outbox)).slice(after)) {
       if (mail && typeof mail === 'object' && 'to' in mail && 'code' in mail && mail.to === email) {
@@ -158,5 +158,5 @@ export async function waitForCode(outbox: string, email: string, after: number):
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`No new mail with a code for ${email} in ${outbox} after 10 s`);
+  throw new Error(`No new mail with a code for ${email} in ${outbox} after 20 s`);
 }

@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { Layout } from './components/Layout';
+import { AdminSettingsPage } from './pages/AdminSettingsPage';
 import { AskPage } from './pages/AskPage';
 import { BookmarksPage } from './pages/BookmarksPage';
 import { EditQuestionPage } from './pages/EditQuestionPage';
@@ -41,6 +42,7 @@ export function App() {
         <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="moderation" element={<ModerationPage />} />
+        <Route path="admin/settings" element={<AdminSettingsPage />} />
         <Route path="auth/error" element={<OAuthErrorPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

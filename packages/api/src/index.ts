@@ -39,6 +39,7 @@ export {
 } from './domains/notification/settings';
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
+export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
 export { searchQuestions } from './domains/question/search';
 export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
 export type { QuestionView } from './domains/question/view';
@@ -57,6 +58,7 @@ export {
   type JobOptions,
   type JobQueue,
   type JobQueueOptions,
+  jobsMetricsText,
   type QueueStats,
 } from './platform/jobs';
 export {

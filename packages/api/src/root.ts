@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { adminRouter } from './domains/admin/router';
 import { answerRouter } from './domains/answer/router';
 import { authRouter } from './domains/auth/router';
 import { bookmarkRouter } from './domains/bookmark/router';
@@ -31,6 +32,7 @@ export const appRouter = router({
   auth: authRouter,
   user: userRouter,
   oauth: oauthRouter,
+  admin: adminRouter,
 });
 
 /** The router's type: the only thing the web app, client package and CLI import from the API. */

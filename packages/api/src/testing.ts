@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCache } from '@devflow/cache/testing';
 import type { ReplyNode } from '@devflow/contract';
-import { answers, type DbHandle, queryRows, questions, users } from '@devflow/db';
+import { answers, type DbHandle, queryRows, questions, replies, users } from '@devflow/db';
 import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig, type MailRetry } from './config';
@@ -211,6 +211,40 @@ export async function createTestReplies(
     );
   }
   return ids;
+}
+
+/**
+ * Gives a post `count` reactions (`value` +1 like, -1 dislike) from `count` new users, in a few statements,
+ * with their rows dated `at` (default now) and the post's counters moved to match: real vote rows, so
+ * reputation (both presets) and badges read them as they read votes cast through `reaction.set`.
+ */
+export async function createTestVotes(
+  deps: Pick<ApiDeps, 'db'>,
+  target: { type: 'question' | 'answer' | 'reply'; id: number },
+  count: number,
+  options: { value?: 1 | -1; at?: Date } = {},
+): Promise<void> {
+  if (count <= 0) return;
+  const value = options.value ?? 1;
+  const at = options.at ?? new Date();
+  sequence += 1;
+  const prefix = `voter${sequence}_${Math.random().toString(36).slice(2, 8)}_`;
+  await deps.db.execute(
+    sql`with voters as (
+          insert into users (email, username, email_verified)
+          select ${prefix} || g || '@example.com', ${prefix} || g, true from generate_series(1, ${count}) g
+          returning id
+        )
+        insert into reactions (user_id, target_type, target_id, value, created_at)
+        select id, ${target.type}, ${target.id}, ${value}, ${at.toISOString()}::timestamptz from voters`,
+  );
+  const table = target.type === 'question' ? questions : target.type === 'answer' ? answers : replies;
+  const likes = value === 1 ? count : 0;
+  const dislikes = value === -1 ? count : 0;
+  await deps.db.execute(
+    sql`update ${table} set likes = likes + ${likes}, dislikes = dislikes + ${dislikes},
+          score = score + ${likes - dislikes} where id = ${target.id}`,
+  );
 }
 
 /** A reply of `reply.thread` with its children nested instead of named by id, as tests compare trees. */

@@ -1,3 +1,4 @@
+import { DEFAULT_BATCH_ITEMS, MAX_BATCH_SIZE } from '@devflow/contract/limits';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import type { AppRouter } from './types';
 
@@ -15,14 +16,14 @@ export type DevflowClientOptions = {
   token?: TokenSource | undefined;
   /** A `fetch` implementation (tests, proxies, timeouts); the global one by default. */
   fetch?: typeof fetch | undefined;
-  /** Calls per HTTP batch at most; the server refuses batches above 50. */
+  /** Calls per HTTP batch at most; the server refuses batches above `MAX_BATCH_SIZE` (50). */
   maxItems?: number | undefined;
   /** Extra headers sent with every request (e.g. `user-agent`). */
   headers?: Record<string, string> | undefined;
 };
 
-/** Calls per HTTP batch by default (the server accepts 50). */
-export const MAX_BATCH_ITEMS = 20;
+/** Calls per HTTP batch by default (the server accepts `MAX_BATCH_SIZE`). */
+export const MAX_BATCH_ITEMS = DEFAULT_BATCH_ITEMS;
 
 /**
  * A typed DevFlow client for any TypeScript app: every procedure of `AppRouter` (`client.question.byId
@@ -36,7 +37,7 @@ export function createDevflowClient(options: DevflowClientOptions): DevflowClien
     links: [
       httpBatchLink({
         url: `${base}/trpc`,
-        maxItems: Math.min(options.maxItems ?? MAX_BATCH_ITEMS, 50),
+        maxItems: Math.min(options.maxItems ?? MAX_BATCH_ITEMS, MAX_BATCH_SIZE),
         fetch: options.fetch,
         headers: async () => {
           const value = typeof token === 'function' ? await token() : token;

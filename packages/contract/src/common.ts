@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAGE_SIZE } from './limits';
 
 /**
  * An id as clients send it: a string of digits (ids are strings on the wire), turned into the
@@ -44,8 +45,8 @@ export const queryBoolean = z.preprocess(
   z.boolean({ error: 'must be true or false (or 1 or 0)' }),
 );
 
-/** Page size: 1..100, default 20. */
-export const limitInput = z.number().int().min(1).max(100).default(20);
+/** Page size: 1..100, default 20 (`PAGE_SIZE`). */
+export const limitInput = z.number().int().min(PAGE_SIZE.min).max(PAGE_SIZE.max).default(PAGE_SIZE.default);
 
 /** An opaque cursor from a previous page's `nextCursor`. */
 export const cursorInput = z.string().max(500).nullish();

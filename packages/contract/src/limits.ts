@@ -32,3 +32,27 @@ export const AVATAR_URL_MAX_LENGTH = 2048;
 
 /** The digits of a mailed one-time code. */
 export const OTP_CODE_LENGTH = 6;
+
+/** Longest tag slug. */
+export const TAG_MAX_LENGTH = 35;
+
+/** How many tags a question carries. */
+export const TAGS_COUNT = { min: 1, max: 5 } as const;
+
+/** Page size of every paginated procedure: 1..100, 20 when not given. */
+export const PAGE_SIZE = { min: 1, max: 100, default: 20 } as const;
+
+/** Most levels one `reply.thread` request returns. */
+export const MAX_THREAD_DEPTH = 1000;
+
+/**
+ * Most replies one `reply.thread` request returns, chosen breadth-first (level 1, then level 2, …); beyond
+ * it the response says `truncated: true` and flags the nodes whose children were cut (`moreReplies`).
+ */
+export const MAX_THREAD_NODES = 10_000;
+
+/** Calls in one tRPC batch at most: the server refuses larger batches. */
+export const MAX_BATCH_SIZE = 50;
+
+/** Calls the web app and the client package put in one batch by default (below `MAX_BATCH_SIZE`). */
+export const DEFAULT_BATCH_ITEMS = 20;

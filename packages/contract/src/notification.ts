@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badgeNames } from './badges';
 import {
   cursorInput,
   idInput,
@@ -20,7 +21,9 @@ export const notificationListInput = z.object({
 /** One notification: who did what, and where. */
 export const notificationItem = z.object({
   id: idOutput,
-  type: z.enum(['answer', 'reply', 'follow', 'accepted', 'watched_question', 'watched_tag']),
+  type: z.enum(['answer', 'reply', 'follow', 'accepted', 'badge', 'watched_question', 'watched_tag']),
+  /** The badge earned, for `type: 'badge'` (the actor is then the user themselves). */
+  badge: z.enum(badgeNames).nullable(),
   actor: userSummary,
   questionId: idOutput.nullable(),
   questionTitle: z.string().nullable(),

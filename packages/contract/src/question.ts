@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { cursorInput, idInput, idOutput, isoDate, limitInput, queryBoolean, userSummary } from './common';
-import { POST_BODY_LENGTH, TITLE_LENGTH } from './limits';
-
-/** Longest tag slug. */
-export const TAG_MAX_LENGTH = 35;
-
-/** Fewest tags a question carries. */
-export const TAGS_MIN = 1;
-
-/** Most tags a question carries. */
-export const TAGS_MAX = 5;
+import { POST_BODY_LENGTH, TAG_MAX_LENGTH, TAGS_COUNT, TITLE_LENGTH } from './limits';
 
 /**
  * A tag slug as users type it: trimmed and lowercased, then letters and digits with inner `-` `.` `+`
@@ -33,8 +24,8 @@ export const tagSlug = z
  */
 export const tagsInput = z
   .array(tagSlug)
-  .min(TAGS_MIN, 'add at least one tag')
-  .max(TAGS_MAX, `at most ${TAGS_MAX} tags`)
+  .min(TAGS_COUNT.min, 'add at least one tag')
+  .max(TAGS_COUNT.max, `at most ${TAGS_COUNT.max} tags`)
   .transform((slugs) => [...new Set(slugs)])
   .meta({ uniqueItems: true });
 

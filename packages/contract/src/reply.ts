@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idInput, idOutput, isoDate, userSummary } from './common';
-import { REPLY_BODY_LENGTH } from './limits';
+import { MAX_THREAD_DEPTH, REPLY_BODY_LENGTH } from './limits';
 import { reactionValue } from './reaction';
 
 /** What a reply thread hangs from. */
@@ -29,15 +29,6 @@ export const replyUpdateInput = z.object({ id: idInput, body: replyBody });
 
 /** Input of `reply.delete`. */
 export const replyDeleteInput = z.object({ id: idInput });
-
-/** Most levels one `reply.thread` request returns. */
-export const MAX_THREAD_DEPTH = 1000;
-
-/**
- * Most replies one `reply.thread` request returns, chosen breadth-first (level 1, then level 2, …); beyond
- * it the response says `truncated: true` and flags the nodes whose children were cut (`moreReplies`).
- */
-export const MAX_THREAD_NODES = 10_000;
 
 /**
  * Input of `reply.thread`: a whole thread, or the subtree under `rootId`, down to `maxDepth` levels

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { limitInput } from './common';
+import { TAG_MAX_LENGTH } from './limits';
 
 /** Input of `tag.list` / `tag.popular`: an optional slug prefix and a page size. */
 export const listTagsInput = z.object({
-  q: z.string().trim().toLowerCase().max(35).optional(),
-  limit: z.number().int().min(1).max(100).default(20),
+  q: z.string().trim().toLowerCase().max(TAG_MAX_LENGTH).optional(),
+  limit: limitInput,
 });
 
 /** A tag with the number of live questions carrying it. */

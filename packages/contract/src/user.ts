@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badgeNames } from './badges';
 import {
   cursorInput,
   idInput,
@@ -126,6 +127,8 @@ export const profileOutput = z.object({
   answers: z.number().int(),
   reputation: z.number().int(),
   suspendedUntil: isoDate.nullable(),
+  /** Badges the user earned, in the order of `badgeNames`. */
+  badges: z.array(z.object({ badge: z.enum(badgeNames), awardedAt: isoDate })),
 });
 
 /** `user.list` input (moderators): optional search by username or display name. */

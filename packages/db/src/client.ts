@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { acquireDataDirLock } from './data-dir-lock';
 import * as schema from './schema';
 
 /** The schema object every Drizzle instance is built with. */
@@ -60,6 +61,13 @@ export type DbHandle = {
 /** Absolute path of this package's `migrations/` folder (written by drizzle-kit, see `drizzle.config.ts`). */
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
+/**
+ * A database without a connection, for building statements only: `someQuery(statementsOnly, …).toSQL()`
+ * gives the exact text and parameters that query sends. The bench's EXPLAIN list and its bare postgres.js
+ * twins take the procedures' SQL from the queries this way instead of copying it.
+ */
+export const statementsOnly: Database = drizzlePostgres.mock({ schema, casing: 'snake_case' });
+
 /** Arbitrary constant that names DevFlow's migration lock among PostgreSQL advisory locks. */
 const MIGRATION_LOCK_ID = 724_137_001;
 
@@ -87,9 +95,17 @@ async function openPglite(config: DbConfig): Promise<DbHandle> {
   const dir = config.dataDir ?? 'memory';
   const inMemory = dir === 'memory';
   if (!inMemory) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : `${dir}/pglite`, {
-    loadDataDir: config.pgliteSnapshot,
-  });
+  // One process per data dir: a second PGlite on the same files would corrupt them.
+  const release = inMemory ? () => {} : acquireDataDirLock(dir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : `${dir}/pglite`, {
+      loadDataDir: config.pgliteSnapshot,
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema, casing: 'snake_case', logger: config.logger ?? false });
   let closed = false;
   return {
@@ -110,7 +126,11 @@ async function openPglite(config: DbConfig): Promise<DbHandle> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -81,12 +81,14 @@ export async function createTestDb(options: TestDbOptions = {}): Promise<DbHandl
   };
 }
 
-/** The URL of a fresh, empty (unmigrated) PostgreSQL database, or null when `DATABASE_URL` is unset. */
-export async function createEmptyPostgresDatabase(): Promise<{
+/**
+ * The URL of a fresh, empty (unmigrated) PostgreSQL database on `adminUrl`'s server (default
+ * `DATABASE_URL`), or null when there is no server to use.
+ */
+export async function createEmptyPostgresDatabase(adminUrl = process.env.DATABASE_URL): Promise<{
   url: string;
   drop: () => Promise<void>;
 } | null> {
-  const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) return null;
   const name = `devflow_t_${randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });

@@ -1,3 +1,4 @@
+import { MAX_THREAD_DEPTH, PAGE_SIZE, TAGS_COUNT, TITLE_LENGTH } from '@devflow/contract/limits';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readBody } from '../input';
 import { print } from '../output';
@@ -11,19 +12,18 @@ type BodyOptions = { body?: string; bodyFile?: string };
 /** The sources of `feed --source`. */
 const FEED_SOURCES = ['all', 'people', 'tags', 'questions'] as const;
 
-function limit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100)
-    throw new InvalidArgumentError('must be a whole number from 1 to 100.');
-  return n;
+/** A commander parser of a whole number from `min` to `max`. */
+function wholeNumber(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
 }
 
-function depth(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new InvalidArgumentError('must be a whole number from 1 to 1000.');
-  return n;
-}
+const limit = wholeNumber(PAGE_SIZE.min, PAGE_SIZE.max);
+const depth = wholeNumber(1, MAX_THREAD_DEPTH);
 
 function withBody(command: Command): Command {
   return command
@@ -37,8 +37,14 @@ export function registerPostCommands(program: Command, open: Open): void {
     program
       .command('ask')
       .description('ask a question')
-      .requiredOption('-t, --title <title>', 'the title (10 to 200 characters)')
-      .requiredOption('--tags <tags>', 'comma-separated tags, 1 to 5 (e.g. rust,async)'),
+      .requiredOption(
+        '-t, --title <title>',
+        `the title (${TITLE_LENGTH.min} to ${TITLE_LENGTH.max} characters)`,
+      )
+      .requiredOption(
+        '--tags <tags>',
+        `comma-separated tags, ${TAGS_COUNT.min} to ${TAGS_COUNT.max} (e.g. rust,async)`,
+      ),
   ).action(async (options: BodyOptions & { title: string; tags: string }, command: Command) => {
     const session = await open(command);
     requireSignIn(session);
@@ -102,7 +108,7 @@ export function registerPostCommands(program: Command, open: Open): void {
     .command('show')
     .description('show a question with its answers and reply trees')
     .argument('<id>', 'the question (e.g. 12 or Q12)')
-    .option('-d, --depth <levels>', 'reply levels to show (1 to 1000)', depth, 50)
+    .option('-d, --depth <levels>', `reply levels to show (1 to ${MAX_THREAD_DEPTH})`, depth, 50)
     .action(async (rawId: string, options: { depth: number }, command: Command) => {
       const session = await open(command);
       const id = parseId(rawId.replace(/^q/i, ''), 'question id');
@@ -148,7 +154,7 @@ export function registerPostCommands(program: Command, open: Open): void {
         .default('newest'),
     )
     .option('--tag <tag>', 'only questions with this tag')
-    .option('-n, --limit <n>', 'how many (1 to 100)', limit, 20)
+    .option('-n, --limit <n>', `how many (${PAGE_SIZE.min} to ${PAGE_SIZE.max})`, limit, PAGE_SIZE.default)
     .option('--cursor <cursor>', 'the next page (printed after a full page)')
     .action(
       async (
@@ -175,7 +181,7 @@ export function registerPostCommands(program: Command, open: Open): void {
     .command('search')
     .description('full-text search of questions, best match first')
     .argument('<words...>', 'what to look for')
-    .option('-n, --limit <n>', 'how many (1 to 100)', limit, 20)
+    .option('-n, --limit <n>', `how many (${PAGE_SIZE.min} to ${PAGE_SIZE.max})`, limit, PAGE_SIZE.default)
     .option('--cursor <cursor>', 'the next page')
     .action(async (words: string[], options: { limit: number; cursor?: string }, command: Command) => {
       const session = await open(command);
@@ -190,7 +196,7 @@ export function registerPostCommands(program: Command, open: Open): void {
   program
     .command('feed')
     .description('questions and answers by the people you follow and in the tags and questions you watch')
-    .option('-n, --limit <n>', 'how many (1 to 100)', limit, 20)
+    .option('-n, --limit <n>', `how many (${PAGE_SIZE.min} to ${PAGE_SIZE.max})`, limit, PAGE_SIZE.default)
     .option('--cursor <cursor>', 'the next page')
     .addOption(
       new Option('--source <source>', 'where from')

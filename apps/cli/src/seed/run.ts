@@ -1,8 +1,9 @@
-import { createDb } from '@devflow/db';
+import { createDb, DataDirLockedError } from '@devflow/db';
 import { SEED_PASSWORD, type SeedProgress, type SeedSize, seed } from '@devflow/db/seed';
 import { hash } from '@node-rs/argon2';
 import { SingleBar } from 'cli-progress';
 import { cliEnv } from '../env';
+import { CliError, EXIT } from '../exit-codes';
 import { print } from '../output';
 
 /** argon2id at OWASP's minimum (m=19 MiB, t=2, p=1); hashed once and shared by every seeded user. */
@@ -24,6 +25,10 @@ export async function runSeed(options: SeedCommandOptions): Promise<void> {
     databaseUrl: databaseUrl || undefined,
     dataDir: options.dataDir ?? cliEnv.DATA_DIR ?? '.data',
     statementTimeoutMs: 0,
+  }).catch((error: unknown) => {
+    // A server (or another command) holds the embedded data dir.
+    if (error instanceof DataDirLockedError) throw new CliError(error.message, EXIT.usage);
+    throw error;
   });
   const bar = new SingleBar({
     format: 'seed {phase} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted}',

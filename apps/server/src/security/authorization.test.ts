@@ -389,6 +389,8 @@ const MATRIX: Row[] = [
       return input;
     },
   },
+  // Keeps the default preset, so the rows above are decided under the same rules whatever the order.
+  { path: 'admin.settings.set', expect: adminOnly, setup: async () => ({ privilegePreset: 'team' }) },
 ];
 
 const unlimited = { points: 1_000_000, durationSeconds: 60 };

@@ -19,18 +19,21 @@ export type SpawnOptions = {
   timeoutMs?: number;
   /** Flags for `node` before the script, e.g. `--stack-size=400` to run with less stack than the default. */
   nodeArgs?: readonly string[];
+  /** A compiled server to run with plain `node` (a `main.js` written by `scripts/build.mjs`) instead of `src/main.ts`. */
+  compiled?: string;
 };
 
 /**
- * Starts `src/main.ts` exactly as production does (`node --import tsx`), with only the given
- * environment (plus PATH), and waits for its "listening" log line.
+ * Starts `src/main.ts` (through `node --import tsx`, the same code `pnpm build` compiles) or a compiled
+ * `main.js`, with only the given environment (plus PATH), and waits for its "listening" log line.
  */
 export async function spawnServer(
   env: Record<string, string>,
-  { timeoutMs = 60_000, nodeArgs = [] }: SpawnOptions = {},
+  { timeoutMs = 60_000, nodeArgs = [], compiled }: SpawnOptions = {},
 ): Promise<ChildServer> {
   const serverDir = fileURLToPath(new URL('../..', import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const script = compiled ? [compiled] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...nodeArgs, ...script], {
     cwd: serverDir,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -73,6 +73,7 @@ export function Header() {
           {user && (user.role === 'moderator' || user.role === 'admin') && (
             <NavLink to="/moderation">Moderation</NavLink>
           )}
+          {user?.role === 'admin' && <NavLink to="/admin/settings">Settings</NavLink>}
         </nav>
         <HeaderSearch />
         <nav className="user-nav" aria-label="Account">

@@ -29,7 +29,10 @@ export function QuestionForm({ initial, submitLabel, pending, error, onSubmit }:
     <form className="card" onSubmit={submit}>
       <div className="field">
         <label htmlFor="question-title">
-          Title <span className="hint">(10 to 200 characters: be specific)</span>
+          Title{' '}
+          <span className="hint">
+            ({TITLE_LENGTH.min} to {TITLE_LENGTH.max} characters: be specific)
+          </span>
         </label>
         <input
           id="question-title"

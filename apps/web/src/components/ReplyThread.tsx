@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { isModerator, type Me, useMe } from '../hooks/useMe';
+import { blockedReason, hasPrivilege, usePrivileges } from '../hooks/usePrivileges';
 import { useReplyReaction } from '../hooks/useReactions';
 import { plural } from '../lib/format';
 import { SHOWN_LEVELS, threadPath } from '../lib/thread';
@@ -146,7 +147,10 @@ function ReplyItem({
   const children = childrenOf(index, node);
   const hidden = countDescendants(index, node);
   const continuePath = threadPath(questionId, thread, node.id);
+  const privileges = usePrivileges().data;
   const canModify = Boolean(me && !node.deleted && (me.id === node.author.id || isModerator(me)));
+  const canEdit = canModify || Boolean(me && !node.deleted && hasPrivilege(privileges, 'editOthers'));
+  const replyBlocked = blockedReason(privileges, 'reply');
   return (
     <li className="reply" data-testid="reply" data-depth={node.depth}>
       <div className="meta">
@@ -177,6 +181,8 @@ function ReplyItem({
             noun="reply"
             counters={node}
             disabled={!me}
+            likeBlocked={blockedReason(privileges, 'voteUp')}
+            dislikeBlocked={blockedReason(privileges, 'voteDown')}
             onReact={(value) => mutations.react.mutate({ targetType: 'reply', targetId: node.id, value })}
           />
         )}
@@ -184,9 +190,16 @@ function ReplyItem({
           <button
             type="button"
             className="btn btn--link btn--small"
+            disabled={replyBlocked !== null}
+            title={replyBlocked ?? undefined}
             onClick={() => setMode(mode === 'reply' ? 'view' : 'reply')}
           >
             Reply
+          </button>
+        )}
+        {canEdit && !canModify && (
+          <button type="button" className="btn btn--link btn--small" onClick={() => setMode('edit')}>
+            Edit
           </button>
         )}
         {canModify && (
@@ -279,6 +292,7 @@ export function ReplyThread({
 }) {
   const trpc = useTRPC();
   const me = useMe().data ?? null;
+  const replyBlocked = blockedReason(usePrivileges().data, 'reply');
   const thread: ThreadInput = {
     targetType,
     targetId,
@@ -329,7 +343,13 @@ export function ReplyThread({
             }
           />
         ) : (
-          <button type="button" className="btn btn--link btn--small" onClick={() => setWriting(true)}>
+          <button
+            type="button"
+            className="btn btn--link btn--small"
+            disabled={replyBlocked !== null}
+            title={replyBlocked ?? undefined}
+            onClick={() => setWriting(true)}
+          >
             Add a reply
           </button>
         ))}

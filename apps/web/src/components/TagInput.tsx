@@ -1,10 +1,11 @@
+import { TAG_MAX_LENGTH, TAGS_COUNT } from '@devflow/contract/limits';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, useDeferredValue, useId, useState } from 'react';
 import { plural } from '../lib/format';
 import { useTRPC } from '../lib/trpc';
 
 /** Tags a question may carry at most (the rule of `question.create`). */
-export const MAX_TAGS = 5;
+export const MAX_TAGS = TAGS_COUNT.max;
 
 /** Turns typed text into a tag slug: lowercase, spaces to dashes, only a-z 0-9 + # . - kept. */
 export function toSlug(text: string): string {
@@ -13,7 +14,7 @@ export function toSlug(text: string): string {
     .toLowerCase()
     .replace(/\s+/g, '-')
     .replace(/[^a-z0-9+#.-]/g, '')
-    .slice(0, 35);
+    .slice(0, TAG_MAX_LENGTH);
 }
 
 /** Props of {@link TagInput}. */
@@ -51,7 +52,10 @@ export function TagInput({ value, onChange, label = 'Tags' }: TagInputProps) {
   return (
     <div className="field">
       <label htmlFor={id}>
-        {label} <span className="hint">(1 to {MAX_TAGS}; press Enter after each)</span>
+        {label}{' '}
+        <span className="hint">
+          ({TAGS_COUNT.min} to {MAX_TAGS}; press Enter after each)
+        </span>
       </label>
       <div className="tag-input">
         {value.map((tag) => (

@@ -8,6 +8,9 @@ export type VoteButtonsProps = {
   onReact: (next: Reaction) => void;
   /** Signed-out visitors see the counts but cannot press. */
   disabled?: boolean;
+  /** Why the caller may not like / dislike (a missing privilege), or null: the button is disabled with it. */
+  likeBlocked?: string | null;
+  dislikeBlocked?: string | null;
   compact?: boolean;
 };
 
@@ -20,10 +23,16 @@ export function VoteButtons({
   noun,
   onReact,
   disabled = false,
+  likeBlocked = null,
+  dislikeBlocked = null,
   compact = false,
 }: VoteButtonsProps) {
   const buttonClass = compact ? 'vote-btn vote-btn--small' : 'vote-btn';
-  const title = disabled ? 'Sign in to vote' : undefined;
+  // A vote already cast can always be taken back, so only a new vote is blocked.
+  const blocked = (value: Reaction, reason: string | null) =>
+    disabled ? 'Sign in to vote' : counters.myReaction === value ? null : reason;
+  const likeReason = blocked('like', likeBlocked);
+  const dislikeReason = blocked('dislike', dislikeBlocked);
   return (
     <div className={compact ? 'votes votes--inline' : 'votes'}>
       <button
@@ -31,8 +40,8 @@ export function VoteButtons({
         className={buttonClass}
         aria-pressed={counters.myReaction === 'like'}
         aria-label={`Like this ${noun} (${counters.likes} likes)`}
-        title={title}
-        disabled={disabled}
+        title={likeReason ?? undefined}
+        disabled={likeReason !== null}
         onClick={() => onReact(toggled(counters.myReaction, 'like'))}
       >
         ▲ {counters.likes}
@@ -46,8 +55,8 @@ export function VoteButtons({
         className={buttonClass}
         aria-pressed={counters.myReaction === 'dislike'}
         aria-label={`Dislike this ${noun} (${counters.dislikes} dislikes)`}
-        title={title}
-        disabled={disabled}
+        title={dislikeReason ?? undefined}
+        disabled={dislikeReason !== null}
         onClick={() => onReact(toggled(counters.myReaction, 'dislike'))}
       >
         ▼ {counters.dislikes}

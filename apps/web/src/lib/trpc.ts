@@ -1,11 +1,12 @@
 import type { AppRouter } from '@devflow/api';
+import { DEFAULT_BATCH_ITEMS } from '@devflow/contract/limits';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 
 export type { RouterInputs, RouterOutputs } from '@devflow/api';
 
-/** Calls in one HTTP batch at most (the server accepts 50). */
-export const MAX_BATCH_ITEMS = 20;
+/** Calls in one HTTP batch at most (the server accepts `MAX_BATCH_SIZE`). */
+export const MAX_BATCH_ITEMS = DEFAULT_BATCH_ITEMS;
 
 /** The typed tRPC client: same origin, session cookie sent automatically. */
 export const trpcClient = createTRPCClient<AppRouter>({

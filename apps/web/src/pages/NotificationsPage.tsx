@@ -1,3 +1,4 @@
+import { badgeLabels } from '@devflow/contract/badges';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { LoadMore } from '../components/LoadMore';
@@ -24,12 +25,17 @@ function describe(notification: Notification): string {
       return 'answered a question you watch';
     case 'watched_tag':
       return 'asked in a tag you watch';
+    case 'badge':
+      return notification.badge
+        ? `earned the badge “${badgeLabels[notification.badge].title}”`
+        : 'earned a badge';
   }
 }
 
-/** Where a notification leads: the question, or the follower's profile. */
+/** Where a notification leads: the question, or the follower's profile (your own, for a badge). */
 function target(notification: Notification): string {
-  if (notification.type === 'follow' || !notification.questionId) {
+  // A badge's actor is the user themselves: their profile shows it.
+  if (notification.type === 'follow' || notification.type === 'badge' || !notification.questionId) {
     return `/users/${encodeURIComponent(notification.actor.username)}`;
   }
   return `/questions/${notification.questionId}`;

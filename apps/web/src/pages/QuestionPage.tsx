@@ -13,6 +13,7 @@ import { VoteButtons } from '../components/VoteButtons';
 import { BookmarkButton, WatchQuestionButton } from '../components/WatchButtons';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { isModerator, type Me, useMe } from '../hooks/useMe';
+import { blockedReason, hasPrivilege, type Privileges, usePrivileges } from '../hooks/usePrivileges';
 import { useQuestionReaction } from '../hooks/useReactions';
 import { plural } from '../lib/format';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
@@ -30,6 +31,11 @@ export function sortAnswers(answers: readonly Answer[]): Answer[] {
 
 function canModify(me: Me, authorId: string): boolean {
   return Boolean(me && (me.id === authorId || isModerator(me)));
+}
+
+/** Authors and moderators edit; so do users whose reputation earned `editOthers`. */
+function canEdit(me: Me, authorId: string, privileges: Privileges | undefined): boolean {
+  return canModify(me, authorId) || Boolean(me && hasPrivilege(privileges, 'editOthers'));
 }
 
 /** One answer: votes, body, accept button for the question's author, edit/delete, replies. */
@@ -76,6 +82,7 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
   );
   const remove = useMutation(trpc.answer.delete.mutationOptions({ onSuccess: refresh }));
   const isQuestionAuthor = me?.id === question.author.id;
+  const privileges = usePrivileges().data;
   const save = (event: FormEvent) => {
     event.preventDefault();
     update.mutate({ id: answer.id, body });
@@ -90,6 +97,8 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
         noun="answer"
         counters={answer}
         disabled={!me}
+        likeBlocked={blockedReason(privileges, 'voteUp')}
+        dislikeBlocked={blockedReason(privileges, 'voteDown')}
         onReact={(value) => react.mutate({ targetType: 'answer', targetId: answer.id, value })}
       />
       <div>
@@ -139,20 +148,20 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
               </button>
             )}
             {me && !answer.deleted && <BookmarkButton targetType="answer" targetId={answer.id} />}
+            {canEdit(me, answer.author.id, privileges) && !editing && (
+              <button type="button" className="btn btn--link btn--small" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+            )}
             {canModify(me, answer.author.id) && !editing && (
-              <>
-                <button type="button" className="btn btn--link btn--small" onClick={() => setEditing(true)}>
-                  Edit
-                </button>
-                <button
-                  type="button"
-                  className="btn btn--link btn--small btn--danger"
-                  disabled={remove.isPending}
-                  onClick={() => window.confirm('Delete this answer?') && remove.mutate({ id: answer.id })}
-                >
-                  Delete
-                </button>
-              </>
+              <button
+                type="button"
+                className="btn btn--link btn--small btn--danger"
+                disabled={remove.isPending}
+                onClick={() => window.confirm('Delete this answer?') && remove.mutate({ id: answer.id })}
+              >
+                Delete
+              </button>
             )}
           </div>
           <span className="meta">
@@ -241,6 +250,7 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const react = useQuestionReaction(question.id);
+  const privileges = usePrivileges().data;
   const remove = useMutation(
     trpc.question.delete.mutationOptions({
       onSuccess: async () => {
@@ -264,6 +274,8 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
         noun="question"
         counters={question}
         disabled={!me}
+        likeBlocked={blockedReason(privileges, 'voteUp')}
+        dislikeBlocked={blockedReason(privileges, 'voteDown')}
         onReact={(value) => react.mutate({ targetType: 'question', targetId: question.id, value })}
       />
       <div>
@@ -285,21 +297,23 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
                 <BookmarkButton targetType="question" targetId={question.id} />
               </div>
             )}
-            {canModify(me, question.author.id) && !question.deleted && (
+            {canEdit(me, question.author.id, privileges) && !question.deleted && (
               <div className="row">
                 <Link className="btn btn--link btn--small" to={`/questions/${question.id}/edit`}>
                   Edit
                 </Link>
-                <button
-                  type="button"
-                  className="btn btn--link btn--small btn--danger"
-                  disabled={remove.isPending}
-                  onClick={() =>
-                    window.confirm('Delete this question?') && remove.mutate({ id: question.id })
-                  }
-                >
-                  Delete
-                </button>
+                {canModify(me, question.author.id) && (
+                  <button
+                    type="button"
+                    className="btn btn--link btn--small btn--danger"
+                    disabled={remove.isPending}
+                    onClick={() =>
+                      window.confirm('Delete this question?') && remove.mutate({ id: question.id })
+                    }
+                  >
+                    Delete
+                  </button>
+                )}
               </div>
             )}
           </div>

@@ -2,6 +2,7 @@ import { OTP_CODE_LENGTH, PASSWORD_LENGTH } from '@devflow/contract/limits';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
+import { CodeField, EmailField } from '../components/FormFields';
 import { ErrorMessage } from '../components/Status';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useTRPC } from '../lib/trpc';
@@ -44,21 +45,11 @@ export function ResetPasswordPage() {
     <div className="form-narrow stack">
       <form className="card" onSubmit={ask} aria-labelledby="reset-title">
         <h1 id="reset-title">Reset your password</h1>
-        <div className="field">
-          <label htmlFor="reset-email">Email</label>
-          <input
-            id="reset-email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
+        <EmailField id="reset-email" label="Email" value={email} onChange={setEmail} />
         <ErrorMessage error={request.error} />
         {request.isSuccess && (
           <p className="alert alert--ok" role="status">
-            If an account uses that address, a 6-digit code is on its way.
+            If an account uses that address, a {OTP_CODE_LENGTH}-digit code is on its way.
           </p>
         )}
         <button type="submit" className="btn" disabled={request.isPending}>
@@ -68,18 +59,7 @@ export function ResetPasswordPage() {
       {request.isSuccess && (
         <form className="card" onSubmit={submit} aria-labelledby="reset-step-2">
           <h2 id="reset-step-2">Choose a new password</h2>
-          <div className="field">
-            <label htmlFor="reset-code">Code from the email</label>
-            <input
-              id="reset-code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={OTP_CODE_LENGTH}
-              required
-              value={code}
-              onChange={(event) => setCode(event.target.value)}
-            />
-          </div>
+          <CodeField id="reset-code" label="Code from the email" value={code} onChange={setCode} />
           <div className="field">
             <label htmlFor="reset-password">New password</label>
             <input

@@ -2,6 +2,7 @@ import { PASSWORD_LENGTH, USERNAME_LENGTH } from '@devflow/contract/limits';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { EmailField } from '../components/FormFields';
 import { OAuthButtons } from '../components/OAuthButtons';
 import { ErrorMessage } from '../components/Status';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -58,20 +59,13 @@ export function SignUpPage() {
   return (
     <form className="card form-narrow" onSubmit={submit} aria-labelledby="signup-title">
       <h1 id="signup-title">Create your account</h1>
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-      </div>
+      <EmailField id="email" label="Email" value={email} onChange={setEmail} />
       <div className="field">
         <label htmlFor="username">
-          Username <span className="hint">(3 to 32 lower-case letters, digits, - and _)</span>
+          Username{' '}
+          <span className="hint">
+            ({USERNAME_LENGTH.min} to {USERNAME_LENGTH.max} lower-case letters, digits, - and _)
+          </span>
         </label>
         <input
           id="username"

@@ -1,4 +1,6 @@
+import { badgeLabels } from '@devflow/contract/badges';
 import { BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from '@devflow/contract/limits';
+import { privilegeLabels } from '@devflow/contract/privileges';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -11,6 +13,7 @@ import { TimeAgo } from '../components/TimeAgo';
 import { Avatar, UserLink } from '../components/UserLink';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { type Me, useMe } from '../hooks/useMe';
+import { blockedReason, usePrivileges } from '../hooks/usePrivileges';
 import { pluralWord } from '../lib/format';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
 
@@ -112,7 +115,7 @@ function EditProfileForm({ profile, onDone }: { profile: Profile; onDone: () => 
       </div>
       <div className="field">
         <label htmlFor="bio">
-          Bio <span className="hint">(markdown, up to 2000 characters)</span>
+          Bio <span className="hint">(markdown, up to {BIO_MAX_LENGTH} characters)</span>
         </label>
         <textarea id="bio" maxLength={BIO_MAX_LENGTH} value={bio} onChange={(e) => setBio(e.target.value)} />
       </div>
@@ -330,6 +333,79 @@ function ProfileCard({ profile, me }: { profile: Profile; me: Me }) {
   );
 }
 
+/** The badges a user earned, with what earned each. */
+function Badges({ profile }: { profile: Profile }) {
+  if (profile.badges.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="badges-title">
+      <h2 id="badges-title">Badges</h2>
+      <ul className="plain-list" data-testid="badges">
+        {profile.badges.map((held) => (
+          <li key={held.badge} data-badge={held.badge}>
+            <strong>{badgeLabels[held.badge].title}</strong>{' '}
+            <span className="muted">{badgeLabels[held.badge].description}</span>{' '}
+            <span className="meta" style={{ display: 'inline-flex' }}>
+              <TimeAgo iso={held.awardedAt} />
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * Your privileges (on your own profile): what your reputation lets you do, and what needs more — the
+ * same table and sentences the API decides and refuses with.
+ */
+function MyPrivileges() {
+  const query = usePrivileges();
+  if (query.isPending) return null;
+  if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
+  const privileges = query.data;
+  const granted = privileges.privileges.filter((row) => row.granted);
+  const missing = privileges.privileges.filter((row) => !row.granted);
+  return (
+    <section className="card" aria-labelledby="privileges-title" data-testid="privileges">
+      <h2 id="privileges-title">Your privileges</h2>
+      <p className="muted">
+        {privileges.reputation} reputation · {privileges.preset === 'team' ? 'team' : 'community'} rules
+      </p>
+      <div className="grid-2">
+        <div>
+          <h3>What you can do</h3>
+          {granted.length === 0 ? (
+            <p className="muted">Nothing yet.</p>
+          ) : (
+            <ul data-testid="privileges-granted">
+              {granted.map((row) => (
+                <li key={row.name}>{privilegeLabels[row.name].can}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <div>
+          <h3>Needs more reputation</h3>
+          {missing.length === 0 ? (
+            <p className="muted">Nothing: you have every privilege.</p>
+          ) : (
+            <ul data-testid="privileges-missing">
+              {missing.map((row) => (
+                <li key={row.name}>
+                  {privilegeLabels[row.name].can}:{' '}
+                  <span className="muted">
+                    {blockedReason(privileges, row.name) ?? 'not while suspended'}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
 /** A user's profile page: card, questions and answers. */
 export function UserPage() {
   const { username = '' } = useParams();
@@ -343,6 +419,8 @@ export function UserPage() {
   return (
     <div className="stack">
       <ProfileCard profile={profile} me={me} />
+      <Badges profile={profile} />
+      {me?.id === profile.id && <MyPrivileges />}
       {me?.id === profile.id && <SignInMethods returnTo={`/users/${encodeURIComponent(profile.username)}`} />}
       <ProfileTabs key={profile.id} userId={profile.id} />
     </div>

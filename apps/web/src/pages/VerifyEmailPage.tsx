@@ -2,6 +2,7 @@ import { OTP_CODE_LENGTH } from '@devflow/contract/limits';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
+import { CodeField } from '../components/FormFields';
 import { RequireUser } from '../components/RequireUser';
 import { ErrorMessage } from '../components/Status';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
@@ -36,7 +37,7 @@ function VerifyEmailForm({ email, verified }: { email: string; verified: boolean
     <form className="card form-narrow" onSubmit={submit} aria-labelledby="verify-title">
       <h1 id="verify-title">Verify your email</h1>
       <p>
-        We send a 6-digit code to <strong>{email}</strong>.
+        We send a {OTP_CODE_LENGTH}-digit code to <strong>{email}</strong>.
       </p>
       <p>
         <button type="button" className="btn" onClick={() => send.mutate()} disabled={send.isPending}>
@@ -49,19 +50,7 @@ function VerifyEmailForm({ email, verified }: { email: string; verified: boolean
         </p>
       )}
       <ErrorMessage error={send.error} />
-      <div className="field">
-        <label htmlFor="code">Code</label>
-        <input
-          id="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={OTP_CODE_LENGTH}
-          required
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-        />
-      </div>
+      <CodeField id="code" label="Code" value={code} onChange={setCode} />
       <ErrorMessage error={verify.error} />
       <button type="submit" className="btn btn--primary" disabled={verify.isPending}>
         Verify

@@ -38,6 +38,11 @@ export type JobOptions = {
   /** Jobs of this queue one process runs at once. */
   concurrency?: number;
   /**
+   * Seconds between this queue's polls (a new job wakes the workers at once through NOTIFY; polling
+   * finds retries that come due). Default: the queue's `pollingIntervalSeconds`, 30 for scheduled jobs.
+   */
+  pollingIntervalSeconds?: number;
+  /**
    * `singleton`: at most one job of this queue runs at a time across every process (scheduled
    * maintenance); `standard` otherwise.
    */
@@ -123,7 +128,7 @@ type Registration = {
 };
 
 /** Defaults of every queue: three quick retries, finished jobs kept a week. */
-const DEFAULT_OPTIONS: Required<Omit<JobOptions, 'retryDelayMaxSeconds'>> = {
+const DEFAULT_OPTIONS: Required<Omit<JobOptions, 'retryDelayMaxSeconds' | 'pollingIntervalSeconds'>> = {
   retryLimit: 3,
   retryDelaySeconds: 2,
   retryBackoff: true,
@@ -234,7 +239,13 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       register({
         name,
         handler: handler as JobHandler<object>,
-        options: { retryLimit: 1, policy: 'singleton', concurrency: 1, ...jobOptions },
+        options: {
+          retryLimit: 1,
+          policy: 'singleton',
+          concurrency: 1,
+          pollingIntervalSeconds: 30,
+          ...jobOptions,
+        },
         cron,
       });
     },
@@ -262,8 +273,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         const work: WorkOptions = {
           batchSize: 1,
           localConcurrency: registration.options.concurrency ?? DEFAULT_OPTIONS.concurrency,
-          pollingIntervalSeconds: polling,
-          notifyPollingIntervalSeconds: polling,
+          pollingIntervalSeconds: registration.options.pollingIntervalSeconds ?? polling,
+          notifyPollingIntervalSeconds: registration.options.pollingIntervalSeconds ?? polling,
         };
         workerIds.push(await boss.work(registration.name, work, run(registration)));
       }
@@ -296,4 +307,32 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
 
     failedJobs: (limit = 50) => listFailedJobs(dbHandle.db, limit),
   };
+}
+
+const JOB_GAUGES = [
+  ['waiting', 'waiting', 'Jobs waiting to run: new, or waiting for a retry (deferred ones included).'],
+  ['deferred', 'deferred', 'Waiting jobs whose start is still ahead (a retry backing off, a delayed job).'],
+  ['active', 'active', 'Jobs running now, in any process.'],
+  ['failed', 'failed', 'Jobs that used up their retries, kept for inspection.'],
+  ['retries', 'retries', 'Failed attempts that were retried, over the jobs still stored.'],
+  ['oldest_waiting_seconds', 'oldestWaitingSeconds', 'Age of the oldest waiting job, in seconds.'],
+] as const;
+
+/**
+ * The queues' depth, failures and oldest age as Prometheus gauges (`devflow_jobs_*{queue="…"}`), and
+ * `devflow_jobs_up` (0 when the counts could not be read). Counts only: nothing about the jobs' data.
+ */
+export async function jobsMetricsText(jobs: Pick<JobQueue, 'stats'>): Promise<string> {
+  let stats: QueueStats[];
+  try {
+    stats = (await jobs.stats()).filter((row) => !row.queue.startsWith('__pgboss'));
+  } catch {
+    return '# TYPE devflow_jobs_up gauge\ndevflow_jobs_up 0\n';
+  }
+  const lines = ['# TYPE devflow_jobs_up gauge', 'devflow_jobs_up 1'];
+  for (const [name, field, help] of JOB_GAUGES) {
+    lines.push(`# HELP devflow_jobs_${name} ${help}`, `# TYPE devflow_jobs_${name} gauge`);
+    for (const row of stats) lines.push(`devflow_jobs_${name}{queue="${row.queue}"} ${row[field]}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@ import { answers, notificationSettings, notifications, questions, users } from '
 /** A notification to insert (`insertNotifications`); id, time and read state take their defaults. */
 export type NewNotificationRow = Pick<
   typeof notifications.$inferInsert,
-  'userId' | 'actorId' | 'type' | 'questionId' | 'answerId' | 'replyId'
+  'userId' | 'actorId' | 'type' | 'questionId' | 'answerId' | 'replyId' | 'badge'
 >;
 
 /** What a notification is about, as stored in `notifications.type`. */
@@ -45,6 +45,7 @@ export async function listNotificationRows(
       questionId: notifications.questionId,
       answerId: notifications.answerId,
       replyId: notifications.replyId,
+      badge: notifications.badge,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
       questionTitle: sql<string | null>`case when ${questions.deletedAt} is null then ${questions.title} end`,
@@ -136,6 +137,8 @@ function deliveryOf(defaults: DeliveryDefaults): SQL<MailDeliveryValue> {
     reply: sql`${notificationSettings.reply}`,
     follow: sql`${notificationSettings.follow}`,
     accepted: sql`${notificationSettings.accepted}`,
+    // No setting covers badges: their default decides.
+    badge: sql`null`,
     watched_question: sql`${notificationSettings.watchedQuestion}`,
     watched_tag: sql`${notificationSettings.watchedTag}`,
   };

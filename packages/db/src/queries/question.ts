@@ -32,11 +32,19 @@ function questionSelect(db: Executor) {
 }
 
 /**
+ * The select of one question with its author by primary key (`findQuestion` and the prepared
+ * `question_by_id`). Exported so the bench explains this very SQL (bench/explain.ts).
+ */
+export function questionByIdQuery(db: Executor, id: number | Placeholder) {
+  return questionSelect(db).where(eq(questions.id, id));
+}
+
+/**
  * One question with its author by primary key, deleted or not; undefined when there is none. `lock`
  * locks the question row (`FOR UPDATE OF questions`) until the transaction ends.
  */
 export async function findQuestion(db: Executor, id: number, options: { lock?: boolean } = {}) {
-  const query = questionSelect(db).where(eq(questions.id, id));
+  const query = questionByIdQuery(db, id);
   const [row] = options.lock ? await query.for('update', { of: questions }) : await query;
   return row;
 }
@@ -92,9 +100,17 @@ export type AnswersOfQuestionParams = {
   withDeleted: boolean;
 };
 
+/**
+ * The select of `answersOfQuestion` (and of its prepared form). Exported so the bench explains and runs
+ * this very SQL (bench/explain.ts).
+ */
+export function answersOfQuestionQuery(db: Executor, params: AnswersOfQuestionParams) {
+  return answersSelect(db, params.questionId, params.acceptedAnswerId ?? 0, !params.withDeleted);
+}
+
 /** The answers of a question with their authors, accepted first, then score desc, then oldest. */
 export async function answersOfQuestion(db: Executor, params: AnswersOfQuestionParams) {
-  return answersSelect(db, params.questionId, params.acceptedAnswerId ?? 0, !params.withDeleted);
+  return answersOfQuestionQuery(db, params);
 }
 
 /** One answer with its author, as `answersOfQuestion` returns it. */
@@ -111,9 +127,7 @@ const byIdStatements = perDatabase((db) => {
   const answersStatement = (liveOnly: boolean, name: string) =>
     answersSelect(db, sql.placeholder('questionId'), sql.placeholder('accepted'), liveOnly).prepare(name);
   return {
-    question: questionSelect(db)
-      .where(eq(questions.id, sql.placeholder('id')))
-      .prepare('question_by_id'),
+    question: questionByIdQuery(db, sql.placeholder('id')).prepare('question_by_id'),
     liveAnswers: answersStatement(true, 'answers_of_question_live'),
     allAnswers: answersStatement(false, 'answers_of_question_all'),
   };
@@ -173,12 +187,20 @@ export async function setQuestionDeletedAt(
   await db.update(questions).set({ deletedAt: params.deletedAt }).where(eq(questions.id, params.id));
 }
 
-/** Counts one view of a question (`view_count + 1`). */
-export async function addQuestionView(db: Executor, id: number): Promise<void> {
-  await db
+/**
+ * Counts one view of a question (`view_count + 1`) and returns the new count with the author (each
+ * concurrent view sees its own count, so exactly one sees a milestone), or undefined when it is gone.
+ */
+export async function addQuestionView(
+  db: Executor,
+  id: number,
+): Promise<{ viewCount: number; authorId: number } | undefined> {
+  const [row] = await db
     .update(questions)
     .set({ viewCount: sql`${questions.viewCount} + 1` })
-    .where(eq(questions.id, id));
+    .where(eq(questions.id, id))
+    .returning({ viewCount: questions.viewCount, authorId: questions.authorId });
+  return row;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -38,7 +38,12 @@ export async function reactionsByUser(
 
 /** Sets the user's reaction to a post (+1 or -1), replacing any earlier one and its time. */
 export async function upsertReaction(db: Executor, params: ReactionKey & { value: number }): Promise<void> {
-  await db
+  await upsertReactionQuery(db, params);
+}
+
+/** The statement of `upsertReaction`; exported so the bench explains this very SQL (bench/explain.ts). */
+export function upsertReactionQuery(db: Executor, params: ReactionKey & { value: number }) {
+  return db
     .insert(reactions)
     .values(params)
     .onConflictDoUpdate({

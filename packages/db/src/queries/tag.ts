@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, like, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, like, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
 import { questionTags, tags } from '../schema';
 import { perDatabase } from './prepared';
@@ -22,9 +22,17 @@ export async function tagsOfQuestions(db: Executor, questionIds: number[]): Prom
   return tagPairs(db, inArray(questionTags.questionId, questionIds));
 }
 
+/**
+ * The select of the tags of one question (the prepared `tags_of_question`). Exported so the bench explains
+ * this very SQL (bench/explain.ts).
+ */
+export function tagsOfQuestionQuery(db: Executor, questionId: number | Placeholder) {
+  return tagPairs(db, eq(questionTags.questionId, questionId));
+}
+
 /** The prepared form of `tagsOfQuestions` for one question, built once per database handle. */
 const tagsOfQuestionStatement = perDatabase((db) =>
-  tagPairs(db, eq(questionTags.questionId, sql.placeholder('id'))).prepare('tags_of_question'),
+  tagsOfQuestionQuery(db, sql.placeholder('id')).prepare('tags_of_question'),
 );
 
 /**

@@ -36,13 +36,17 @@ export async function findUserById(db: Executor, id: number): Promise<UserRow | 
   return row ?? null;
 }
 
+/**
+ * The select of `findUserByUsername` (what `auth.login` reads for a username). Exported so the bench
+ * explains this very SQL (bench/explain.ts).
+ */
+export function userByUsernameQuery(db: Executor, username: string) {
+  return db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1);
+}
+
 /** The account named `username`, compared case-insensitively (the `users_username_lower_idx` index), or null. */
 export async function findUserByUsername(db: Executor, username: string): Promise<UserRow | null> {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.username}) = lower(${username})`)
-    .limit(1);
+  const [row] = await userByUsernameQuery(db, username);
   return row ?? null;
 }
 

@@ -18,6 +18,8 @@ export const notificationType = pgEnum('notification_type', [
   'reply',
   'follow',
   'accepted',
+  /** A badge the user was awarded. */
+  'badge',
   /** A new answer on a question the user watches (and did not ask). */
   'watched_question',
   /** A new question in a tag the user watches. */

@@ -1,3 +1,4 @@
+export * from './badges';
 export * from './enums';
 export * from './follows';
 export * from './jobs';
@@ -5,5 +6,6 @@ export * from './notifications';
 export * from './questions';
 export * from './reactions';
 export * from './replies';
+export * from './settings';
 export * from './users';
 export * from './watching';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, pgTable, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { notificationType } from './enums';
 import { users } from './users';
 
@@ -18,6 +18,8 @@ export const notifications = pgTable(
     questionId: bigint({ mode: 'number' }),
     answerId: bigint({ mode: 'number' }),
     replyId: bigint({ mode: 'number' }),
+    /** The badge a `badge` notification announces (`badges.badge`). */
+    badge: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp({ withTimezone: true }),
     /** When it went out by mail (instantly or in a digest); null while it waits for a digest or never will. */

@@ -18,8 +18,9 @@ import type { ApiDeps } from '../../deps';
 import { answerScope, invalidateCommitted, mergeChanged } from '../../platform/cache/scopes';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
-import { assertCan } from '../../platform/policy';
+import { assertCan, assertMay } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { awardBadge, awardReputationBadges } from '../badge/service';
 import { notify, notifyNewAnswer } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
@@ -89,6 +90,7 @@ export async function createAnswer(
     });
     // Answering watches the question (`watch.unquestion` undoes it).
     await insertQuestionWatch(tx, { userId: actor.id, questionId: question.id });
+    await awardBadge(tx, actor.id, 'first-answer');
     return reload(tx, actor, created.id);
   });
   await invalidateCommitted(deps, () => answerScope(deps, Number(answer.id)));
@@ -96,14 +98,14 @@ export async function createAnswer(
 }
 
 /**
- * `answer.update`: author or moderator (policy `post.edit`); re-renders the body, bumps the question's
+ * `answer.update`: author, moderator or a user with the `editOthers` privilege (policy `post.edit`); re-renders the body, bumps the question's
  * activity and saves a revision. An unchanged body writes nothing.
  */
 export async function updateAnswer(deps: Deps, actor: SessionUser, input: { id: number; body: string }) {
   const updated = await deps.db.transaction(async (tx) => {
     const row = await findAnswer(tx, { id: input.id, lock: true });
     if (!row || !answerVisible(actor, row)) throw notFound('answer');
-    assertCan(actor, 'post.edit', { authorId: row.authorId });
+    await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
     if (input.body === row.body) return viewOf(tx, actor, row);
     const now = new Date();
     await updateAnswerBody(tx, {
@@ -189,6 +191,11 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
           answerId: row.id,
         },
       ]);
+      // Accepting your own answer earns nothing (reputation rules), so no badge either.
+      if (row.authorId !== row.questionAuthorId) {
+        await awardBadge(tx, row.authorId, 'first-accepted-answer');
+        await awardReputationBadges(tx, row.authorId);
+      }
     }
     return loadQuestionDetail(tx, actor, row.questionId);
   });

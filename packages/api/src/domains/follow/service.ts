@@ -4,7 +4,7 @@ import type {
   followStateOutput,
   followUserInput,
 } from '@devflow/contract';
-import { toId, toIso } from '@devflow/contract';
+import { toIso } from '@devflow/contract';
 import {
   deleteFollow,
   type Executor,
@@ -21,6 +21,7 @@ import { BadInputError, NotFoundError } from '../../platform/domain-errors';
 import { decodeCursor, timeIdCursor, toPage } from '../../platform/pagination';
 import type { SessionUser } from '../../trpc/context';
 import { notify } from '../notification/events';
+import { toUserSummary } from '../posts/posts';
 
 async function assertUserExists(db: Executor, userId: number): Promise<void> {
   if (!(await userExists(db, userId))) throw new NotFoundError('That user does not exist.');
@@ -94,13 +95,7 @@ export async function listFollows(
   return toPage(
     rows,
     input.limit,
-    (row) => ({
-      id: toId(row.id),
-      username: row.username,
-      displayName: row.displayName,
-      avatarUrl: row.avatarUrl,
-      followedAt: toIso(row.followedAt),
-    }),
+    (row) => ({ ...toUserSummary(row), followedAt: toIso(row.followedAt) }),
     (row) => [row.cursorAt, row.id],
   );
 }

@@ -21,20 +21,22 @@ export type NotificationEvent = {
   questionId?: number | null;
   answerId?: number | null;
   replyId?: number | null;
+  /** The badge a `badge` notification announces. */
+  badge?: string | null;
 };
 
 /**
  * Records notifications inside the caller's transaction, so a notification exists exactly when its
- * cause committed. Nobody is notified of their own actions, and the events of one call share one cause,
- * so each user is told once: the first event naming them wins (callers list the most specific first,
- * e.g. "an answer to your question" before "an answer on a question you watch"). The recipients who get
- * this kind of notification by mail at once have their mail enqueued in the same transaction.
+ * cause committed, and returns their ids. Nobody is notified of their own actions, except of a badge
+ * they earned (its actor is themselves); the events of one call share one cause, so each user is told
+ * once: the first event naming them wins (callers list the most specific first, e.g. "an answer to your
+ * question" before "an answer on a question you watch"). Mails nothing: `notify` does.
  */
-export async function notify(tx: Executor, deps: NotifyDeps, events: NotificationEvent[]): Promise<void> {
+export async function recordNotifications(tx: Executor, events: NotificationEvent[]): Promise<number[]> {
   const told = new Set<number>();
   const rows = [];
   for (const event of events) {
-    if (event.userId === event.actorId || told.has(event.userId)) continue;
+    if ((event.userId === event.actorId && event.type !== 'badge') || told.has(event.userId)) continue;
     told.add(event.userId);
     rows.push({
       userId: event.userId,
@@ -43,9 +45,18 @@ export async function notify(tx: Executor, deps: NotifyDeps, events: Notificatio
       questionId: event.questionId ?? null,
       answerId: event.answerId ?? null,
       replyId: event.replyId ?? null,
+      badge: event.badge ?? null,
     });
   }
-  await mailNewNotifications(tx, deps, await insertNotifications(tx, rows));
+  return insertNotifications(tx, rows);
+}
+
+/**
+ * Records notifications as `recordNotifications` does, and enqueues, in the same transaction, the mail
+ * of the recipients who get this kind of notification by mail at once.
+ */
+export async function notify(tx: Executor, deps: NotifyDeps, events: NotificationEvent[]): Promise<void> {
+  await mailNewNotifications(tx, deps, await recordNotifications(tx, events));
 }
 
 /**

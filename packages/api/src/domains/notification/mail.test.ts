@@ -72,6 +72,9 @@ describe('notification mail', () => {
       body,
       tags: ['mail'],
     });
+    // The badge of a first question is announced in the app, never by mail (no setting covers badges).
+    expect((await callerFor(deps, asker).notification.list({})).items.map((n) => n.type)).toEqual(['badge']);
+    expect(await to(asker)()).toEqual([]);
     await callerFor(deps, helper).answer.create({ questionId: String(q.id), body });
     const received = await to(asker)();
     expect(received).toHaveLength(1);

@@ -23,6 +23,8 @@ export const DELIVERY_DEFAULTS: DeliveryDefaults = {
   reply: NOTIFICATION_DEFAULTS.reply,
   follow: NOTIFICATION_DEFAULTS.follow,
   accepted: NOTIFICATION_DEFAULTS.accepted,
+  // Badges are announced in the app only (no setting covers them).
+  badge: 'off',
   watched_question: NOTIFICATION_DEFAULTS.watchedQuestion,
   watched_tag: NOTIFICATION_DEFAULTS.watchedTag,
 };
@@ -53,6 +55,7 @@ const VERBS: Record<NotificationType, string> = {
   reply: 'replied to your post',
   follow: 'started following you',
   accepted: 'accepted your answer',
+  badge: 'earned a badge',
   watched_question: 'answered a question you watch',
   watched_tag: 'asked a question in a tag you watch',
 };
@@ -124,7 +127,11 @@ export function notificationMail(
 ): { to: string; subject: string; text: string; html: string; headers: Record<string, string> } {
   const first = rows[0];
   if (!first) throw new Error('a notification mail needs a notification');
-  const kinds = [...new Set(rows.map((row) => KIND_OF_TYPE[row.type] as NotificationKind))];
+  const kinds = [
+    ...new Set(
+      rows.flatMap((row): NotificationKind[] => (row.type === 'badge' ? [] : [KIND_OF_TYPE[row.type]])),
+    ),
+  ];
   const token = signUnsubscribeToken(config.appSecret, { userId: first.userId, kinds });
   const urls = unsubscribeUrls(config.publicUrl, token);
   const groups = new Map<string, MailedNotification[]>();

@@ -4,7 +4,7 @@ import type {
   notificationMarkReadInput,
   notificationMarkReadOutput,
 } from '@devflow/contract';
-import { toId, toIso } from '@devflow/contract';
+import { isBadge, toId, toIso } from '@devflow/contract';
 import { listNotificationRows, setNotificationsRead, unreadNotificationCount } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
@@ -40,6 +40,7 @@ export async function listNotifications(
       return {
         id: toId(row.id),
         type: row.type,
+        badge: row.badge !== null && isBadge(row.badge) ? row.badge : null,
         actor: {
           id: toId(row.actorId),
           username: row.actorUsername,

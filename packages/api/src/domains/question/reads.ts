@@ -1,3 +1,4 @@
+import { FAMOUS_QUESTION_VIEWS } from '@devflow/contract';
 import { addQuestionView } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
 import {
@@ -7,8 +8,10 @@ import {
   readThroughTallied,
   VERSION_TTL_SECONDS,
 } from '../../platform/cache/cached';
+import { invalidateCommitted } from '../../platform/cache/scopes';
 import { can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { awardViewBadges } from '../badge/service';
 import { reactionsOf } from '../posts/posts';
 import { getQuestion, type ListQuestionsParams, listQuestions } from './service';
 
@@ -49,7 +52,8 @@ type QuestionPage = Awaited<ReturnType<typeof getQuestion>>;
  * the author's own visits and deleted questions never count. A counted view is one UPDATE and one
  * increment of the question's view tally, which cached copies of the page add to their view count — so
  * views never invalidate the page. Repeated views cost one cache `incr`. When the cache is down every
- * view counts (fail open). Returns whether this view was counted.
+ * view counts (fail open). The view that brings a question to `FAMOUS_QUESTION_VIEWS` awards its author
+ * the `famous-question` badge. Returns whether this view was counted.
  */
 async function countView(
   deps: ApiDeps,
@@ -67,8 +71,13 @@ async function countView(
   } catch {
     // count it: a lost dedupe only over-counts a little
   }
-  await addQuestionView(deps.db, id);
+  const viewed = await addQuestionView(deps.db, id);
   await deps.cache.incr(cacheKeys.questionViews(id), VERSION_TTL_SECONDS).catch(() => undefined);
+  // Each view returns its own count, so exactly one view reaches the milestone and awards the badge.
+  if (viewed?.viewCount === FAMOUS_QUESTION_VIEWS) {
+    const awarded = await deps.db.transaction((tx) => awardViewBadges(tx, viewed));
+    if (awarded) await invalidateCommitted(deps, () => ({ users: [viewed.authorId] }));
+  }
   return true;
 }
 

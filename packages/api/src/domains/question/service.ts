@@ -19,8 +19,9 @@ import type { ApiDeps } from '../../deps';
 import { invalidateCommitted, mergeChanged, questionScope } from '../../platform/cache/scopes';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, scoreIdCursor, timeIdCursor, toPage } from '../../platform/pagination';
-import { assertCan, can } from '../../platform/policy';
+import { assertCan, assertMay, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { awardBadge } from '../badge/service';
 import { notifyNewQuestion } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
@@ -141,6 +142,7 @@ export async function createQuestion(
     // Asking watches the question (`watch.unquestion` undoes it); the tags' watchers hear of it.
     await insertQuestionWatch(tx, { userId: actor.id, questionId: createdId });
     await notifyNewQuestion(tx, deps, { questionId: createdId, actorId: actor.id });
+    await awardBadge(tx, actor.id, 'first-question');
     const row = await findQuestion(tx, createdId);
     if (!row) throw new Error('created question vanished');
     return viewOf(tx, actor, row);
@@ -150,7 +152,7 @@ export async function createQuestion(
 }
 
 /**
- * `question.update`: author or moderator (policy `post.edit`). Changes only the given fields, re-renders
+ * `question.update`: author, moderator or a user with the `editOthers` privilege (policy `post.edit`). Changes only the given fields, re-renders
  * the body, moves tag usage counts, bumps activity and saves a full revision — unless nothing changed,
  * in which case nothing is written.
  */
@@ -164,7 +166,7 @@ export async function updateQuestion(
   const updated = await deps.db.transaction(async (tx) => {
     const row = await findQuestion(tx, input.id, { lock: true });
     if (!row || !visibleTo(actor, row.deletedAt)) throw notFound('question');
-    assertCan(actor, 'post.edit', { authorId: row.authorId });
+    await assertMay(deps, actor, 'post.edit', { authorId: row.authorId }, tx);
     const current = (await tagsOf(tx, [row.id])).get(row.id) ?? [];
     const title = input.title ?? row.title;
     const body = input.body ?? row.body;

@@ -2,9 +2,11 @@ import type { reactionSetInput, reactionSetOutput } from '@devflow/contract';
 import { addToReactionCounters, deleteReaction, findReactionValue, upsertReaction } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
-import { invalidateCommitted, reactionScope } from '../../platform/cache/scopes';
+import { invalidateCommitted, mergeChanged, reactionScope } from '../../platform/cache/scopes';
 import { ForbiddenError } from '../../platform/domain-errors';
+import { assertMay } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
+import { awardUpvoteBadges } from '../badge/service';
 import { notFound, reactionName, requireLivePost } from '../posts/posts';
 
 const reactionNumber = (value: 'like' | 'dislike' | null): number =>
@@ -18,6 +20,8 @@ const reactionNumber = (value: 'like' | 'dislike' | null): number =>
  * apply one at a time and each reads the caller's previous reaction reliably; the counters then move
  * by relative increments computed from the old and new value. Every transaction locks the post, then
  * the caller's reaction row — one order, so no deadlocks. Authors cannot react to their own posts.
+ * Liking needs the `voteUp` privilege, disliking `voteDown` (policy `post.like` / `post.dislike`); an
+ * upvote awards the author's badges it earns (`popular-post`, reputation) in the same transaction.
  */
 export async function setReaction(
   deps: ApiDeps,
@@ -26,6 +30,9 @@ export async function setReaction(
 ): Promise<z.infer<typeof reactionSetOutput>> {
   const { targetType, targetId } = input;
   const next = reactionNumber(input.value);
+  // Clearing your reaction needs no privilege: you keep the right to take back a vote.
+  if (input.value !== null)
+    await assertMay(deps, actor, input.value === 'like' ? 'post.like' : 'post.dislike');
   const result = await deps.db.transaction(async (tx) => {
     const post = await requireLivePost(tx, targetType, targetId, { lock: true });
     if (post.authorId === actor.id) {
@@ -44,8 +51,13 @@ export async function setReaction(
       dislikes: Number(next === -1) - Number(previous === -1),
     });
     if (!updated) throw notFound(targetType);
+    if (next === 1)
+      await awardUpvoteBadges(tx, { targetType, authorId: post.authorId, likes: updated.likes });
     return { ...updated, mine: reactionName(next) };
   });
-  await invalidateCommitted(deps, () => reactionScope(deps, input));
+  // The voter's profile too: downvoting an answer costs the voter reputation in the community preset.
+  await invalidateCommitted(deps, async () =>
+    mergeChanged(await reactionScope(deps, input), { users: [actor.id] }),
+  );
   return result;
 }

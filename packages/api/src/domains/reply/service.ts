@@ -28,7 +28,7 @@ import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { BadInputError, NotFoundError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
-import { assertCan, can } from '../../platform/policy';
+import { assertCan, assertMay, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { notify } from '../notification/events';
 import { notFound, reactionName, requireLivePost, toUserSummary } from '../posts/posts';
@@ -81,6 +81,7 @@ const missingParent = 'The reply you are answering does not exist.';
  * must be in the same thread; replying to a deleted reply is allowed so conversations can go on). A parent
  * under a deleted post is, for everyone but moderators, as missing as one that never existed. The
  * parent's author — or the post's author for a top-level reply — is notified in the same transaction.
+ * Needs the `reply` privilege (policy `reply.create`).
  */
 export async function createReply(
   deps: ApiDeps,
@@ -88,6 +89,7 @@ export async function createReply(
   input: z.infer<typeof replyCreateInput>,
 ): Promise<Reply> {
   const { targetType, targetId, parentId, body } = input;
+  await assertMay(deps, actor, 'reply.create');
   const bodyHtml = renderMarkdown(body);
   const row = await deps.db.transaction(async (tx) => {
     const target = await requireLivePost(tx, targetType, targetId);
@@ -129,7 +131,7 @@ export async function createReply(
 }
 
 /**
- * Edits a live reply's body (its author or a moderator, `post.edit`). Under a deleted post only
+ * Edits a live reply's body (its author, a moderator or a user with the `editOthers` privilege, `post.edit`). Under a deleted post only
  * moderators reach it; for anyone else it is NOT_FOUND, as a missing reply.
  */
 export async function updateReply(
@@ -144,7 +146,7 @@ export async function updateReply(
       throw notFound('reply');
     }
     const current = found.reply;
-    assertCan(actor, 'post.edit', { authorId: current.authorId });
+    await assertMay(deps, actor, 'post.edit', { authorId: current.authorId }, tx);
     const updated = await updateReplyBody(tx, { id: input.id, body: input.body, bodyHtml, at: new Date() });
     if (!updated) throw notFound('reply');
     return updated;

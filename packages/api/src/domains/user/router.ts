@@ -10,6 +10,7 @@ import {
   updateProfileInput,
   userListInput,
   userListOutput,
+  userPrivilegesOutput,
 } from '@devflow/contract';
 import {
   adminProcedure,
@@ -24,7 +25,27 @@ import * as users from './service';
 
 /** Profiles and account administration (roles, suspensions). */
 export const userRouter = router({
-  /** A public profile with follower counts, post counts and reputation. */
+  /**
+   * The caller's reputation, the privilege preset, and every privilege (`voteUp`, `voteDown`, `flag`,
+   * `reply`, `editOthers`, `review`, `closeVotes`) with the reputation it needs (`threshold`; null: moderators
+   * only) and whether the caller has it (`granted`): what clients enable or explain buttons from.
+   * Moderators and admins have every privilege; suspended users none.
+   */
+  privileges: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/user/privileges',
+        tags: ['user'],
+        summary: 'Your privileges',
+        protect: true,
+      },
+    })
+    .input(noInput)
+    .output(userPrivilegesOutput)
+    .query(({ ctx }) => users.privilegesOf(ctx.deps, ctx.user)),
+
+  /** A public profile with follower counts, post counts, reputation and badges. */
   byUsername: publicProcedure
     .meta({
       openapi: {

@@ -6,8 +6,9 @@ import type {
   updateProfileInput,
   userListInput,
   userListOutput,
+  userPrivilegesOutput,
 } from '@devflow/contract';
-import { toId, toIso } from '@devflow/contract';
+import { privilegeNames, toId, toIso } from '@devflow/contract';
 import {
   type Executor,
   findUserById,
@@ -26,8 +27,12 @@ import { NotFoundError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
 import { decodeCursor, idCursor, toPage } from '../../platform/pagination';
 import { assertCan } from '../../platform/policy';
+import { decidePrivilege } from '../../platform/privileges';
+import { siteSettingsIn } from '../../platform/settings';
 import type { SessionUser } from '../../trpc/context';
 import { refreshUserSessions } from '../auth/session';
+import { badgesOfUser } from '../badge/service';
+import { toUserSummary } from '../posts/posts';
 import { reputationOf } from '../posts/reputation';
 
 /** A public profile as `user.byUsername` returns it. */
@@ -38,10 +43,12 @@ export const DEFAULT_SUSPENSION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The profile of an account: its public fields, follower/following counts, its non-deleted questions
- * and answers (`profileCounts`, one statement), and its reputation (`domains/posts/reputation.ts`).
+ * and answers (`profileCounts`, one statement), its reputation under the current preset
+ * (`domains/posts/reputation.ts`) and its badges.
  */
 export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
   const counts = await profileCounts(db, row.id);
+  const settings = await siteSettingsIn(db);
   return {
     id: toId(row.id),
     username: row.username,
@@ -55,8 +62,9 @@ export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
     following: counts.following,
     questions: counts.questions,
     answers: counts.answers,
-    reputation: await reputationOf(db, row.id),
+    reputation: await reputationOf(db, row.id, settings.privilegePreset),
     suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
+    badges: await badgesOfUser(db, row.id),
   };
 }
 
@@ -74,7 +82,7 @@ const USER_IDS_MAX = 100_000;
 /**
  * `user.byUsername` through the cache: one entry per user, keyed by the user's version, which every
  * write that changes a profile bumps (profile edits, role and suspension changes, follows, posts and
- * reactions that move counts or reputation). The first read of a name in this process goes to the
+ * reactions that move counts or reputation), and the settings version (the reputation preset). The first read of a name in this process goes to the
  * database to learn its id (versions must be read before loading), later ones are served from the cache.
  */
 export async function getProfile(deps: ApiDeps, username: string) {
@@ -88,7 +96,12 @@ export async function getProfile(deps: ApiDeps, username: string) {
   }
   return readThrough(
     deps,
-    { area: 'profile', key: cacheKeys.profile(id), versions: [cacheKeys.userVersion(id)] },
+    // Reputation on a profile depends on the preset: a settings change bumps `settings` for every profile.
+    {
+      area: 'profile',
+      key: cacheKeys.profile(id),
+      versions: [cacheKeys.userVersion(id), cacheKeys.settings()],
+    },
     () => profileByUsername(deps, username),
   );
 }
@@ -120,9 +133,16 @@ export async function updateProfile(
   return profile;
 }
 
-async function targetOf(deps: ApiDeps, userId: number): Promise<UserRow> {
+/** The account `userId` (NOT_FOUND when there is none), once the policy lets `actor` do `action` to it. */
+async function targetOf(
+  deps: ApiDeps,
+  actor: SessionUser,
+  action: 'user.setRole' | 'user.suspend',
+  userId: number,
+): Promise<UserRow> {
   const row = await findUserById(deps.db, userId);
   if (!row) throw new NotFoundError('There is no such user.');
+  assertCan(actor, action, { userId: row.id, userRole: row.role });
   return row;
 }
 
@@ -132,8 +152,7 @@ export async function setRole(
   actor: SessionUser,
   input: z.infer<typeof setRoleInput>,
 ): Promise<Profile> {
-  const target = await targetOf(deps, input.userId);
-  assertCan(actor, 'user.setRole', { userId: target.id, userRole: target.role });
+  const target = await targetOf(deps, actor, 'user.setRole', input.userId);
   return changeUser(deps, target.id, { role: input.role });
 }
 
@@ -146,8 +165,7 @@ export async function suspend(
   actor: SessionUser,
   input: z.infer<typeof suspendInput>,
 ): Promise<Profile> {
-  const target = await targetOf(deps, input.userId);
-  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  const target = await targetOf(deps, actor, 'user.suspend', input.userId);
   const until = input.until ? new Date(input.until) : new Date(Date.now() + DEFAULT_SUSPENSION_MS);
   return changeUser(deps, target.id, { suspendedUntil: until });
 }
@@ -158,8 +176,7 @@ export async function unsuspend(
   actor: SessionUser,
   input: z.infer<typeof unsuspendInput>,
 ): Promise<Profile> {
-  const target = await targetOf(deps, input.userId);
-  assertCan(actor, 'user.suspend', { userId: target.id, userRole: target.role });
+  const target = await targetOf(deps, actor, 'user.suspend', input.userId);
   return changeUser(deps, target.id, { suspendedUntil: null });
 }
 
@@ -199,14 +216,30 @@ export async function listUsers(
     rows,
     input.limit,
     (row) => ({
-      id: toId(row.id),
-      username: row.username,
-      displayName: row.displayName,
-      avatarUrl: row.avatarUrl,
+      ...toUserSummary(row),
       role: row.role,
       suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
       createdAt: toIso(row.createdAt),
     }),
     (row) => [row.id],
   );
+}
+
+/**
+ * `user.privileges`: the caller's reputation under the current preset, the preset, and every privilege
+ * of the table with its threshold and whether the caller has it — what the web app and the CLI enable or
+ * explain buttons from. Moderators and admins have every privilege; suspended users none.
+ */
+export async function privilegesOf(
+  deps: ApiDeps,
+  actor: SessionUser,
+): Promise<z.infer<typeof userPrivilegesOutput>> {
+  const settings = await siteSettingsIn(deps.db);
+  const reputation = await reputationOf(deps.db, actor.id, settings.privilegePreset);
+  const privileges = [];
+  for (const name of privilegeNames) {
+    const decision = await decidePrivilege(deps.db, settings, actor, name, reputation);
+    privileges.push({ name, threshold: decision.threshold, granted: decision.granted });
+  }
+  return { reputation, preset: settings.privilegePreset, privileges };
 }

@@ -158,7 +158,11 @@ describe('notifications of watched activity', () => {
 
     const reply = await answer(bo, String(q.id));
     const askerNews = (await callerFor(deps, asker).notification.list({})).items;
-    expect(askerNews.map((n) => [n.type, n.answerId])).toEqual([['answer', reply.id]]);
+    // One answer notification (not a second one as a watcher), above the badge of their first question.
+    expect(askerNews.map((n) => [n.type, n.answerId])).toEqual([
+      ['answer', reply.id],
+      ['badge', null],
+    ]);
     const watcherNews = (await callerFor(deps, watcher).notification.list({})).items;
     expect(watcherNews.map((n) => [n.type, n.answerId, n.questionTitle])).toEqual([
       ['watched_question', reply.id, 'Watched notifications question'],

@@ -81,6 +81,8 @@ export const cacheKeys = {
    */
   authors: () => 'v:authors',
   profile: (id: number) => `c:p:${id}`,
+  /** Bumped when an admin changes the site settings: profiles show reputation under the preset. */
+  settings: () => 'v:settings',
   usernameId: (username: string) => `c:uid:${username.toLowerCase()}`,
 };
 
@@ -172,6 +174,8 @@ export type Changed = {
   users?: number[];
   /** A user's public summary (display name, avatar) changed: every page and list showing it. */
   authors?: boolean;
+  /** The site settings changed (the reputation preset): every profile. */
+  settings?: boolean;
 };
 
 /**
@@ -192,6 +196,7 @@ export async function invalidate(deps: Pick<ApiDeps, 'cache' | 'log'>, changed: 
     entries.push(cacheKeys.profile(id));
   }
   if (changed.authors) versions.push(cacheKeys.authors());
+  if (changed.settings) versions.push(cacheKeys.settings());
   if (versions.length === 0) return;
   try {
     await Promise.all([

@@ -13,6 +13,7 @@ export function mergeChanged(...sets: Changed[]): Changed {
     allLists: sets.some((s) => s.allLists),
     users: sets.flatMap((s) => s.users ?? []),
     authors: sets.some((s) => s.authors),
+    settings: sets.some((s) => s.settings),
   };
 }
 

@@ -4,6 +4,7 @@ import { registerLiveCommands } from './commands/live';
 import { registerModerationCommands } from './commands/moderation';
 import { registerPostCommands } from './commands/posts';
 import { registerSocialCommands } from './commands/social';
+import { registerWatchingCommands } from './commands/watching';
 import { cliEnv } from './env';
 import { CliError, describeFailure, EXIT, type ExitCode } from './exit-codes';
 import { print } from './output';
@@ -64,6 +65,7 @@ export function buildProgram(extensions: readonly Extension[] = []): {
   registerSocialCommands(program, open);
   registerLiveCommands(program, open);
   registerModerationCommands(program, open);
+  registerWatchingCommands(program, open);
   for (const extend of extensions) extend(program);
   // Subcommands report usage errors the same way as the program.
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());

@@ -31,6 +31,7 @@ import { oauthRoutes } from './oauth-routes';
 import { mountOpenApi } from './openapi';
 import { securityHeaders } from './security-headers';
 import { trpcFastPath } from './trpc-fast-path';
+import { unsubscribeRoutes } from './unsubscribe-routes';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -190,6 +191,7 @@ export function createApp(options: AppOptions) {
 
   mountOpenApi(app, { deps, createContext, retryAfter, onError: onTrpcError });
   app.route('/auth', oauthRoutes({ deps, log, trustProxy, webDir }));
+  app.route('/mail', unsubscribeRoutes(deps));
 
   mountWebApp(app, webDir);
   return app;

@@ -643,6 +643,75 @@ const FIXTURES: Record<string, Fixture> = {
     ok: async () => ({ as: await session(), input: { limit: 5 } }),
     invalid: async () => ({ as: await session(), input: { limit: 0 } }),
   },
+  'user-notificationSettings': { ok: async () => ({ as: await session() }) },
+  'user-setNotificationSettings': {
+    ok: async () => ({ as: await session(), input: { watchedQuestion: 'off' } }),
+    invalid: async () => ({ as: await session(), input: { watchedQuestion: 'never' } }),
+  },
+  'watch-tag': {
+    ok: async () => {
+      const tag = `judged-${unique()}`;
+      await callerFor(deps(), await createTestUser(deps())).question.create({
+        title: 'A question carrying a fresh tag',
+        body: 'A body that is long enough to be valid.',
+        tags: [tag],
+      });
+      return { as: await session(), input: { tag } };
+    },
+    invalid: async () => ({ as: await session(), input: { tag: '<nope>' } }),
+    errors: { 404: async () => ({ as: await session(), input: { tag: `unused-${unique()}` } }) },
+  },
+  'watch-untag': {
+    ok: async () => ({ as: await session(), input: { tag: 'anything' } }),
+    invalid: async () => ({ as: await session(), input: { tag: '' } }),
+  },
+  'watch-question': {
+    ok: async () => ({
+      as: await session(),
+      input: { questionId: id(await question()) },
+    }),
+    invalid: async () => ({ as: await session(), input: { questionId: 'x' } }),
+    errors: { 404: async () => ({ as: await session(), input: { questionId: MISSING_ID } }) },
+  },
+  'watch-unquestion': {
+    ok: async () => ({ as: await session(), input: { questionId: MISSING_ID } }),
+    invalid: async () => ({ as: await session(), input: {} }),
+  },
+  'watch-list': { ok: async () => ({ as: await session() }) },
+  'bookmark-add': {
+    ok: async () => ({
+      as: await session(),
+      input: { targetType: 'question', targetId: id(await question()) },
+    }),
+    invalid: async () => ({ as: await session(), input: { targetType: 'reply', targetId: '1' } }),
+    errors: {
+      404: async () => ({ as: await session(), input: { targetType: 'answer', targetId: MISSING_ID } }),
+    },
+  },
+  'bookmark-remove': {
+    ok: async () => {
+      const me = await session();
+      const input = {
+        targetType: 'question' as const,
+        targetId: id(await question()),
+      };
+      await callerFor(deps(), me.user).bookmark.add(input);
+      return { as: me, input };
+    },
+    invalid: async () => ({ as: await session(), input: { targetType: 'question' } }),
+    errors: {
+      404: async () => ({ as: await session(), input: { targetType: 'question', targetId: MISSING_ID } }),
+    },
+  },
+  'bookmark-list': {
+    ok: async () => {
+      const me = await session();
+      const targetId = id(await question());
+      await callerFor(deps(), me.user).bookmark.add({ targetType: 'question', targetId });
+      return { as: me, input: { limit: 5 } };
+    },
+    invalid: async () => ({ as: await session(), input: { limit: 0 } }),
+  },
   'notification-list': {
     ok: async () => {
       const me = await session();

@@ -657,6 +657,69 @@ const FIXTURES: Record<string, Fixture> = {
     invalid: { limit: 'many' },
   },
 
+  'user.notificationSettings': {
+    valid: async (w) => ({ as: w.user }),
+    check: (out) => expect(out).toMatchObject({ answer: expect.any(String), watchedTag: expect.any(String) }),
+    invalid: UNEXPECTED,
+  },
+  'user.setNotificationSettings': {
+    valid: async (w) => ({ as: w.moderator, input: { watchedTag: 'weekly' } }),
+    check: (out) => expect(out).toMatchObject({ watchedTag: 'weekly', answer: 'instant' }),
+    invalid: { answer: 'hourly' },
+  },
+  'watch.tag': {
+    valid: async (w) => ({ as: w.user, input: { tag: w.tag } }),
+    check: (out) => expect(out).toEqual({ watching: true }),
+    invalid: { tag: '' },
+  },
+  'watch.untag': {
+    valid: async (w) => ({ as: w.moderator, input: { tag: w.tag } }),
+    check: (out) => expect(out).toEqual({ watching: false }),
+    invalid: { tag: 42 },
+  },
+  'watch.question': {
+    valid: async (w) => ({ as: w.moderator, input: { questionId: w.questionId } }),
+    check: (out) => expect(out).toEqual({ watching: true }),
+    invalid: { questionId: 'x' },
+  },
+  'watch.unquestion': {
+    valid: async (w) => ({ as: w.moderator, input: { questionId: w.questionId } }),
+    check: (out) => expect(out).toEqual({ watching: false }),
+    invalid: {},
+  },
+  'watch.list': {
+    // The admin asked the judged question, so watches it.
+    valid: async (w) => ({ as: w.admin }),
+    check: (out, w) =>
+      expect(field(out, 'questions')).toContainEqual(expect.objectContaining({ id: w.questionId })),
+    invalid: UNEXPECTED,
+  },
+  'bookmark.add': {
+    valid: async (w) => ({ as: w.user, input: { targetType: 'answer', targetId: w.answerId } }),
+    check: (out) => expect(out).toEqual({ bookmarked: true }),
+    invalid: { targetType: 'reply', targetId: '1' },
+  },
+  'bookmark.remove': {
+    valid: async (w) => {
+      const input = { targetType: 'question', targetId: w.questionId };
+      await w.setup('bookmark.add', 'mutation', input, w.moderator);
+      return { as: w.moderator, input };
+    },
+    check: (out) => expect(out).toEqual({ bookmarked: false }),
+    invalid: { targetType: 'question' },
+  },
+  'bookmark.list': {
+    valid: async (w) => {
+      await w.setup('bookmark.add', 'mutation', { targetType: 'question', targetId: w.questionId }, w.admin);
+      return { as: w.admin, input: {} };
+    },
+    check: (out, w) =>
+      expect(items(out)).toContainEqual(
+        expect.objectContaining({ targetType: 'question', targetId: w.questionId }),
+      ),
+    invalid: { limit: 0 },
+  },
+
   'notification.list': {
     valid: async (w) => ({ as: w.user, input: {} }),
     check: (out, w) =>

@@ -2,11 +2,13 @@ import { Route, Routes } from 'react-router';
 import { Layout } from './components/Layout';
 import { AdminSettingsPage } from './pages/AdminSettingsPage';
 import { AskPage } from './pages/AskPage';
+import { BookmarksPage } from './pages/BookmarksPage';
 import { EditQuestionPage } from './pages/EditQuestionPage';
 import { FeedPage } from './pages/FeedPage';
 import { HomePage } from './pages/HomePage';
 import { ModerationPage } from './pages/ModerationPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { NotificationSettingsPage } from './pages/NotificationSettingsPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { OAuthErrorPage } from './pages/OAuthErrorPage';
 import { QuestionPage } from './pages/QuestionPage';
@@ -14,6 +16,7 @@ import { ReplyThreadPage } from './pages/ReplyThreadPage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
+import { UnsubscribePage } from './pages/UnsubscribePage';
 import { UserPage } from './pages/UserPage';
 import { VerifyEmailPage } from './pages/VerifyEmailPage';
 
@@ -31,6 +34,9 @@ export function App() {
         <Route path="users/:username" element={<UserPage />} />
         <Route path="feed" element={<FeedPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="bookmarks" element={<BookmarksPage />} />
+        <Route path="settings/notifications" element={<NotificationSettingsPage />} />
+        <Route path="unsubscribe" element={<UnsubscribePage />} />
         <Route path="signin" element={<SignInPage />} />
         <Route path="signup" element={<SignUpPage />} />
         <Route path="verify-email" element={<VerifyEmailPage />} />

@@ -38,6 +38,12 @@ export {
   liveHubFor,
   memoryTransport,
 } from './domains/live/hub';
+export { sendDigests } from './domains/notification/mail';
+export {
+  INVALID_UNSUBSCRIBE_MESSAGE,
+  InvalidUnsubscribeError,
+  unsubscribeWithToken,
+} from './domains/notification/settings';
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
 export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
@@ -69,6 +75,7 @@ export {
   minimumRetrySpanSeconds,
   type QueuedMail,
 } from './platform/mail';
+export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export {
   type Context,

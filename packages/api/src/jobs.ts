@@ -3,6 +3,7 @@ import { deleteMailDeliveriesBefore, pruneLiveEvents } from '@devflow/db';
 import type { ApiDeps } from './deps';
 import { AUTH_CODE_QUEUE, deliverAuthCode } from './domains/auth/service';
 import { deleteAllEndedSessions } from './domains/auth/session-adapter';
+import { sendDigests } from './domains/notification/mail';
 import type { JobHandler } from './platform/jobs';
 import { deliverMail, MAIL_QUEUE, mailJobOptions } from './platform/mail';
 
@@ -26,6 +27,24 @@ export const SCHEDULED_JOBS: ScheduledJob[] = [
     run: async (deps) => {
       const deleted = await deleteAllEndedSessions(deps.db);
       deps.log.info({ deleted }, 'ended sessions deleted');
+    },
+  },
+  {
+    // The daily notification digest (`domains/notification/mail.ts`), at 07:00 UTC.
+    name: 'notification-digest-daily',
+    cron: '0 7 * * *',
+    run: async (deps) => {
+      const users = await sendDigests(deps, 'daily');
+      deps.log.info({ users }, 'daily notification digests enqueued');
+    },
+  },
+  {
+    // The weekly digest, Mondays at 07:00 UTC.
+    name: 'notification-digest-weekly',
+    cron: '0 7 * * 1',
+    run: async (deps) => {
+      const users = await sendDigests(deps, 'weekly');
+      deps.log.info({ users }, 'weekly notification digests enqueued');
     },
   },
   {

@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { adminRouter } from './domains/admin/router';
 import { answerRouter } from './domains/answer/router';
 import { authRouter } from './domains/auth/router';
+import { bookmarkRouter } from './domains/bookmark/router';
 import { editRouter } from './domains/edit/router';
 import { feedRouter } from './domains/feed/router';
 import { flagRouter } from './domains/flag/router';
@@ -16,6 +17,7 @@ import { replyRouter } from './domains/reply/router';
 import { reviewRouter } from './domains/review/router';
 import { tagRouter } from './domains/tag/router';
 import { userRouter } from './domains/user/router';
+import { watchRouter } from './domains/watch/router';
 import { createCallerFactory, router } from './trpc/procedures';
 
 /** Every procedure of DevFlow, by domain. The shape is the API contract (README, API reference). */
@@ -29,6 +31,8 @@ export const appRouter = router({
   follow: followRouter,
   feed: feedRouter,
   notification: notificationRouter,
+  watch: watchRouter,
+  bookmark: bookmarkRouter,
   auth: authRouter,
   user: userRouter,
   oauth: oauthRouter,

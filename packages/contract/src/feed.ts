@@ -1,10 +1,20 @@
 import { z } from 'zod';
-import { idOutput, isoDate, pageInput, pageOutput, userSummary } from './common';
+import { cursorInput, idOutput, isoDate, limitInput, pageOutput, userSummary } from './common';
 
-/** Input of `feed.list`. */
-export const feedListInput = pageInput;
+/**
+ * Where feed items come from: people you follow, new questions in tags you watch, new answers on
+ * questions you watch, or all of them (each post once).
+ */
+export const feedSource = z.enum(['all', 'people', 'tags', 'questions']);
 
-/** A question or answer by someone the caller follows. */
+/** Input of `feed.list`. A cursor belongs to the source it was read from. */
+export const feedListInput = z.object({
+  cursor: cursorInput,
+  limit: limitInput,
+  source: feedSource.default('all'),
+});
+
+/** A question or answer by someone the caller follows, in a tag or on a question the caller watches. */
 export const feedItem = z.object({
   type: z.enum(['question', 'answer']),
   id: idOutput,

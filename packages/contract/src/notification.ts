@@ -21,7 +21,7 @@ export const notificationListInput = z.object({
 /** One notification: who did what, and where. */
 export const notificationItem = z.object({
   id: idOutput,
-  type: z.enum(['answer', 'reply', 'follow', 'accepted', 'badge']),
+  type: z.enum(['answer', 'reply', 'follow', 'accepted', 'badge', 'watched_question', 'watched_tag']),
   /** The badge earned, for `type: 'badge'` (the actor is then the user themselves). */
   badge: z.enum(badgeNames).nullable(),
   actor: userSummary,

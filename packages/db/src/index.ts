@@ -26,4 +26,5 @@ export * from './queries/settings';
 export * from './queries/tag';
 export * from './queries/user';
 export * from './queries/visibility';
+export * from './queries/watching';
 export * from './schema';

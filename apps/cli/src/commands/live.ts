@@ -1,14 +1,11 @@
 import { toDevflowError } from '@devflow/client';
 import type { LiveNotificationEvent, LiveQuestionEvent } from '@devflow/contract';
 import type { Command } from 'commander';
-import { CliError, EXIT, usage } from '../exit-codes';
+import { CliError, EXIT } from '../exit-codes';
 import { requireSignIn, type Session } from '../session';
 import { parseId } from '../targets';
 
 type Open = (command: Command) => Promise<Session>;
-
-/** Words `watch` leaves free for subcommands (`devflow watch tag …`, `watch question …`, `watch list`). */
-export const WATCH_SUBCOMMANDS = ['tag', 'question', 'list'] as const;
 
 /** One line of text for a `live.question` event. */
 function describeQuestionEvent(event: LiveQuestionEvent): string {
@@ -100,12 +97,16 @@ function stream<Event>(
   });
 }
 
-/** `watch <question>` and `watch notifications`: live updates printed as they happen. */
+/**
+ * `watch <question>` and `watch notifications`: live updates printed as they happen. The same `watch`
+ * command carries the subcommands `watch tag|question|list` (`commands/watching.ts`), which commander
+ * dispatches before this action sees its argument.
+ */
 export function registerLiveCommands(program: Command, open: Open): void {
   program
     .command('watch')
     .description(
-      'print live updates until Ctrl-C: `watch <question-id>` or `watch notifications` (signed in)',
+      'print live updates until Ctrl-C (`watch <question-id>`, `watch notifications`), or manage what you watch (`watch tag|question|list`)',
     )
     .argument('<what>', 'a question id (42 or Q42), or "notifications"')
     .action(async (what: string, _options: unknown, command: Command) => {
@@ -118,11 +119,6 @@ export function registerLiveCommands(program: Command, open: Open): void {
           describeNotificationEvent,
         );
         return;
-      }
-      if ((WATCH_SUBCOMMANDS as readonly string[]).includes(what)) {
-        throw usage(
-          `"watch ${what}" is not available in this version; watch a question id or notifications.`,
-        );
       }
       const questionId = parseId(what.replace(/^q/i, ''), 'question id');
       await stream<LiveQuestionEvent>(

@@ -9,6 +9,9 @@ import { parseId, parseTarget } from '../targets';
 type Open = (command: Command) => Promise<Session>;
 type BodyOptions = { body?: string; bodyFile?: string };
 
+/** The sources of `feed --source`. */
+const FEED_SOURCES = ['all', 'people', 'tags', 'questions'] as const;
+
 /** A commander parser of a whole number from `min` to `max`. */
 function wholeNumber(min: number, max: number): (value: string) => number {
   return (value) => {
@@ -192,13 +195,23 @@ export function registerPostCommands(program: Command, open: Open): void {
 
   program
     .command('feed')
-    .description('questions and answers by the people you follow, newest first')
+    .description('questions and answers by the people you follow and in the tags and questions you watch')
     .option('-n, --limit <n>', `how many (${PAGE_SIZE.min} to ${PAGE_SIZE.max})`, limit, PAGE_SIZE.default)
     .option('--cursor <cursor>', 'the next page')
-    .action(async (options: { limit: number; cursor?: string }, command: Command) => {
+    .addOption(
+      new Option('--source <source>', 'where from')
+        .choices(['all', 'people', 'tags', 'questions'])
+        .default('all'),
+    )
+    .action(async (options: { limit: number; cursor?: string; source: string }, command: Command) => {
       const session = await open(command);
       requireSignIn(session);
-      const page = await session.client.feed.list.query({ limit: options.limit, cursor: options.cursor });
+      const source = FEED_SOURCES.find((value) => value === options.source) ?? 'all';
+      const page = await session.client.feed.list.query({
+        limit: options.limit,
+        cursor: options.cursor,
+        source,
+      });
       print(session.json, page, () => renderFeed(page));
     });
 }

@@ -398,6 +398,53 @@ const MATRIX: Row[] = [
       return { id: String(question.id) };
     },
   },
+  { path: 'user.setNotificationSettings', expect: signedIn, setup: async () => ({ watchedTag: 'weekly' }) },
+  // Watching and bookmarks are private preferences: every signed-in user, suspended ones too.
+  {
+    path: 'watch.tag',
+    expect: signedIn,
+    setup: async (fx) => {
+      const tag = `watch-${fx.unique()}`;
+      await callerFor(fx.deps, fx.users.other).question.create({
+        title: 'A question with a tag to watch',
+        body,
+        tags: [tag],
+      });
+      return { tag };
+    },
+  },
+  { path: 'watch.untag', expect: signedIn, setup: async () => ({ tag: 'never-used' }) },
+  {
+    path: 'watch.question',
+    expect: signedIn,
+    setup: async (fx) => ({ questionId: String((await questionBy(fx, fx.users.other)).id) }),
+  },
+  {
+    path: 'watch.unquestion',
+    expect: signedIn,
+    setup: async (fx) => ({ questionId: String((await questionBy(fx, fx.users.other)).id) }),
+  },
+  {
+    path: 'bookmark.add',
+    expect: signedIn,
+    setup: async (fx) => ({
+      targetType: 'question',
+      targetId: String((await questionBy(fx, fx.users.other)).id),
+    }),
+  },
+  {
+    path: 'bookmark.remove',
+    expect: signedIn,
+    // Everyone has saved the post, so each identity removes its own bookmark.
+    setup: async (fx) => {
+      const input = {
+        targetType: 'question',
+        targetId: String((await questionBy(fx, fx.users.other)).id),
+      } as const;
+      for (const user of Object.values(fx.users)) await callerFor(fx.deps, user).bookmark.add(input);
+      return input;
+    },
+  },
   // Keeps the default preset, so the rows above are decided under the same rules whatever the order.
   { path: 'admin.settings.set', expect: adminOnly, setup: async () => ({ privilegePreset: 'team' }) },
 ];

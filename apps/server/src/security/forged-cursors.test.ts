@@ -6,6 +6,7 @@ import {
   createTestQuestion,
   createTestUser,
 } from '@devflow/api/testing';
+import { questions } from '@devflow/db';
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
 import { pino } from 'pino';
@@ -139,6 +140,24 @@ beforeAll(async () => {
     questionId: String((await createTestQuestion(deps, moderator)).id),
     body: 'An answer that notifies the moderator.',
   });
+  // Watched tags, a watched question and bookmarks, so the watched feed sources and bookmark.list have rows.
+  const tagged = await callerFor(deps, author).question.create({
+    title: 'A tagged pagination question',
+    body: 'A body that is long enough to be valid.',
+    tags: ['pagination'],
+  });
+  await callerFor(deps, moderator).watch.tag({ tag: 'pagination' });
+  await callerFor(deps, moderator).answer.create({
+    questionId: String(tagged.id),
+    body: 'An answer that makes the moderator watch it.',
+  });
+  await callerFor(deps, author).answer.create({
+    questionId: String(tagged.id),
+    body: 'A second answer, by the author.',
+  });
+  for (const target of await deps.db.select({ id: questions.id }).from(questions).limit(3)) {
+    await callerFor(deps, moderator).bookmark.add({ targetType: 'question', targetId: String(target.id) });
+  }
   ({ token } = await createSession(deps, { userId: moderator.id, ip: null, userAgent: null }));
 });
 
@@ -162,7 +181,12 @@ const FIXTURES: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
   'answer.byUser': () => fc.record({ userId: fc.constant(String(author.id)), limit: fc.constantFrom(1, 20) }),
   'follow.followers': () => fc.record({ userId: fc.constantFrom(String(author.id), String(moderator.id)) }),
   'follow.following': () => fc.record({ userId: fc.constantFrom(String(author.id), String(moderator.id)) }),
-  'feed.list': () => fc.record({ limit: fc.constantFrom(1, 20) }),
+  'feed.list': () =>
+    fc.record({
+      limit: fc.constantFrom(1, 20),
+      source: fc.constantFrom('all', 'people', 'tags', 'questions'),
+    }),
+  'bookmark.list': () => fc.record({ limit: fc.constantFrom(1, 20) }),
   'notification.list': () => fc.record({ unreadOnly: fc.boolean() }),
   'user.list': () => fc.record({ q: fc.constantFrom(undefined, 'user') }),
   'review.list': () =>
@@ -183,7 +207,8 @@ const examples = (): Record<string, Record<string, unknown>[]> => ({
   'answer.byUser': [{ userId: String(author.id), limit: 20 }],
   'follow.followers': [{ userId: String(author.id) }],
   'follow.following': [{ userId: String(author.id) }],
-  'feed.list': [{ limit: 20 }],
+  'feed.list': ['all', 'people', 'tags', 'questions'].map((source) => ({ limit: 20, source })),
+  'bookmark.list': [{ limit: 20 }],
   'notification.list': [{ unreadOnly: false }],
   'user.list': [{ q: undefined }],
   'review.list': [{ state: 'open' }, { state: 'resolved' }],
@@ -319,6 +344,9 @@ describe('forged cursors over HTTP (/trpc and the REST mirror /api)', () => {
     ['follow/followers', {}, false, timeCursors],
     ['follow/following', {}, false, timeCursors],
     ['feed/list', {}, true, feedCursors],
+    ['feed/list', { source: 'tags' }, true, feedCursors],
+    ['feed/list', { source: 'questions' }, true, feedCursors],
+    ['bookmark/list', {}, true, timeCursors],
     ['notification/list', {}, true, idCursors],
     ['user/list', {}, true, idCursors],
     ['review/list', {}, true, idCursors],

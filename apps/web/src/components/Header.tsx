@@ -69,6 +69,7 @@ export function Header() {
             Questions
           </NavLink>
           {user && <NavLink to="/feed">Feed</NavLink>}
+          {user && <NavLink to="/bookmarks">Saved</NavLink>}
           {user && (user.role === 'moderator' || user.role === 'admin') && (
             <NavLink to="/moderation">Moderation</NavLink>
           )}

@@ -4,7 +4,9 @@ import { Link, useSearchParams } from 'react-router';
 import { LoadMore } from '../components/LoadMore';
 import { QuestionList } from '../components/QuestionSummary';
 import { ErrorMessage, Loading } from '../components/Status';
+import { WatchTagButton } from '../components/WatchButtons';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useMe } from '../hooks/useMe';
 import { type RouterInputs, useTRPC } from '../lib/trpc';
 
 /** The sort orders of `question.list`. */
@@ -69,6 +71,7 @@ function SearchList({ q }: { q: string }) {
 
 /** A small form that filters the list by one tag (`?tag=`). */
 function TagFilter({ tag, onChange }: { tag: string | null; onChange: (tag: string | null) => void }) {
+  const signedIn = Boolean(useMe().data);
   const [value, setValue] = useState(tag ?? '');
   useEffect(() => setValue(tag ?? ''), [tag]);
   const submit = (event: FormEvent) => {
@@ -95,6 +98,7 @@ function TagFilter({ tag, onChange }: { tag: string | null; onChange: (tag: stri
           Clear tag “{tag}”
         </button>
       )}
+      {tag && signedIn && <WatchTagButton tag={tag} />}
     </form>
   );
 }

@@ -21,6 +21,10 @@ function describe(notification: Notification): string {
       return 'started following you';
     case 'accepted':
       return 'accepted your answer';
+    case 'watched_question':
+      return 'answered a question you watch';
+    case 'watched_tag':
+      return 'asked in a tag you watch';
     case 'badge':
       return notification.badge
         ? `earned the badge “${badgeLabels[notification.badge].title}”`
@@ -106,7 +110,10 @@ export function NotificationsPage() {
   useDocumentTitle('Notifications');
   return (
     <>
-      <h1>Notifications</h1>
+      <div className="page-head">
+        <h1>Notifications</h1>
+        <Link to="/settings/notifications">Mail settings</Link>
+      </div>
       <RequireUser>{() => <NotificationList />}</RequireUser>
     </>
   );

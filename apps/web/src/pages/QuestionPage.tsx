@@ -11,6 +11,7 @@ import { TagList } from '../components/TagList';
 import { TimeAgo } from '../components/TimeAgo';
 import { UserLink } from '../components/UserLink';
 import { VoteButtons } from '../components/VoteButtons';
+import { BookmarkButton, WatchQuestionButton } from '../components/WatchButtons';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { isModerator, type Me, useMe } from '../hooks/useMe';
 import { blockedReason, hasPrivilege, type Privileges, usePrivileges } from '../hooks/usePrivileges';
@@ -150,6 +151,7 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
                 Accept this answer
               </button>
             )}
+            {me && !answer.deleted && <BookmarkButton targetType="answer" targetId={answer.id} />}
             {canEdit(me, answer.author.id, privileges) && !editing && (
               <button type="button" className="btn btn--link btn--small" onClick={() => setEditing(true)}>
                 Edit
@@ -293,6 +295,12 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
         <div className="row" style={{ justifyContent: 'space-between', marginTop: '0.75rem' }}>
           <div className="stack">
             <TagList tags={question.tags} />
+            {me && !question.deleted && (
+              <div className="row">
+                <WatchQuestionButton questionId={question.id} />
+                <BookmarkButton targetType="question" targetId={question.id} />
+              </div>
+            )}
             {canEdit(me, question.author.id, privileges) && !question.deleted && (
               <div className="row">
                 <Link className="btn btn--link btn--small" to={`/questions/${question.id}/edit`}>

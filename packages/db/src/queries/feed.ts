@@ -24,8 +24,19 @@ export type FeedRow = {
   avatar_url: string | null;
 };
 
-/** What `loadFeed` reads: whose feed, from where, and how many items. */
-export type LoadFeedParams = { userId: number; cursor: FeedCursor | null; limit: number };
+/**
+ * Where feed items come from: people the user follows, new questions in tags they watch, new answers on
+ * questions they watch, or all three (each post once).
+ */
+export type FeedSource = 'all' | 'people' | 'tags' | 'questions';
+
+/** What `loadFeed` reads: whose feed, from where, and how many items (`source` defaults to `people`). */
+export type LoadFeedParams = {
+  userId: number;
+  cursor: FeedCursor | null;
+  limit: number;
+  source?: FeedSource;
+};
 
 /** Keyset condition for one post table: rows strictly after the cursor in (created_at, type, id) desc. */
 function after(type: 'question' | 'answer', alias: 'q' | 'a', cursor: FeedCursor | null) {
@@ -70,6 +81,10 @@ function answersOf(cursor: FeedCursor | null) {
  * 4. Titles, bodies and authors are joined by primary key for the page only.
  * The bound makes a page read several times fewer buffers than the per-author limit alone; the bench
  * explains this statement on its data set (bench/RESULTS.md, "feed.list").
+ *
+ * With `source` `tags`, `questions` or `all`, the watched sources join: new questions of others in
+ * watched tags and new answers of others on watched questions, each at most `limit` rows after the
+ * cursor; `union` (not `union all`) keeps a post reached two ways once.
  */
 export async function loadFeed(db: Executor, params: LoadFeedParams): Promise<FeedRow[]> {
   return queryRows<FeedRow>(db, feedStatement(params));
@@ -81,8 +96,76 @@ export async function loadFeed(db: Executor, params: LoadFeedParams): Promise<Fe
  */
 export function feedStatement(params: LoadFeedParams): SQL {
   const { userId, cursor, limit } = params;
+  const source = params.source ?? 'people';
+  const parts: SQL[] = [];
+  if (source === 'all' || source === 'people') parts.push(sql`select * from people`);
+  if (source === 'all' || source === 'tags')
+    parts.push(sql`select * from ${tagQuestions(userId, cursor, limit)} t`);
+  if (source === 'all' || source === 'questions')
+    parts.push(sql`select * from ${watchedAnswers(userId, cursor, limit)} w`);
+  const usesPeople = source === 'all' || source === 'people';
   return sql`
-      with mine as (
+      with ${usesPeople ? sql`${peopleCtes(userId, cursor, limit)},` : sql``}
+      keys as (
+        ${sql.join(parts, sql` union `)}
+        order by created_at desc, type desc, id desc
+        limit ${limit}
+      )
+      select
+        k.type, k.id, k.created_at,
+        ${isoMicros(sql.raw('k.created_at'))} as cursor_at,
+        qq.id as question_id, qq.title,
+        left(coalesce(q.body_html, a.body_html), 2000) as body_head,
+        coalesce(q.score, a.score) as score,
+        q.answer_count,
+        u.id as author_id, u.username, u.display_name, u.avatar_url
+      from keys k
+      left join questions q on k.type = 'question' and q.id = k.id
+      left join answers a on k.type = 'answer' and a.id = k.id
+      join questions qq on qq.id = coalesce(q.id, a.question_id)
+      join users u on u.id = coalesce(q.author_id, a.author_id)
+      order by k.created_at desc, k.type desc, k.id desc
+    `;
+}
+
+/**
+ * Live questions of others carrying a tag `userId` watches, after the cursor, newest first: per watched
+ * tag (`tag_watches` primary key) its questions (`question_tags_tag_idx`), each question once.
+ */
+function tagQuestions(userId: number, cursor: FeedCursor | null, limit: number): SQL {
+  return sql`(
+    select distinct 'question'::text as type, q.id, q.created_at
+    from tag_watches w
+    join question_tags qt on qt.tag_id = w.tag_id
+    join questions q on q.id = qt.question_id
+    where w.user_id = ${userId} and q.author_id <> ${userId} and q.deleted_at is null
+      and ${after('question', 'q', cursor)}
+    order by q.created_at desc, q.id desc
+    limit ${limit}
+  )`;
+}
+
+/**
+ * Live answers by others on live questions `userId` watches, after the cursor, newest first
+ * (`question_watches` primary key, then `answers_question_idx`).
+ */
+function watchedAnswers(userId: number, cursor: FeedCursor | null, limit: number): SQL {
+  return sql`(
+    select 'answer'::text as type, a.id, a.created_at
+    from question_watches w
+    join questions wq on wq.id = w.question_id and wq.deleted_at is null
+    join answers a on a.question_id = w.question_id
+    where w.user_id = ${userId} and a.author_id <> ${userId} and a.deleted_at is null
+      and ${after('answer', 'a', cursor)}
+    order by a.created_at desc, a.id desc
+    limit ${limit}
+  )`;
+}
+
+/** The CTEs of the followed people's posts (the plan described at `loadFeed`), ending in `people`. */
+function peopleCtes(userId: number, cursor: FeedCursor | null, limit: number): SQL {
+  return sql`
+      mine as (
         select followee_id from follows where follower_id = ${userId}
       ),
       newest as (
@@ -95,7 +178,7 @@ export function feedStatement(params: LoadFeedParams): SQL {
       bound as (
         select created_at as t from newest order by created_at desc offset ${limit - 1} limit 1
       ),
-      keys as (
+      people as (
         (
           select 'question'::text as type, q.id, q.created_at
           from mine m
@@ -119,20 +202,5 @@ export function feedStatement(params: LoadFeedParams): SQL {
         )
         order by created_at desc, type desc, id desc
         limit ${limit}
-      )
-      select
-        k.type, k.id, k.created_at,
-        ${isoMicros(sql.raw('k.created_at'))} as cursor_at,
-        qq.id as question_id, qq.title,
-        left(coalesce(q.body_html, a.body_html), 2000) as body_head,
-        coalesce(q.score, a.score) as score,
-        q.answer_count,
-        u.id as author_id, u.username, u.display_name, u.avatar_url
-      from keys k
-      left join questions q on k.type = 'question' and q.id = k.id
-      left join answers a on k.type = 'answer' and a.id = k.id
-      join questions qq on qq.id = coalesce(q.id, a.question_id)
-      join users u on u.id = coalesce(q.author_id, a.author_id)
-      order by k.created_at desc, k.type desc, k.id desc
-    `;
+      )`;
 }

@@ -1,6 +1,7 @@
-import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client';
-import { answers, notifications, questions, users } from '../schema';
+import { answers, notificationSettings, notifications, questions, users } from '../schema';
 import { livePost } from './visibility';
 
 /** A notification to insert (`insertNotifications`); id, time and read state take their defaults. */
@@ -90,4 +91,119 @@ export async function setNotificationsRead(
         params.ids ? inArray(notifications.id, params.ids) : undefined,
       ),
     );
+}
+
+/** A user's stored mail settings: one column per kind, null for the default (`@devflow/contract`). */
+export type NotificationSettingsRow = Pick<
+  typeof notificationSettings.$inferSelect,
+  'answer' | 'reply' | 'follow' | 'accepted' | 'watchedQuestion' | 'watchedTag'
+>;
+
+/** How a kind of notification reaches a user by mail, as stored. */
+export type MailDeliveryValue = NonNullable<NotificationSettingsRow['answer']>;
+
+/** `userId`'s stored mail settings, or undefined when they never changed any. */
+export async function findNotificationSettings(
+  db: Executor,
+  userId: number,
+): Promise<NotificationSettingsRow | undefined> {
+  const [row] = await db
+    .select({
+      answer: notificationSettings.answer,
+      reply: notificationSettings.reply,
+      follow: notificationSettings.follow,
+      accepted: notificationSettings.accepted,
+      watchedQuestion: notificationSettings.watchedQuestion,
+      watchedTag: notificationSettings.watchedTag,
+    })
+    .from(notificationSettings)
+    .where(eq(notificationSettings.userId, userId));
+  return row;
+}
+
+/** Stores the given kinds of `userId`'s mail settings (one upsert); the others keep their value. */
+export async function saveNotificationSettings(
+  db: Executor,
+  params: { userId: number; values: Partial<Record<keyof NotificationSettingsRow, MailDeliveryValue>> },
+): Promise<void> {
+  const values = { ...params.values, updatedAt: new Date() };
+  await db
+    .insert(notificationSettings)
+    .values({ userId: params.userId, ...values })
+    .onConflictDoUpdate({ target: notificationSettings.userId, set: values });
+}
+
+/** The delivery of each stored notification type when the user has not chosen (the contract's defaults). */
+export type DeliveryDefaults = Record<NotificationType, MailDeliveryValue>;
+
+/** The delivery that applies to notification `n` of a user with settings `s` (left-joined), defaults filled in. */
+function deliveryOf(defaults: DeliveryDefaults): SQL<MailDeliveryValue> {
+  const column: Record<NotificationType, SQL> = {
+    answer: sql`${notificationSettings.answer}`,
+    reply: sql`${notificationSettings.reply}`,
+    follow: sql`${notificationSettings.follow}`,
+    accepted: sql`${notificationSettings.accepted}`,
+    // No setting covers badges: their default decides.
+    badge: sql`null`,
+    watched_question: sql`${notificationSettings.watchedQuestion}`,
+    watched_tag: sql`${notificationSettings.watchedTag}`,
+  };
+  const cases = (Object.keys(column) as NotificationType[]).map(
+    (type) => sql`when ${type} then coalesce(${column[type]}::text, ${defaults[type]})`,
+  );
+  return sql<MailDeliveryValue>`(case ${notifications.type}::text ${sql.join(cases, sql` `)} end)`;
+}
+
+const actors = alias(users, 'actor');
+
+/**
+ * Notifications waiting for a mail of `delivery` (`instant` for new ones, `daily`/`weekly` for digests):
+ * unread, not mailed yet, to a verified address, about a live question (or a follow); among `ids` when
+ * given, else everyone's (`notifications_digest_idx`), oldest first, at most `limit`. With the recipient,
+ * the actor and the question's title.
+ */
+export async function notificationsAwaitingMail(
+  db: Executor,
+  params: { ids: number[] | null; delivery: MailDeliveryValue; defaults: DeliveryDefaults; limit: number },
+) {
+  return db
+    .select({
+      id: notifications.id,
+      type: notifications.type,
+      userId: notifications.userId,
+      questionId: notifications.questionId,
+      answerId: notifications.answerId,
+      replyId: notifications.replyId,
+      createdAt: notifications.createdAt,
+      email: users.email,
+      username: users.username,
+      actorName: sql<string>`coalesce(${actors.displayName}, ${actors.username})`,
+      actorUsername: actors.username,
+      questionTitle: questions.title,
+    })
+    .from(notifications)
+    .innerJoin(users, eq(users.id, notifications.userId))
+    .innerJoin(actors, eq(actors.id, notifications.actorId))
+    .leftJoin(notificationSettings, eq(notificationSettings.userId, notifications.userId))
+    .leftJoin(questions, eq(questions.id, notifications.questionId))
+    .leftJoin(answers, eq(answers.id, notifications.answerId))
+    .where(
+      and(
+        params.ids ? inArray(notifications.id, params.ids) : undefined,
+        isNull(notifications.readAt),
+        isNull(notifications.mailedAt),
+        eq(users.emailVerified, true),
+        isNull(questions.deletedAt),
+        isNull(answers.deletedAt),
+        eq(deliveryOf(params.defaults), params.delivery),
+      ),
+    )
+    .orderBy(asc(notifications.userId), asc(notifications.id))
+    .limit(params.limit);
+}
+
+/** Records that these notifications went out by mail, so no later mail repeats them. */
+export async function markNotificationsMailed(db: Executor, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(notifications).set({ mailedAt: new Date() }).where(inArray(notifications.id, ids));
 }

@@ -18,8 +18,16 @@ export const notificationType = pgEnum('notification_type', [
   'reply',
   'follow',
   'accepted',
+  /** A badge the user was awarded. */
   'badge',
+  /** A new answer on a question the user watches (and did not ask). */
+  'watched_question',
+  /** A new question in a tag the user watches. */
+  'watched_tag',
 ]);
+
+/** How a kind of notification reaches the user by mail: at once, in a daily or weekly digest, or not. */
+export const mailDelivery = pgEnum('mail_delivery', ['instant', 'daily', 'weekly', 'off']);
 
 /** OAuth providers DevFlow can sign in with. */
 export const oauthProvider = pgEnum('oauth_provider', ['github', 'google']);

@@ -10,3 +10,4 @@ export * from './reactions';
 export * from './replies';
 export * from './settings';
 export * from './users';
+export * from './watching';

@@ -22,9 +22,15 @@ export const notifications = pgTable(
     badge: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp({ withTimezone: true }),
+    /** When it went out by mail (instantly or in a digest); null while it waits for a digest or never will. */
+    mailedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index('notifications_user_idx').on(t.userId, t.id.desc().nullsFirst()),
+    // Digests: a user's unread notifications not mailed yet.
+    index('notifications_digest_idx')
+      .on(t.userId, t.id)
+      .where(sql`${t.readAt} is null and ${t.mailedAt} is null`),
     index('notifications_unread_idx').on(t.userId, t.id.desc().nullsFirst()).where(sql`${t.readAt} is null`),
   ],
 );

@@ -7,6 +7,7 @@ import {
   findAnswer,
   findQuestion,
   insertAnswer,
+  insertQuestionWatch,
   recountAnswer,
   setAcceptedAnswer,
   setAnswerDeletedAt,
@@ -24,7 +25,7 @@ import type { SessionUser } from '../../trpc/context';
 import { awardBadge, awardReputationBadges } from '../badge/service';
 import { type LiveBatch, liveTransaction, postKey } from '../live/events';
 import { queueFirstPost } from '../moderation/first-posts';
-import { notify } from '../notification/events';
+import { notify, notifyNewAnswer } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
   excerptOf,
@@ -39,7 +40,7 @@ import { loadQuestionDetail } from '../question/service';
 import { toAnswer } from '../question/view';
 
 /** What answer services need from the world. */
-type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'live'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'live' | 'config' | 'jobs'>;
 
 /** Queues the live event of an answer that appeared or changed; nothing while its question is deleted. */
 function emitAnswer(
@@ -77,7 +78,8 @@ async function reload(db: Executor, actor: SessionUser, id: number) {
 
 /**
  * `answer.create`: answers a live question (NOT_FOUND otherwise), bumps its answer count and activity,
- * saves the first revision and notifies the question's author, all in one transaction.
+ * saves the first revision, notifies the question's author and its watchers, and makes the answerer
+ * watch the question, all in one transaction.
  */
 export async function createAnswer(
   deps: Deps,
@@ -105,19 +107,19 @@ export async function createAnswer(
       body: input.body,
       tags: null,
     });
-    await notify(
+    await notifyNewAnswer(
       tx,
-      [
-        {
-          userId: question.authorId,
-          actorId: actor.id,
-          type: 'answer',
-          questionId: question.id,
-          answerId: created.id,
-        },
-      ],
+      deps,
+      {
+        questionId: question.id,
+        questionAuthorId: question.authorId,
+        answerId: created.id,
+        actorId: actor.id,
+      },
       live,
     );
+    // Answering watches the question (`watch.unquestion` undoes it).
+    await insertQuestionWatch(tx, { userId: actor.id, questionId: question.id });
     await awardBadge(tx, actor.id, 'first-answer');
     await queueFirstPost(tx, actor, 'answer', created.id);
     const view = await reload(tx, actor, created.id);
@@ -246,6 +248,7 @@ export async function acceptAnswer(deps: Deps, actor: SessionUser, answerId: num
       await setAcceptedAnswer(tx, { questionId: row.questionId, answerId: row.id });
       await notify(
         tx,
+        deps,
         [
           {
             userId: row.authorId,

@@ -9,7 +9,7 @@ import {
 } from '@devflow/contract';
 import { badgesOf, type Executor, awardBadge as insertBadge } from '@devflow/db';
 import { siteSettingsIn } from '../../platform/settings';
-import { notify } from '../notification/events';
+import { recordNotifications } from '../notification/events';
 import { reputationOf } from '../posts/reputation';
 
 /**
@@ -20,7 +20,8 @@ import { reputationOf } from '../posts/reputation';
  */
 export async function awardBadge(tx: Executor, userId: number, badge: Badge): Promise<boolean> {
   const awarded = await insertBadge(tx, userId, badge);
-  if (awarded) await notify(tx, [{ userId, actorId: userId, type: 'badge', badge }]);
+  // In-app only: no mail setting covers badges, so a badge notification is never mailed.
+  if (awarded) await recordNotifications(tx, [{ userId, actorId: userId, type: 'badge', badge }]);
   return awarded;
 }
 

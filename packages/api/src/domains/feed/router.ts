@@ -2,9 +2,9 @@ import { feedListInput, feedListOutput } from '@devflow/contract';
 import { protectedProcedure, router } from '../../trpc/procedures';
 import { listFeed } from './service';
 
-/** What the people you follow posted. */
+/** What the people you follow posted, and what is new in the tags and questions you watch. */
 export const feedRouter = router({
-  /** Questions and answers by the users the caller follows, newest first. */
+  /** Questions and answers by followed users and in watched tags and questions, newest first. */
   list: protectedProcedure
     .meta({
       openapi: { method: 'GET', path: '/feed/list', tags: ['feed'], summary: 'Your feed', protect: true },

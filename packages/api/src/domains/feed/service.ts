@@ -8,8 +8,9 @@ import type { SessionUser } from '../../trpc/context';
 import { excerptOf } from '../posts/posts';
 
 /**
- * The caller's feed: questions and answers by the users they follow, newest first, keyset-paginated on
- * (createdAt, type, id). See `loadFeed` for the plan that keeps it fast for large followings.
+ * The caller's feed: questions and answers by the users they follow, new questions in the tags they
+ * watch and new answers on the questions they watch (`input.source` picks; each post once), newest
+ * first, keyset-paginated on (createdAt, type, id). See `loadFeed` for the plan that keeps it fast for large followings.
  */
 export async function listFeed(
   deps: ApiDeps,
@@ -20,7 +21,12 @@ export async function listFeed(
   const cursor: FeedCursor | null = decoded
     ? { createdAt: decoded[0], type: decoded[1], id: decoded[2] }
     : null;
-  const rows = await loadFeed(deps.db, { userId: viewer.id, cursor, limit: input.limit + 1 });
+  const rows = await loadFeed(deps.db, {
+    userId: viewer.id,
+    cursor,
+    limit: input.limit + 1,
+    source: input.source,
+  });
   return toPage(
     rows,
     input.limit,

@@ -40,7 +40,7 @@ export async function followUser(
   const state = await deps.db.transaction(async (tx) => {
     await assertUserExists(tx, input.userId);
     if (await insertFollow(tx, { followerId: actor.id, followeeId: input.userId })) {
-      await notify(tx, [{ userId: input.userId, actorId: actor.id, type: 'follow' }]);
+      await notify(tx, deps, [{ userId: input.userId, actorId: actor.id, type: 'follow' }]);
     }
     return { following: true, followers: (await followCounts(tx, input.userId)).followers };
   });

@@ -39,7 +39,7 @@ describe('notifications', () => {
     const reply = await callerFor(deps, critic).reply.create({ ...target, body: 'have you tried an index?' });
     const answer = await createTestAnswer(deps, fan, question);
     // The Q&A domain records answer notifications through the same helper, in its transaction.
-    await notify(deps.db, [
+    await notify(deps.db, deps, [
       { userId: owner.id, actorId: fan.id, type: 'answer', questionId: question.id, answerId: answer.id },
     ]);
 

@@ -6,6 +6,7 @@ import {
   findQuestion,
   findQuestionPrepared,
   insertQuestion,
+  insertQuestionWatch,
   type QuestionListParams,
   type QuestionRow,
   type QuestionSummaryRow,
@@ -23,6 +24,7 @@ import type { SessionUser } from '../../trpc/context';
 import { awardBadge } from '../badge/service';
 import { liveTransaction, postKey } from '../live/events';
 import { queueFirstPost } from '../moderation/first-posts';
+import { notifyNewQuestion } from '../notification/events';
 import {
   EXCERPT_SOURCE_CHARS,
   notFound,
@@ -35,7 +37,7 @@ import { adjustTagUsage, attachTags, detachTags, tagsOf } from '../tag/service';
 import { type AnswerViewRow, type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './view';
 
 /** What question services need from the world. */
-type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'live'>;
+type Deps = Pick<ApiDeps, 'db' | 'cache' | 'log' | 'live' | 'config' | 'jobs'>;
 
 /** Answer rows as the API's answers of `question`, with the caller's reactions. */
 async function toAnswers(
@@ -114,7 +116,10 @@ export async function getQuestion(deps: Deps, actor: SessionUser | null, id: num
   };
 }
 
-/** `question.create`: the question, its tags (created on first use) and its first revision, at once. */
+/**
+ * `question.create`: the question, its tags (created on first use), its first revision, the author's
+ * watch and the notifications of the tags' watchers, at once.
+ */
 export async function createQuestion(
   deps: Deps,
   actor: SessionUser,
@@ -137,6 +142,9 @@ export async function createQuestion(
       body: input.body,
       tags: [...input.tags].sort(),
     });
+    // Asking watches the question (`watch.unquestion` undoes it); the tags' watchers hear of it.
+    await insertQuestionWatch(tx, { userId: actor.id, questionId: createdId });
+    await notifyNewQuestion(tx, deps, { questionId: createdId, actorId: actor.id });
     await awardBadge(tx, actor.id, 'first-question');
     const row = await findQuestion(tx, createdId);
     if (!row) throw new Error('created question vanished');

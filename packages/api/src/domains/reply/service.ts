@@ -145,6 +145,7 @@ export async function createReply(
     });
     await notify(
       tx,
+      deps,
       [
         {
           userId: notifyUserId,

@@ -1,7 +1,9 @@
 import {
   byUsernameInput,
   noInput,
+  notificationSettingsOutput,
   profileOutput,
+  setNotificationSettingsInput,
   setRoleInput,
   suspendInput,
   unsuspendInput,
@@ -18,6 +20,7 @@ import {
   router,
   writerProcedure,
 } from '../../trpc/procedures';
+import { getNotificationSettings, setNotificationSettings } from '../notification/settings';
 import * as users from './service';
 
 /** Profiles and account administration (roles, suspensions). */
@@ -141,4 +144,34 @@ export const userRouter = router({
     .input(userListInput)
     .output(userListOutput)
     .query(({ ctx, input }) => users.listUsers(ctx.deps, ctx.user, input)),
+
+  /** How each kind of notification reaches you by mail: at once, in a daily or weekly digest, or not. */
+  notificationSettings: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/user/notification-settings',
+        tags: ['user'],
+        summary: 'Your notification mail settings',
+        protect: true,
+      },
+    })
+    .input(noInput)
+    .output(notificationSettingsOutput)
+    .query(({ ctx }) => getNotificationSettings(ctx.deps, ctx.user)),
+
+  /** Changes how some kinds of notification reach you by mail; the others stay. */
+  setNotificationSettings: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/user/set-notification-settings',
+        tags: ['user'],
+        summary: 'Change your notification mail settings',
+        protect: true,
+      },
+    })
+    .input(setNotificationSettingsInput)
+    .output(notificationSettingsOutput)
+    .mutation(({ ctx, input }) => setNotificationSettings(ctx.deps, ctx.user, input)),
 });

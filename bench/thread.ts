@@ -50,6 +50,8 @@ type ReplyRow = {
   created_at: Date | string;
   updated_at: Date | string;
   deleted_at: Date | string | null;
+  /** Set while flags hide the reply pending review (a tombstone to the readers the bench plays). */
+  hidden_at: Date | string | null;
   author_id: Num;
   username: string;
   display_name: string | null;
@@ -83,6 +85,8 @@ export type TreeNode = {
   createdAt: string;
   updatedAt: string;
   deleted: boolean;
+  /** Only moderators see a hidden reply as such; the bench reads as everyone else, to whom it is deleted. */
+  hidden: boolean;
   moreReplies: boolean;
   /** Ids of the returned children, oldest first. */
   children: string[];
@@ -95,7 +99,7 @@ const iso = (value: Date | string) => (value instanceof Date ? value : new Date(
 const reaction = (value: number | null) => (value === 1 ? 'like' : value === -1 ? 'dislike' : null);
 
 function toNode(row: ReplyRow, request: ThreadRequest, moreReplies: boolean, myReaction: number | null) {
-  const deleted = row.deleted_at !== null;
+  const deleted = row.deleted_at !== null || row.hidden_at !== null;
   const node: TreeNode = {
     id: String(row.id),
     parentId: row.parent_id === null ? null : String(row.parent_id),
@@ -117,6 +121,7 @@ function toNode(row: ReplyRow, request: ThreadRequest, moreReplies: boolean, myR
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     deleted,
+    hidden: false,
     moreReplies,
     children: [],
   };
@@ -176,7 +181,7 @@ export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<
 }
 
 const replyColumns = `r.id, r.parent_id, r.depth, r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at,
-  r.updated_at, r.deleted_at, r.author_id, u.username, u.display_name, u.avatar_url`;
+  r.updated_at, r.deleted_at, r.hidden_at, r.author_id, u.username, u.display_name, u.avatar_url`;
 
 /** The post's state and reply counts (first query of the naive strategies), its state as the procedure reads it. */
 async function head(run: RunSql, request: ThreadRequest) {

@@ -70,6 +70,8 @@ describe('reply.thread', () => {
       expect(reply.depth).toBe(i);
       ids.push(reply.id);
     }
+    // Mail jobs of the writes above run in the background on this database: let them finish first.
+    await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
       callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
     );
@@ -111,6 +113,8 @@ describe('reply.thread', () => {
       ids.flatMap((id, i) => (parentIndex[i] === parent ? [{ id: String(id), children: build(i) }] : []));
     const expected = build(-1);
 
+    // Mail jobs of the writes above run in the background on this database: let them finish first.
+    await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
       callerFor(deps, alice).reply.thread({ targetType: 'answer', targetId: String(answer.id) }),
     );
@@ -123,6 +127,8 @@ describe('reply.thread', () => {
 
     // A subtree: the first top-level reply with children, and only it.
     const rootIndex = ids.findIndex((_, i) => parentIndex.includes(i) && parentIndex[i] === -1);
+    // Mail jobs of the writes above run in the background on this database: let them finish first.
+    await deps.jobs.drainJobs();
     const sub = await counter.measure(() =>
       callerFor(deps, null).reply.thread({
         targetType: 'answer',
@@ -196,6 +202,8 @@ describe('reply.thread', () => {
   it('returns the first 10,000 of more top-level replies, truncated, with no parent to flag', async () => {
     const question = await createTestQuestion(deps, alice);
     const ids = await flatReplies({ type: 'question', id: question.id }, 10_001, bob.id);
+    // Mail jobs of the writes above run in the background on this database: let them finish first.
+    await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
       callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
     );
@@ -259,6 +267,8 @@ describe('reply.thread', () => {
       .map((i) => String(ids[i]))
       .sort();
 
+    // Mail jobs of the writes above run in the background on this database: let them finish first.
+    await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
       callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
     );
@@ -357,6 +367,8 @@ describe('reply.thread', () => {
       bob.id,
     );
     const started = performance.now();
+    // Mail jobs of the writes above run in the background on this database: let them finish first.
+    await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
       callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
     );

@@ -70,6 +70,7 @@ describe('moderation in the browser', () => {
         )
       ).id,
     );
+    // The moderator's page is for the flag and close steps, which this file does not have yet.
     mod = await modContext.newPage();
     user = await userContext.newPage();
     mod.setDefaultTimeout(30_000);
@@ -91,6 +92,5 @@ describe('moderation in the browser', () => {
     expect(
       await similar.getByRole('link', { name: 'Fastest JSON parsing in Rust?' }).getAttribute('href'),
     ).toBe(`/questions/${duplicateId}`);
-    expect(mod.url()).toBe('about:blank');
   });
 });

@@ -11,17 +11,7 @@ import { createCache } from '@devflow/cache';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import postgres from 'postgres';
-import {
-  answersSql,
-  listKeysetSql,
-  listOffsetSql,
-  questionRowSql,
-  tagsSql,
-  toAnswer,
-  toQuestion,
-  toSummary,
-  viewSql,
-} from './queries';
+import { countView, listAfter, listFromOffset, questionPage, questionRow, type RunValues } from './queries';
 import {
   type RunSql,
   type ThreadRequest,
@@ -37,6 +27,8 @@ const sql = postgres(url, {
   max: Number(process.env.DB_POOL_SIZE ?? 10),
   onnotice: () => {},
   connection: { application_name: 'devflow-bench-baseline', jit: 'off', statement_timeout: 15_000 },
+  // int8 ids as numbers, as the app's Drizzle columns read them (mode 'number').
+  types: { int8: { to: 20, from: [20], serialize: String, parse: Number } },
 });
 
 const cache = createCache({ redisUrl: process.env.REDIS_URL, prefix: 'bare:' });
@@ -46,11 +38,18 @@ const ok = (data: unknown) => ({ result: { data } });
 
 app.get('/healthz', (c) => c.json({ ok: true }));
 
+/**
+ * The statements of the twins, prepared like every statement of the procedures; int8 comes back as a
+ * number and timestamps as Dates (what the API's view functions take), rows as arrays of values.
+ */
+const values: RunValues = (text, params) =>
+  sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();
+
 /** question.byId for an anonymous viewer: the same statements, in the same order, as the service. */
 app.get('/bare/question.byId', async (c) => {
   const id = Number(c.req.query('id'));
-  const [row] = await questionRowSql(sql, id);
-  if (!row || row.deleted_at !== null) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
+  const row = await questionRow(values, id);
+  if (!row?.live) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
   // One view per viewer per hour, as the service counts them (a local filter, then the shared cache).
   const viewer = `${id}:${c.req.header('x-forwarded-for') ?? 'local'}`;
   const seenHere = (countedHere.get(viewer) ?? 0) > Date.now();
@@ -59,48 +58,23 @@ app.get('/bare/question.byId', async (c) => {
     !seenHere &&
     (await cache.incr(`seen:${id}:ip${c.req.header('x-forwarded-for') ?? 'local'}`, 3600)) === 1
   ) {
-    await viewSql(sql, id);
-    row.view_count += 1;
+    await countView(values, id);
+    row.viewCount += 1;
   }
-  const [tags, answers] = await Promise.all([
-    tagsSql(sql, [id]),
-    answersSql(sql, id, row.accepted_answer_id),
-  ]);
-  return c.json(
-    ok({
-      ...toQuestion(
-        row,
-        tags.map((t) => t.slug),
-      ),
-      answers: answers.map((a) => toAnswer(a, row.accepted_answer_id)),
-    }),
-  );
+  return c.json(ok(await questionPage(values, row)));
 });
-
-async function listPage(rows: Awaited<ReturnType<typeof listOffsetSql>>, limit: number) {
-  const tags = await tagsSql(
-    sql,
-    rows.slice(0, limit).map((r) => Number(r.id)),
-  );
-  const byQuestion = new Map<string, string[]>();
-  for (const t of tags) byQuestion.set(t.question_id, [...(byQuestion.get(t.question_id) ?? []), t.slug]);
-  const items = rows.slice(0, limit).map((r) => toSummary(r, byQuestion.get(r.id) ?? []));
-  return items;
-}
 
 /** question.list newest, page N by OFFSET (what keyset pagination avoids). */
 app.get('/bare/list-offset', async (c) => {
   const offset = Number(c.req.query('offset') ?? 0);
-  const rows = await listOffsetSql(sql, offset, 21);
-  return c.json(ok({ items: await listPage(rows, 20), nextCursor: null }));
+  return c.json(ok({ items: await listFromOffset(values, offset), nextCursor: null }));
 });
 
 /** question.list newest after a keyset position `(createdAt, id)`. */
 app.get('/bare/list-keyset', async (c) => {
   const at = c.req.query('at') ?? '';
   const id = Number(c.req.query('id'));
-  const rows = await listKeysetSql(sql, at, id, 21);
-  return c.json(ok({ items: await listPage(rows, 20), nextCursor: null }));
+  return c.json(ok({ items: await listAfter(values, at, id), nextCursor: null }));
 });
 
 /** Statements of the thread strategies, prepared like every statement of the procedures. */

@@ -1,202 +1,166 @@
 /**
- * The SQL the procedures run, written out for postgres.js: the bare baseline server executes it, and
- * the report shows its `EXPLAIN ANALYZE`. Kept statement for statement in step with the services
- * (packages/api/src/domains/question/service.ts); the shapers produce the procedures' JSON. Reply threads and
- * their naive loaders live in `thread.ts`.
+ * The bare baseline's twins of `question.byId` and `question.list`: they send, through postgres.js (or
+ * PGlite in bench/twins.test.ts), the very statements the services send — rendered once from the queries
+ * `@devflow/db` exports, with placeholders bound per request — and shape the rows with the API's own view
+ * functions, so the JSON is the procedures' JSON. What they leave out is the framework around the SQL:
+ * tRPC, zod, Drizzle's builders and row mapping. Reply threads and their naive loaders live in `thread.ts`.
  */
-import type postgres from 'postgres';
+import { EXCERPT_SOURCE_CHARS, toAnswer, toQuestion, toQuestionSummary } from '@devflow/api';
+import {
+  addQuestionViewQuery,
+  answerColumns,
+  answersOfQuestionTemplate,
+  questionByIdQuery,
+  questionColumns,
+  questionListQuery,
+  statementsOnly,
+  summaryColumns,
+  tagPairColumns,
+  tagsOfQuestionQuery,
+  tagsOfQuestionsQuery,
+} from '@devflow/db';
+import { Column, fillPlaceholders, is, SQL, sql } from 'drizzle-orm';
 
-type Sql = postgres.Sql;
+/** Runs one statement and returns its rows as arrays of column values: int8 as numbers, timestamps as Dates. */
+export type RunValues = (text: string, params: readonly unknown[]) => Promise<unknown[][]>;
 
-/** A question row joined with its author, as `question.byId` reads it. */
-export type QuestionRow = {
-  id: string;
-  author_id: string;
-  title: string;
-  body: string;
-  body_html: string;
-  likes: number;
-  dislikes: number;
-  score: number;
-  answer_count: number;
-  view_count: number;
-  accepted_answer_id: string | null;
-  created_at: Date;
-  updated_at: Date;
-  last_activity_at: Date;
-  deleted_at: Date | null;
-  u_id: string;
-  username: string;
-  display_name: string | null;
-  avatar_url: string | null;
-};
+/** A statement rendered once: its text, its parameters (placeholders among them), and where each column goes. */
+type Template = { text: string; params: unknown[]; paths: string[][] };
 
-const authorOf = (row: {
-  u_id: string;
-  username: string;
-  display_name: string | null;
-  avatar_url: string | null;
-}) => ({
-  id: row.u_id,
-  username: row.username,
-  displayName: row.display_name,
-  avatarUrl: row.avatar_url,
-});
-
-/** The question row by primary key (the prepared `question_by_id` of the service). */
-export function questionRowSql(sql: Sql, id: number) {
-  return sql<QuestionRow[]>`
-    select q.id, q.author_id, q.title, q.body, q.body_html, q.likes, q.dislikes, q.score, q.answer_count,
-           q.view_count, q.accepted_answer_id, q.created_at, q.updated_at, q.last_activity_at, q.deleted_at,
-           u.id as u_id, u.username, u.display_name, u.avatar_url
-    from questions q inner join users u on u.id = q.author_id
-    where q.id = ${id}`;
+/**
+ * The path of each selected column in the row object, in select order — the order Drizzle renders the
+ * columns of a selection map in (a nested plain object, like `author`, stands for its columns).
+ */
+function columnPaths(selection: Record<string, unknown>, prefix: string[] = []): string[][] {
+  return Object.entries(selection).flatMap(([key, value]) =>
+    is(value, Column) || is(value, SQL) || is(value, SQL.Aliased)
+      ? [[...prefix, key]]
+      : typeof value === 'object' && value !== null
+        ? columnPaths(value as Record<string, unknown>, [...prefix, key])
+        : [],
+  );
 }
 
-/** Counts one view. */
-export function viewSql(sql: Sql, id: number) {
-  return sql`update questions set view_count = view_count + 1 where id = ${id}`;
+/** Renders a query of `@devflow/db` (built on `statementsOnly`) together with the paths of its selection. */
+function template(
+  query: { toSQL(): { sql: string; params: unknown[] } },
+  selection: Record<string, unknown>,
+) {
+  const rendered = query.toSQL();
+  return { text: rendered.sql, params: rendered.params, paths: columnPaths(selection) };
 }
 
-/** Tags of some questions, by slug. */
-export function tagsSql(sql: Sql, ids: number[]) {
-  return sql<{ question_id: string; slug: string }[]>`
-    select qt.question_id, t.slug from question_tags qt inner join tags t on t.id = qt.tag_id
-    where qt.question_id = any(${ids}::bigint[]) order by t.slug`;
+/** One row's values as the nested object the query's Drizzle select returns. */
+function toRow(paths: string[][], values: unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  paths.forEach((path, index) => {
+    let target = row;
+    for (const key of path.slice(0, -1)) {
+      const next = target[key];
+      if (typeof next === 'object' && next !== null) target = next as Record<string, unknown>;
+      else target = target[key] = {};
+    }
+    const last = path.at(-1);
+    if (last !== undefined) target[last] = values[index];
+  });
+  return row;
 }
 
-/** An answer row joined with its author. */
-export type AnswerRow = {
-  id: string;
-  question_id: string;
-  body: string;
-  body_html: string;
-  likes: number;
-  dislikes: number;
-  score: number;
-  created_at: Date;
-  updated_at: Date;
-  deleted_at: Date | null;
-  u_id: string;
-  username: string;
-  display_name: string | null;
-  avatar_url: string | null;
-};
-
-/** Live answers of a question: accepted first, then score, then oldest. */
-export function answersSql(sql: Sql, questionId: number, acceptedId: string | null) {
-  return sql<AnswerRow[]>`
-    select a.id, a.question_id, a.body, a.body_html, a.likes, a.dislikes, a.score, a.created_at,
-           a.updated_at, a.deleted_at, u.id as u_id, u.username, u.display_name, u.avatar_url
-    from answers a inner join users u on u.id = a.author_id
-    where a.question_id = ${questionId} and a.deleted_at is null
-    order by a.id = ${Number(acceptedId ?? 0)} desc, a.score desc, a.id asc`;
+/**
+ * Runs a template with its placeholders bound. The rows are typed as the Drizzle query's rows, which the
+ * values are once mapped by path; bench/twins.test.ts proves the JSON equal to the procedure's.
+ */
+async function rowsOf<Row>(run: RunValues, t: Template, values: Record<string, unknown>): Promise<Row[]> {
+  const rows = await run(t.text, fillPlaceholders(t.params, values));
+  return rows.map((row) => toRow(t.paths, row) as Row);
 }
 
-/** The question JSON of `question.byId` (anonymous viewer). */
-export function toQuestion(row: QuestionRow, tags: string[]) {
+type QuestionRow = Awaited<ReturnType<typeof questionByIdQuery>>[number];
+type AnswerRow = Awaited<ReturnType<typeof answersOfQuestionTemplate>>[number];
+type SummaryRow = Awaited<ReturnType<typeof questionListQuery>>[number];
+type TagRow = Awaited<ReturnType<typeof tagsOfQuestionQuery>>[number];
+
+/** Rows a list page reads: one more than it shows, to know whether another page follows. */
+const PAGE = 20;
+
+const byId = template(questionByIdQuery(statementsOnly, sql.placeholder('id')), questionColumns);
+const liveAnswers = template(answersOfQuestionTemplate(statementsOnly, true), answerColumns);
+const tagsOfOne = template(tagsOfQuestionQuery(statementsOnly, sql.placeholder('id')), tagPairColumns);
+const addView = template(addQuestionViewQuery(statementsOnly, sql.placeholder('id')), {});
+const list = (after: boolean) =>
+  questionListQuery(statementsOnly, {
+    sort: 'newest',
+    deleted: false,
+    after: after ? [sql.placeholder('at'), sql.placeholder('id')] : null,
+    limit: PAGE + 1,
+    htmlChars: EXCERPT_SOURCE_CHARS,
+  });
+const listColumns = summaryColumns(EXCERPT_SOURCE_CHARS);
+const listKeyset = template(list(true), listColumns);
+const listOffset = template(list(false).offset(sql.placeholder('offset')), listColumns);
+/** `tagsOfQuestions` for n ids renders `in ($1, …, $n)`: one template per n. */
+const tagsOfMany = new Map<number, Template>();
+
+/** The tags of `ids` through `tagsOfQuestions`'s statement, by question. */
+async function tagsByQuestion(run: RunValues, ids: number[]): Promise<Map<number, string[]>> {
+  const byQuestion = new Map<number, string[]>();
+  if (ids.length === 0) return byQuestion;
+  let t = tagsOfMany.get(ids.length);
+  if (!t) {
+    const placeholders = ids.map((_, index) => sql.placeholder(`id${index}`));
+    t = template(tagsOfQuestionsQuery(statementsOnly, placeholders), tagPairColumns);
+    tagsOfMany.set(ids.length, t);
+  }
+  const values = Object.fromEntries(ids.map((id, index) => [`id${index}`, id]));
+  for (const tag of await rowsOf<TagRow>(run, t, values)) {
+    byQuestion.set(tag.questionId, [...(byQuestion.get(tag.questionId) ?? []), tag.slug]);
+  }
+  return byQuestion;
+}
+
+/** The question row of `question.byId` (live or not), or undefined when there is none. */
+export async function questionRow(run: RunValues, id: number): Promise<QuestionRow | undefined> {
+  const [row] = await rowsOf<QuestionRow>(run, byId, { id });
+  return row;
+}
+
+/** Counts one view of a question (the service's `addQuestionView` statement). */
+export async function countView(run: RunValues, id: number): Promise<void> {
+  await run(addView.text, fillPlaceholders(addView.params, { id }));
+}
+
+/** `question.byId`'s JSON for an anonymous viewer from its question row: tags and live answers added. */
+export async function questionPage(run: RunValues, row: QuestionRow) {
+  const [tags, answers] = await Promise.all([
+    rowsOf<TagRow>(run, tagsOfOne, { id: row.id }),
+    rowsOf<AnswerRow>(run, liveAnswers, { questionId: row.id, accepted: row.acceptedAnswerId ?? 0 }),
+  ]);
   return {
-    id: row.id,
-    title: row.title,
-    body: row.body,
-    bodyHtml: row.body_html,
-    tags,
-    author: authorOf(row),
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    lastActivityAt: row.last_activity_at.toISOString(),
-    likes: row.likes,
-    dislikes: row.dislikes,
-    score: row.score,
-    answerCount: row.answer_count,
-    viewCount: row.view_count,
-    acceptedAnswerId: row.accepted_answer_id,
-    myReaction: null,
-    deleted: row.deleted_at !== null,
+    ...toQuestion(
+      row,
+      tags.map((tag) => tag.slug),
+      null,
+    ),
+    answers: answers.map((answer) => toAnswer(answer, row.acceptedAnswerId, null)),
   };
 }
 
-/** The answer JSON inside `question.byId`. */
-export function toAnswer(row: AnswerRow, acceptedId: string | null) {
-  return {
-    id: row.id,
-    questionId: row.question_id,
-    body: row.body,
-    bodyHtml: row.body_html,
-    author: authorOf(row),
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-    likes: row.likes,
-    dislikes: row.dislikes,
-    score: row.score,
-    accepted: row.id === acceptedId,
-    myReaction: null,
-    deleted: row.deleted_at !== null,
-  };
+/** The items of a list page from its rows (one more than the page may have been read). */
+async function listPage(run: RunValues, rows: SummaryRow[]) {
+  const shown = rows.slice(0, PAGE);
+  const tags = await tagsByQuestion(
+    run,
+    shown.map((row) => row.id),
+  );
+  return shown.map((row) => toQuestionSummary(row, tags.get(row.id) ?? []));
 }
 
-/** A summary row of `question.list`. */
-export type SummaryRow = {
-  id: string;
-  title: string;
-  html_start: string;
-  created_at: Date;
-  last_activity_at: Date;
-  likes: number;
-  dislikes: number;
-  score: number;
-  answer_count: number;
-  view_count: number;
-  accepted_answer_id: string | null;
-  u_id: string;
-  username: string;
-  display_name: string | null;
-  avatar_url: string | null;
-};
-
-const summaryColumns = `q.id, q.title, substr(q.body_html, 1, 2000) as html_start, q.created_at, q.last_activity_at,
-  q.likes, q.dislikes, q.score, q.answer_count, q.view_count, q.accepted_answer_id,
-  u.id as u_id, u.username, u.display_name, u.avatar_url`;
-
-/** Newest live questions from `offset` on (OFFSET pagination: reads and discards `offset` rows). */
-export function listOffsetSql(sql: Sql, offset: number, limit: number) {
-  return sql<SummaryRow[]>`
-    select ${sql.unsafe(summaryColumns)}
-    from questions q inner join users u on u.id = q.author_id
-    where q.deleted_at is null
-    order by q.created_at desc, q.id desc
-    limit ${limit} offset ${offset}`;
+/** `question.list` newest after the keyset position `(at, id)`: the procedure's statement. */
+export async function listAfter(run: RunValues, at: string, id: number) {
+  return listPage(run, await rowsOf<SummaryRow>(run, listKeyset, { at, id }));
 }
 
-/** Newest live questions strictly after `(at, id)` (keyset pagination: walks the index from there). */
-export function listKeysetSql(sql: Sql, at: string, id: number, limit: number) {
-  return sql<SummaryRow[]>`
-    select ${sql.unsafe(summaryColumns)}
-    from questions q inner join users u on u.id = q.author_id
-    where q.deleted_at is null and (q.created_at, q.id) < (${at}::timestamptz, ${id})
-    order by q.created_at desc, q.id desc
-    limit ${limit}`;
-}
-
-/** A list item (`questionSummary`); the excerpt is the text start of the body. */
-export function toSummary(row: SummaryRow, tags: string[]) {
-  const text = row.html_start
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return {
-    id: row.id,
-    title: row.title,
-    excerpt: text.length > 200 ? `${text.slice(0, 200)}…` : text,
-    tags,
-    author: authorOf(row),
-    createdAt: row.created_at.toISOString(),
-    lastActivityAt: row.last_activity_at.toISOString(),
-    likes: row.likes,
-    dislikes: row.dislikes,
-    score: row.score,
-    answerCount: row.answer_count,
-    viewCount: row.view_count,
-    hasAcceptedAnswer: row.accepted_answer_id !== null,
-  };
+/** `question.list` newest from `offset` on: the same statement paged with OFFSET (what keyset avoids). */
+export async function listFromOffset(run: RunValues, offset: number) {
+  return listPage(run, await rowsOf<SummaryRow>(run, listOffset, { offset }));
 }

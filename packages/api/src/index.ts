@@ -49,7 +49,7 @@ export * from './domains/oauth/service';
 export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
 export { searchQuestions } from './domains/question/search';
 export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
-export type { QuestionView } from './domains/question/view';
+export { type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './domains/question/view';
 export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,

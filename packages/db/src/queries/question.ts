@@ -13,7 +13,12 @@ import { livePost } from './visibility';
 const closer = alias(users, 'closer');
 const original = alias(questions, 'original');
 
-const questionColumns = {
+/**
+ * The columns of a question row with its author under `author` and its closure (`closedBy…`,
+ * `duplicateOfTitle`). Exported so the bench's bare twin reads the very rows this select returns
+ * (bench/queries.ts).
+ */
+export const questionColumns = {
   id: questions.id,
   authorId: questions.authorId,
   title: questions.title,
@@ -146,9 +151,17 @@ export type AnswerOfQuestionRow = Awaited<ReturnType<typeof answersOfQuestion>>[
  * `question.byId`'s reads as prepared statements, built and planned once per database handle instead of
  * per call (bench/RESULTS.md measures the difference).
  */
+/**
+ * `answersOfQuestion`'s select with the placeholders `questionId` and `accepted` (the accepted answer's
+ * id, 0 for none): what the prepared statements run, and what the bench's bare twin sends.
+ */
+export function answersOfQuestionTemplate(db: Executor, liveOnly: boolean) {
+  return answersSelect(db, sql.placeholder('questionId'), sql.placeholder('accepted'), liveOnly);
+}
+
 const byIdStatements = perDatabase((db) => {
   const answersStatement = (liveOnly: boolean, name: string) =>
-    answersSelect(db, sql.placeholder('questionId'), sql.placeholder('accepted'), liveOnly).prepare(name);
+    answersOfQuestionTemplate(db, liveOnly).prepare(name);
   return {
     question: questionByIdQuery(db, sql.placeholder('id')).prepare('question_by_id'),
     liveAnswers: answersStatement(true, 'answers_of_question_live'),
@@ -218,12 +231,17 @@ export async function addQuestionView(
   db: Executor,
   id: number,
 ): Promise<{ viewCount: number; authorId: number } | undefined> {
-  const [row] = await db
+  const [row] = await addQuestionViewQuery(db, id);
+  return row;
+}
+
+/** The statement of `addQuestionView` (exported for the bench's bare twin, bench/queries.ts). */
+export function addQuestionViewQuery(db: Executor, id: number | Placeholder) {
+  return db
     .update(questions)
     .set({ viewCount: sql`${questions.viewCount} + 1` })
     .where(eq(questions.id, id))
     .returning({ viewCount: questions.viewCount, authorId: questions.authorId });
-  return row;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -254,8 +272,11 @@ export async function answerOwner(db: Executor, answerId: number) {
 // ---------------------------------------------------------------------------------------------------
 // Lists of question summaries
 
-/** The columns of a list item; `htmlStart` is the first `htmlChars` characters of the rendered body. */
-function summaryColumns(htmlChars: number) {
+/**
+ * The columns of a list item; `htmlStart` is the first `htmlChars` characters of the rendered body.
+ * Exported so the bench's bare twin reads the very rows `questionListQuery` returns (bench/queries.ts).
+ */
+export function summaryColumns(htmlChars: number) {
   return {
     id: questions.id,
     title: questions.title,
@@ -298,6 +319,12 @@ export type QuestionListParams = {
   htmlChars: number;
 };
 
+/** `QuestionListParams` whose position and limit may also be placeholders (a statement rendered once). */
+export type QuestionListStatementParams = Omit<QuestionListParams, 'after' | 'limit'> & {
+  after?: readonly [number | string | Placeholder, number | Placeholder] | null | undefined;
+  limit: number | Placeholder;
+};
+
 /**
  * The list of questions as asked: keyset pagination (never OFFSET) — the rows strictly after `after` in
  * the sort order, so rows inserted between page fetches never shift or repeat a page. Each sort walks an
@@ -306,7 +333,7 @@ export type QuestionListParams = {
  * `authorId`, `questions_author_idx`; with `tag`, a semi-join through `question_tags_tag_idx`.
  * Returns the statement unexecuted (await it for the rows) so tests can EXPLAIN exactly what runs.
  */
-export function questionListQuery(db: Executor, params: QuestionListParams) {
+export function questionListQuery(db: Executor, params: QuestionListStatementParams) {
   const where: (SQL | undefined)[] = [params.deleted ? isNotNull(questions.deletedAt) : livePost(questions)];
   if (params.authorId !== undefined) where.push(eq(questions.authorId, params.authorId));
   if (params.tag !== undefined) {

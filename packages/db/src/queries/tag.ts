@@ -3,10 +3,13 @@ import type { Database, Executor } from '../client';
 import { questionTags, tags } from '../schema';
 import { perDatabase } from './prepared';
 
+/** The columns of a (question id, slug) pair (exported for the bench's bare twin, bench/queries.ts). */
+export const tagPairColumns = { questionId: questionTags.questionId, slug: tags.slug };
+
 /** The one select of "tags of questions": (question id, slug) pairs, alphabetical by slug. */
 function tagPairs(db: Executor, where: SQL) {
   return db
-    .select({ questionId: questionTags.questionId, slug: tags.slug })
+    .select(tagPairColumns)
     .from(questionTags)
     .innerJoin(tags, eq(tags.id, questionTags.tagId))
     .where(where)
@@ -19,6 +22,11 @@ export type QuestionTagRow = Awaited<ReturnType<typeof tagPairs>>[number];
 /** The tags of each of `questionIds`, alphabetical, in one query over the `question_tags` primary key. */
 export async function tagsOfQuestions(db: Executor, questionIds: number[]): Promise<QuestionTagRow[]> {
   if (questionIds.length === 0) return [];
+  return tagsOfQuestionsQuery(db, questionIds);
+}
+
+/** The statement of `tagsOfQuestions` (ids or placeholders; exported for the bench's bare twin). */
+export function tagsOfQuestionsQuery(db: Executor, questionIds: readonly (number | Placeholder)[]) {
   return tagPairs(db, inArray(questionTags.questionId, questionIds));
 }
 

@@ -1,0 +1,125 @@
+/**
+ * The bench's bare twins of `question.byId` and `question.list` (bench/queries.ts) answer exactly what the
+ * procedures answer — otherwise the bench would compare different work — and send the very statements
+ * the services send. Runs on PGlite, or on PostgreSQL through postgres.js (as the baseline server does)
+ * when `DATABASE_URL` is set.
+ */
+import { callerFor, createTestDeps, createTestUser, type TestDeps } from '@devflow/api/testing';
+import { queryRows } from '@devflow/db';
+import { QueryCounter } from '@devflow/db/testing';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAfter, listFromOffset, questionPage, questionRow, type RunValues } from './queries';
+
+let deps: TestDeps;
+const statements = new QueryCounter();
+let run: RunValues;
+const sent: string[] = [];
+let closeRun = async () => {};
+
+beforeAll(async () => {
+  deps = await createTestDeps({}, { logger: statements });
+  const pglite = deps.dbHandle.pglite;
+  if (pglite) {
+    run = async (text, params) => {
+      sent.push(text);
+      const result = await pglite.query<unknown[]>(text, [...params], {
+        rowMode: 'array',
+        parsers: { 20: Number },
+      });
+      return result.rows;
+    };
+    return;
+  }
+  // PostgreSQL: a postgres.js client on this file's private database, configured like the bench server's.
+  const [row] = await queryRows<{ name: string }>(deps.db, sql`select current_database() as name`);
+  const url = new URL(process.env.DATABASE_URL ?? '');
+  url.pathname = `/${row?.name ?? ''}`;
+  const client = postgres(url.toString(), {
+    max: 2,
+    onnotice: () => {},
+    types: { int8: { to: 20, from: [20], serialize: String, parse: Number } },
+  });
+  run = (text, params) => {
+    sent.push(text);
+    return client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();
+  };
+  closeRun = () => client.end({ timeout: 5 });
+});
+
+afterAll(async () => {
+  await closeRun();
+  await deps.close();
+});
+
+describe('bench twins of question.byId and question.list', () => {
+  it('answer the procedures’ JSON with the statements the services send', async () => {
+    const asker = await createTestUser(deps);
+    const helper = await createTestUser(deps);
+    const other = await createTestUser(deps);
+    const asCaller = callerFor(deps, asker);
+    const ids: string[] = [];
+    for (let n = 0; n < 23; n += 1) {
+      const created = await asCaller.question.create({
+        title: `How do I tune query number ${n} in PostgreSQL?`,
+        body: `Body **${n}** with <em>markup</em> & an [link](https://example.com) long enough.`,
+        tags: n % 2 === 0 ? ['postgres', 'index'] : ['sql'],
+      });
+      ids.push(created.id);
+    }
+    const questionId = ids.at(-1) ?? '';
+    const first = await callerFor(deps, helper).answer.create({
+      questionId,
+      body: 'First answer, long enough.',
+    });
+    await callerFor(deps, other).answer.create({ questionId, body: 'Second answer, long enough too.' });
+    await asCaller.answer.accept({ answerId: first.id });
+    await callerFor(deps, other).reaction.set({ targetType: 'answer', targetId: first.id, value: 'like' });
+
+    // question.byId: the procedure first (it counts the anonymous view), then the twin reads the same row.
+    const { result: expected, statements: byIdSent } = await statements.measure(() =>
+      callerFor(deps, null).question.byId({ id: questionId }),
+    );
+    sent.length = 0;
+    const row = await questionRow(run, Number(questionId));
+    expect(row?.live).toBe(true);
+    if (!row) return;
+    expect(await questionPage(run, row)).toEqual(expected);
+    expect(sent.length).toBe(3);
+    expect(byIdSent).toEqual(expect.arrayContaining(sent));
+
+    // question.list, newest: page 2 by cursor = the keyset twin after page 1's last row = OFFSET 20.
+    const page1 = await callerFor(deps, null).question.list({ sort: 'newest', limit: 20 });
+    if (!page1.nextCursor) throw new Error('expected a second page');
+    const { result: page2, statements: listSent } = await statements.measure(() =>
+      callerFor(deps, null).question.list({ sort: 'newest', limit: 20, cursor: page1.nextCursor ?? '' }),
+    );
+    const [last] = await queryRows<{ at: string }>(
+      deps.db,
+      sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
+          from questions where id = ${Number(page1.items.at(-1)?.id)}`,
+    );
+    sent.length = 0;
+    expect(await listAfter(run, last?.at ?? '', Number(page1.items.at(-1)?.id))).toEqual(page2.items);
+    expect(sent.length).toBe(2);
+    expect(listSent).toEqual(expect.arrayContaining(sent));
+    expect(await listFromOffset(run, 20)).toEqual(page2.items);
+    expect(page2.items).toHaveLength(3);
+  });
+
+  it('find a hidden or deleted question not live, as the procedure finds it not found', async () => {
+    const asker = await createTestUser(deps);
+    const created = await callerFor(deps, asker).question.create({
+      title: 'A question that will be deleted soon',
+      body: 'A body that is long enough for the rules.',
+      tags: ['sql'],
+    });
+    await callerFor(deps, asker).question.delete({ id: created.id });
+    await expect(callerFor(deps, null).question.byId({ id: created.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await questionRow(run, Number(created.id)))?.live).toBe(false);
+    expect(await questionRow(run, 987_654_321)).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import type { ApiDeps } from '../deps';
+import { type SessionCookies, sessionCookiesOf } from '../domains/auth/session';
 
 /** The signed-in user as every procedure sees it. */
 export type SessionUser = {
@@ -42,6 +43,8 @@ export type Context = {
   tokenSource: TokenSource | null;
   req: RequestInfo;
   resHeaders: Headers | null;
+  /** The session cookie of this call's response (sign-in sets it, sign-out clears it). */
+  cookies: SessionCookies;
 };
 
 /**
@@ -61,5 +64,6 @@ export function createContextInner(options: CreateContextOptions): Context {
       requestId: options.req?.requestId ?? 'internal',
     },
     resHeaders: options.resHeaders ?? null,
+    cookies: sessionCookiesOf(options.deps.config, options.resHeaders ?? null),
   };
 }

@@ -10,12 +10,6 @@ import {
 import { protectedProcedure, publicProcedure, router } from '../../trpc/procedures';
 import { registerInput, resetPasswordInput } from './inputs';
 import * as auth from './service';
-import {
-  blankSessionCookie,
-  invalidateSession,
-  invalidateUserSessions,
-  serializeSessionCookie,
-} from './session';
 
 /** Accounts and sessions: registration, sign-in and out, email verification, password reset. */
 export const authRouter = router({
@@ -35,11 +29,7 @@ export const authRouter = router({
     })
     .input(registerInput)
     .output(authResultOutput)
-    .mutation(async ({ ctx, input }) => {
-      const { user, token, expiresAt } = await auth.register(ctx.deps, ctx.req, input);
-      ctx.resHeaders?.append('set-cookie', serializeSessionCookie(ctx.deps.config, token, expiresAt));
-      return { user, token };
-    }),
+    .mutation(({ ctx, input }) => auth.register(ctx.deps, ctx.req, input, ctx.cookies)),
 
   /** Signs in with email or username and password: a new session token, also set as the cookie. */
   login: publicProcedure
@@ -57,11 +47,7 @@ export const authRouter = router({
     })
     .input(loginInput)
     .output(authResultOutput)
-    .mutation(async ({ ctx, input }) => {
-      const { user, token, expiresAt } = await auth.login(ctx.deps, ctx.req, input);
-      ctx.resHeaders?.append('set-cookie', serializeSessionCookie(ctx.deps.config, token, expiresAt));
-      return { user, token };
-    }),
+    .mutation(({ ctx, input }) => auth.login(ctx.deps, ctx.req, input, ctx.cookies)),
 
   /** The signed-in account, or null. */
   me: publicProcedure
@@ -77,11 +63,7 @@ export const authRouter = router({
     })
     .input(noInput)
     .output(okOutput)
-    .mutation(async ({ ctx }) => {
-      if (ctx.session) await invalidateSession(ctx.deps, ctx.session.id);
-      ctx.resHeaders?.append('set-cookie', blankSessionCookie(ctx.deps.config));
-      return { ok: true as const };
-    }),
+    .mutation(({ ctx }) => auth.logout(ctx.deps, ctx.session, ctx.cookies)),
 
   /** Ends every session of the account (all devices) and clears the cookie. */
   logoutAll: protectedProcedure
@@ -96,11 +78,7 @@ export const authRouter = router({
     })
     .input(noInput)
     .output(okOutput)
-    .mutation(async ({ ctx }) => {
-      await invalidateUserSessions(ctx.deps, ctx.user.id);
-      ctx.resHeaders?.append('set-cookie', blankSessionCookie(ctx.deps.config));
-      return { ok: true as const };
-    }),
+    .mutation(({ ctx }) => auth.logoutEverywhere(ctx.deps, ctx.user, ctx.cookies)),
 
   /** Mails a 6-digit code to verify the account's email address. */
   requestEmailVerification: protectedProcedure
@@ -119,10 +97,7 @@ export const authRouter = router({
     })
     .input(noInput)
     .output(okOutput)
-    .mutation(async ({ ctx }) => {
-      await auth.requestEmailVerification(ctx.deps, ctx.req, ctx.user);
-      return { ok: true as const };
-    }),
+    .mutation(({ ctx }) => auth.requestEmailVerification(ctx.deps, ctx.req, ctx.user)),
 
   /** Verifies the email address with the mailed code. */
   verifyEmail: protectedProcedure
@@ -153,10 +128,7 @@ export const authRouter = router({
     })
     .input(requestPasswordResetInput)
     .output(okOutput)
-    .mutation(async ({ ctx, input }) => {
-      await auth.requestPasswordReset(ctx.deps, ctx.req, input);
-      return { ok: true as const };
-    }),
+    .mutation(({ ctx, input }) => auth.requestPasswordReset(ctx.deps, ctx.req, input)),
 
   /** Sets a new password with the mailed code and ends every session of the account. */
   resetPassword: publicProcedure
@@ -171,8 +143,5 @@ export const authRouter = router({
     })
     .input(resetPasswordInput)
     .output(okOutput)
-    .mutation(async ({ ctx, input }) => {
-      await auth.resetPassword(ctx.deps, ctx.req, input);
-      return { ok: true as const };
-    }),
+    .mutation(({ ctx, input }) => auth.resetPassword(ctx.deps, ctx.req, input)),
 });

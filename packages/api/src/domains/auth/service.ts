@@ -24,10 +24,19 @@ import {
 } from './account';
 import { checkOtp, issueOtp, OTP_TTL_SECONDS } from './otp';
 import { hashPassword, verifyPassword } from './passwords';
-import { createSession, invalidateUserSessions, refreshUserSessions } from './session';
+import {
+  createSession,
+  invalidateSession,
+  invalidateUserSessions,
+  refreshUserSessions,
+  type SessionCookies,
+} from './session';
 
-/** What a successful sign-in gives: the account, and the session token with its expiry. */
-export type SignedIn = { user: PublicUser; token: string; expiresAt: Date };
+/** What a successful sign-in answers: the account and its new session token (also set as the cookie). */
+export type SignedIn = { user: PublicUser; token: string };
+
+/** The answer of a call that only acknowledges. */
+type Ok = { ok: true };
 
 /** The one answer to every failed sign-in, whether the account exists or not. */
 export const WRONG_CREDENTIALS = 'Wrong email, username or password.';
@@ -41,6 +50,7 @@ export async function register(
   deps: ApiDeps,
   req: RequestInfo,
   input: z.infer<typeof registerInput>,
+  cookies: SessionCookies,
 ): Promise<SignedIn> {
   await consume(deps, 'register', req.ip);
   const taken = await findTaken(deps.db, input);
@@ -49,7 +59,7 @@ export async function register(
   const row = await deps.db.transaction((tx) =>
     insertUser(tx, { email: input.email, username: input.username, passwordHash, emailVerified: false }),
   );
-  return signIn(deps, req, row);
+  return signIn(deps, req, row, cookies);
 }
 
 /**
@@ -64,6 +74,7 @@ export async function login(
   deps: ApiDeps,
   req: RequestInfo,
   input: z.infer<typeof loginInput>,
+  cookies: SessionCookies,
 ): Promise<SignedIn> {
   const accountKey = `${input.login.toLowerCase()}|${req.ip}`;
   await consume(deps, 'loginIp', req.ip);
@@ -80,7 +91,7 @@ export async function login(
     outcome = row && ok ? 'verified' : 'failed';
     if (!row || !ok) throw new UnauthorizedError(WRONG_CREDENTIALS);
     await resetLimit(deps, 'loginAccountIp', accountKey);
-    return await signIn(deps, req, row);
+    return await signIn(deps, req, row, cookies);
   } finally {
     if (outcome !== 'failed') await refund(deps, 'loginIp', req.ip);
     // After a success the account+IP count was cleared; a refund now would take another call's point.
@@ -88,13 +99,42 @@ export async function login(
   }
 }
 
-async function signIn(deps: ApiDeps, req: RequestInfo, row: UserRow): Promise<SignedIn> {
+/** Opens a session for `row`, sets its cookie, and answers the account with the token. */
+async function signIn(
+  deps: ApiDeps,
+  req: RequestInfo,
+  row: UserRow,
+  cookies: SessionCookies,
+): Promise<SignedIn> {
   const { token, expiresAt } = await createSession(deps, {
     userId: row.id,
     ip: req.ip,
     userAgent: req.userAgent,
   });
-  return { user: toPublicUser(row), token, expiresAt };
+  cookies.set(token, expiresAt);
+  return { user: toPublicUser(row), token };
+}
+
+/** Ends the caller's session (when the call carried one) and clears the cookie. */
+export async function logout(
+  deps: ApiDeps,
+  session: { id: string } | null,
+  cookies: SessionCookies,
+): Promise<Ok> {
+  if (session) await invalidateSession(deps, session.id);
+  cookies.clear();
+  return { ok: true };
+}
+
+/** Ends every session of the account (all devices) and clears the cookie. */
+export async function logoutEverywhere(
+  deps: ApiDeps,
+  actor: SessionUser,
+  cookies: SessionCookies,
+): Promise<Ok> {
+  await invalidateUserSessions(deps, actor.id);
+  cookies.clear();
+  return { ok: true };
 }
 
 /** The signed-in account as its owner sees it, or null when signed out. */
@@ -136,13 +176,14 @@ export async function requestEmailVerification(
   deps: ApiDeps,
   req: RequestInfo,
   actor: SessionUser,
-): Promise<void> {
+): Promise<Ok> {
   if (actor.emailVerified) {
     throw new BadInputError('Your email address is already verified.');
   }
   await countCodeMail(deps, req, actor.email);
   const job: AuthCodeJob = { purpose: 'verify-email', userId: actor.id };
   await deps.jobs.enqueue(deps.db, AUTH_CODE_QUEUE, job);
+  return { ok: true };
 }
 
 /** Marks the account's email verified when `code` is the one mailed to it. */
@@ -169,10 +210,11 @@ export async function requestPasswordReset(
   deps: ApiDeps,
   req: RequestInfo,
   input: z.infer<typeof requestPasswordResetInput>,
-): Promise<void> {
+): Promise<Ok> {
   await countCodeMail(deps, req, input.email);
   const job: AuthCodeJob = { purpose: 'password-reset', email: input.email };
   await deps.jobs.enqueue(deps.db, AUTH_CODE_QUEUE, job);
+  return { ok: true };
 }
 
 /**
@@ -218,7 +260,7 @@ export async function resetPassword(
   deps: ApiDeps,
   req: RequestInfo,
   input: z.infer<typeof resetPasswordInput>,
-): Promise<void> {
+): Promise<Ok> {
   const row = await findUserByLogin(deps.db, input.email);
   await checkOtp(
     deps,
@@ -227,10 +269,11 @@ export async function resetPassword(
     row ? { userId: row.id } : { unknownEmail: input.email },
     input.code,
   );
-  if (!row) return;
+  if (!row) return { ok: true };
   const passwordHash = await hashPassword(input.newPassword);
   await deps.db.transaction(async (tx) => {
     await resetUserPassword(tx, { userId: row.id, passwordHash });
     await invalidateUserSessions({ db: tx, cache: deps.cache }, row.id);
   });
+  return { ok: true };
 }

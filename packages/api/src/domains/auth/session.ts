@@ -220,6 +220,29 @@ export function serializeSessionCookie(
   }).serialize();
 }
 
+/**
+ * Where a sign-in or sign-out leaves the browser's session cookie: `Set-Cookie` headers on the response
+ * of the HTTP call (`Context.cookies`); outside HTTP (a test's caller, a job) the headers go nowhere.
+ */
+export type SessionCookies = {
+  /** Hands `token` to the browser until `expiresAt`. */
+  set(token: string, expiresAt: Date): void;
+  /** Removes the session cookie. */
+  clear(): void;
+};
+
+/** The session cookie of one response: headers appended to `resHeaders` (nothing when it is null). */
+export function sessionCookiesOf(
+  config: Pick<ApiConfig, 'secureCookies'>,
+  resHeaders: Headers | null,
+): SessionCookies {
+  return {
+    set: (token, expiresAt) =>
+      resHeaders?.append('set-cookie', serializeSessionCookie(config, token, expiresAt)),
+    clear: () => resHeaders?.append('set-cookie', blankSessionCookie(config)),
+  };
+}
+
 /** The `Set-Cookie` value that removes the session cookie. */
 export function blankSessionCookie(config: Pick<ApiConfig, 'secureCookies'>): string {
   return new Cookie(SESSION_COOKIE, '', {

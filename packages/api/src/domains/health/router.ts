@@ -1,6 +1,6 @@
 import { healthOutput, noInput } from '@devflow/contract';
 import { publicProcedure, router } from '../../trpc/procedures';
-import { checkHealth } from './service';
+import { publicHealth } from './service';
 
 /** Liveness of the API and its dependencies. */
 export const healthRouter = router({
@@ -9,8 +9,5 @@ export const healthRouter = router({
     .meta({ openapi: { method: 'GET', path: '/health', tags: ['health'], summary: 'Service health' } })
     .input(noInput)
     .output(healthOutput)
-    .query(async ({ ctx }) => {
-      const { ok, db, cache } = await checkHealth(ctx.deps);
-      return { ok, db, cache };
-    }),
+    .query(({ ctx }) => publicHealth(ctx.deps)),
 });

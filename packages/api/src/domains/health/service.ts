@@ -19,3 +19,11 @@ export async function checkHealth(
   ]);
   return { ok: dbUp && cacheUp, db: deps.dbHandle.kind, cache: deps.cache.kind, dbUp, cacheUp };
 }
+
+/** `health.check`'s answer: whether the service is up and what it runs on (not which part is down). */
+export async function publicHealth(
+  deps: Pick<ApiDeps, 'dbHandle' | 'cache'>,
+): Promise<Pick<Health, 'ok' | 'db' | 'cache'>> {
+  const { ok, db, cache } = await checkHealth(deps);
+  return { ok, db, cache };
+}

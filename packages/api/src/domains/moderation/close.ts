@@ -69,6 +69,45 @@ async function outcomeOf(tx: Executor, id: number, votes: number, votesNeeded: n
   return { questionId: toId(id), closed: toClosed(row), votes, votesNeeded };
 }
 
+/**
+ * Who is acting on a question's closure: moderators act at once, anyone else needs the `closeVotes`
+ * privilege (FORBIDDEN naming it) and casts a vote; with the site's settings the votes are counted by.
+ */
+async function closureActor(deps: Deps, actor: SessionUser) {
+  const moderator = hasRole(actor.role, 'moderator');
+  if (!moderator) await requirePrivilege(deps, actor, 'closeVotes');
+  return { moderator, settings: await getSiteSettings(deps) };
+}
+
+/** A close or reopen vote to cast. */
+type Ballot = {
+  questionId: number;
+  userId: number;
+  kind: 'close' | 'reopen';
+  reason: CloseReason | null;
+  duplicateOfId: number | null;
+  at: Date;
+};
+
+/**
+ * Expires the question's votes older than `expiryDays`, casts `ballot` (CONFLICT when its voter already
+ * has an active vote of that kind) and returns the active votes of its kind.
+ */
+async function castVote(tx: Executor, ballot: Ballot, expiryDays: number): Promise<Vote[]> {
+  const { questionId, kind, at } = ballot;
+  await expireCloseVotes(tx, { questionId, before: new Date(at.getTime() - expiryDays * DAY_MS) });
+  const cast = await insertCloseVote(tx, {
+    questionId,
+    userId: ballot.userId,
+    kind,
+    reason: ballot.reason,
+    duplicateOfId: ballot.duplicateOfId,
+    createdAt: at,
+  });
+  if (!cast) throw new ConflictError(`You already voted to ${kind} this question.`);
+  return activeCloseVotes(tx, { questionId, kind });
+}
+
 /** The live question a close or reopen call is about, locked; NOT_FOUND when the actor cannot see it. */
 async function lockQuestion(tx: Executor, actor: SessionUser, id: number) {
   const row = await findQuestion(tx, id, { lock: true });
@@ -88,9 +127,7 @@ export async function closeQuestion(
   actor: SessionUser,
   input: z.infer<typeof questionCloseInput>,
 ): Promise<Outcome> {
-  const moderator = hasRole(actor.role, 'moderator');
-  if (!moderator) await requirePrivilege(deps, actor, 'closeVotes');
-  const settings = await getSiteSettings(deps);
+  const { moderator, settings } = await closureActor(deps, actor);
   const write = liveTransaction(deps, async (tx, live) => {
     const row = await lockQuestion(tx, actor, input.id);
     if (row.closedAt !== null) throw new ConflictError('This question is already closed.');
@@ -124,20 +161,15 @@ export async function closeQuestion(
       return outcome;
     };
     if (moderator) return close({ reason: input.reason, duplicateOfId });
-    await expireCloseVotes(tx, {
-      questionId: row.id,
-      before: new Date(at.getTime() - settings.closeVoteExpiryDays * DAY_MS),
-    });
-    const cast = await insertCloseVote(tx, {
+    const ballot: Ballot = {
       questionId: row.id,
       userId: actor.id,
       kind: 'close',
       reason: input.reason,
       duplicateOfId,
-      createdAt: at,
-    });
-    if (!cast) throw new ConflictError('You already voted to close this question.');
-    const votes = await activeCloseVotes(tx, { questionId: row.id, kind: 'close' });
+      at,
+    };
+    const votes = await castVote(tx, ballot, settings.closeVoteExpiryDays);
     const closure = closureOfVotes(votes);
     if (votes.length >= settings.closeVotesToClose && closure) return close(closure);
     await openReviewItem(tx, {
@@ -160,9 +192,7 @@ export async function reopenQuestion(
   actor: SessionUser,
   input: z.infer<typeof questionReopenInput>,
 ): Promise<Outcome> {
-  const moderator = hasRole(actor.role, 'moderator');
-  if (!moderator) await requirePrivilege(deps, actor, 'closeVotes');
-  const settings = await getSiteSettings(deps);
+  const { moderator, settings } = await closureActor(deps, actor);
   const write = liveTransaction(deps, async (tx, live) => {
     const row = await lockQuestion(tx, actor, input.id);
     if (row.closedAt === null) throw new ConflictError('This question is open.');
@@ -174,20 +204,15 @@ export async function reopenQuestion(
       return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
     };
     if (moderator) return reopen();
-    await expireCloseVotes(tx, {
-      questionId: row.id,
-      before: new Date(at.getTime() - settings.closeVoteExpiryDays * DAY_MS),
-    });
-    const cast = await insertCloseVote(tx, {
+    const ballot: Ballot = {
       questionId: row.id,
       userId: actor.id,
       kind: 'reopen',
       reason: null,
       duplicateOfId: null,
-      createdAt: at,
-    });
-    if (!cast) throw new ConflictError('You already voted to reopen this question.');
-    const votes = await activeCloseVotes(tx, { questionId: row.id, kind: 'reopen' });
+      at,
+    };
+    const votes = await castVote(tx, ballot, settings.closeVoteExpiryDays);
     if (votes.length >= settings.closeVotesToClose) return reopen();
     return outcomeOf(tx, row.id, votes.length, settings.closeVotesToClose);
   });

@@ -227,14 +227,17 @@ describe('moderation in the browser', () => {
     expect(await user.getByTestId('closed-banner').count()).toBe(0);
   });
 
-  it('lets a user with the close-vote privilege vote from the page and read the tally; the moderator closes it from the queue', async () => {
-    // Close votes need 3,000 reputation under the community preset; this instance grants them to everyone.
+  it('lets a user with the close-vote privilege vote from the page and read the tally (and a reviewer find the review page); the moderator closes it from the queue', async () => {
+    // Close votes and review need 3,000 and 500 reputation under the community preset; this instance
+    // grants them to everyone.
     await mutate(
       'admin.settings.set',
-      { privilegePreset: 'community', thresholds: { closeVotes: 0 } },
+      { privilegePreset: 'community', thresholds: { closeVotes: 0, review: 0 } },
       modToken,
     );
     await user.goto(`/questions/${originalId}`);
+    // The review privilege alone opens the review page from the header.
+    await user.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).waitFor();
     await user.locator('summary', { hasText: 'Vote to close' }).click();
     const form = user.getByRole('form', { name: 'Close this question' });
     await form.getByRole('radio', { name: CLOSE_REASON_LABELS['opinion-based'] }).check();

@@ -83,6 +83,34 @@ function SuggestedEdit({ edit }: { edit: NonNullable<Item['suggestedEdit']> }) {
   );
 }
 
+/** Flags or close votes on a post, counted by reason, with the flaggers’ notes (each distinct note once). */
+function Counts({
+  label,
+  rows,
+}: {
+  label: string;
+  rows: { reason: string; count: number; text: string; notes: string[] }[];
+}) {
+  if (rows.length === 0) return null;
+  return (
+    <ul className="plain-list small" aria-label={label}>
+      {rows.map((row) => (
+        <li key={row.reason}>
+          <strong>
+            {row.count} × {row.text}
+          </strong>
+          {[...new Set(row.notes)].map((note) => (
+            <q key={note} className="muted">
+              {' '}
+              {note}
+            </q>
+          ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** What an item is about: the post (linked), its state, author, and the flags or close votes on it. */
 function Target({ item }: { item: Item }) {
   const { target } = item;
@@ -106,34 +134,14 @@ function Target({ item }: { item: Item }) {
         )}
         in the queue <TimeAgo iso={item.createdAt} />
       </p>
-      {item.flags.length > 0 && (
-        <ul className="plain-list small" aria-label="Flags">
-          {item.flags.map((flag) => (
-            <li key={flag.reason}>
-              <strong>
-                {flag.count} × {FLAG_REASON_LABELS[flag.reason]}
-              </strong>
-              {flag.notes.map((note) => (
-                <q key={note} className="muted">
-                  {' '}
-                  {note}
-                </q>
-              ))}
-            </li>
-          ))}
-        </ul>
-      )}
-      {item.closeVotes.length > 0 && (
-        <ul className="plain-list small" aria-label="Close votes">
-          {item.closeVotes.map((vote) => (
-            <li key={vote.reason}>
-              <strong>
-                {vote.count} × {CLOSE_REASON_LABELS[vote.reason]}
-              </strong>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Counts
+        label="Flags"
+        rows={item.flags.map((flag) => ({ ...flag, text: FLAG_REASON_LABELS[flag.reason] }))}
+      />
+      <Counts
+        label="Close votes"
+        rows={item.closeVotes.map((vote) => ({ ...vote, text: CLOSE_REASON_LABELS[vote.reason], notes: [] }))}
+      />
       {item.suggestedEdit ? (
         <SuggestedEdit edit={item.suggestedEdit} />
       ) : (

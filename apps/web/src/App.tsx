@@ -14,6 +14,7 @@ import { OAuthErrorPage } from './pages/OAuthErrorPage';
 import { QuestionPage } from './pages/QuestionPage';
 import { ReplyThreadPage } from './pages/ReplyThreadPage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
+import { ReviewPage } from './pages/ReviewPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
 import { UnsubscribePage } from './pages/UnsubscribePage';
@@ -42,6 +43,7 @@ export function App() {
         <Route path="verify-email" element={<VerifyEmailPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="moderation" element={<ModerationPage />} />
+        <Route path="review" element={<ReviewPage />} />
         <Route path="admin/settings" element={<AdminSettingsPage />} />
         <Route path="auth/error" element={<OAuthErrorPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -68,3 +68,57 @@ export const FLAG_REASON_LABELS = {
   duplicate: 'Duplicate: it repeats an existing post.',
   'needs-moderator': 'Needs a moderator: something else a moderator should look at.',
 } as const;
+
+/** The review queues as the review page names its tabs (`review.list`'s `queue`). */
+export const REVIEW_QUEUE_LABELS = {
+  flags: 'Flags',
+  'first-posts': 'First posts',
+  'suggested-edits': 'Suggested edits',
+  'close-votes': 'Close votes',
+} as const;
+
+/** What the review page says when a queue has nothing open. */
+export const REVIEW_QUEUE_EMPTY = {
+  flags: 'No flagged posts wait for review.',
+  'first-posts': 'No first posts wait for review.',
+  'suggested-edits': 'No suggested edits wait for review.',
+  'close-votes': 'No questions with close votes wait for review.',
+} as const;
+
+/** The review page's tab of decisions already taken (moderators), and what it says when there are none. */
+export const REVIEW_DECIDED = { tab: 'Decided', empty: 'No decisions yet.' } as const;
+
+/** The buttons of `review.resolve`'s actions, and the past tense a decided item shows. */
+export const REVIEW_ACTION_LABELS = {
+  dismiss: { button: 'Dismiss flags', done: 'flags dismissed' },
+  delete: { button: 'Delete post', done: 'post deleted' },
+  restore: { button: 'Restore post', done: 'post restored' },
+  approve: { button: 'Approve', done: 'approved' },
+  reject: { button: 'Reject', done: 'rejected' },
+  close: { button: 'Close question', done: 'question closed' },
+  'leave-open': { button: 'Leave open', done: 'left open' },
+} as const;
+
+/** What the review page says of a suggested edit made against text that changed since. */
+export const STALE_SUGGESTION_MESSAGE =
+  'The post changed after this edit was suggested; the difference below is against the current text.';
+
+/** The button that approves a stale suggestion against the post's current text (`confirm: true`). */
+export const CONFIRM_STALE_APPROVAL = 'Approve against the current text';
+
+/**
+ * The question page's close controls: a moderator closes and reopens at once, a user with the
+ * `closeVotes` privilege casts votes.
+ */
+export const CLOSE_CONTROL_LABELS = {
+  moderator: { open: 'Close', submit: 'Close question', reopen: 'Reopen' },
+  voter: { open: 'Vote to close', submit: 'Cast a close vote', reopen: 'Vote to reopen' },
+} as const;
+
+/**
+ * What a voter reads after a close (or reopen) vote that did not change the question yet, from
+ * `question.close`'s `votes` and `votesNeeded`: "Your vote counts: 1 of 3 close votes."
+ */
+export function closeVoteTally(kind: 'close' | 'reopen', votes: number, needed: number): string {
+  return `Your vote counts: ${votes} of ${needed} ${kind} votes.`;
+}

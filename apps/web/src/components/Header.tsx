@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useSearchParams } from 'react-router';
-import { useMe } from '../hooks/useMe';
+import { isModerator, useMe } from '../hooks/useMe';
+import { hasPrivilege, usePrivileges } from '../hooks/usePrivileges';
 import { useSignOut } from '../hooks/useSignOut';
 import { useTRPC } from '../lib/trpc';
 
@@ -58,6 +59,7 @@ export function Header() {
   const me = useMe();
   const signOut = useSignOut();
   const user = me.data;
+  const privileges = usePrivileges().data;
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -70,9 +72,10 @@ export function Header() {
           </NavLink>
           {user && <NavLink to="/feed">Feed</NavLink>}
           {user && <NavLink to="/bookmarks">Saved</NavLink>}
-          {user && (user.role === 'moderator' || user.role === 'admin') && (
-            <NavLink to="/moderation">Moderation</NavLink>
+          {user && (isModerator(user) || hasPrivilege(privileges, 'review')) && (
+            <NavLink to="/review">Review</NavLink>
           )}
+          {user && isModerator(user) && <NavLink to="/moderation">Moderation</NavLink>}
           {user?.role === 'admin' && <NavLink to="/admin/settings">Settings</NavLink>}
         </nav>
         <HeaderSearch />

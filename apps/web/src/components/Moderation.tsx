@@ -1,4 +1,10 @@
-import { CLOSE_REASON_LABELS, FLAG_REASON_LABELS, QUESTION_CLOSED_MESSAGE } from '@devflow/contract/messages';
+import {
+  CLOSE_CONTROL_LABELS,
+  CLOSE_REASON_LABELS,
+  closeVoteTally,
+  FLAG_REASON_LABELS,
+  QUESTION_CLOSED_MESSAGE,
+} from '@devflow/contract/messages';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
@@ -25,17 +31,22 @@ export function ClosedBanner({ closed }: { closed: NonNullable<Question['closed'
   );
 }
 
-/** Close (with a reason, and the original's id for a duplicate) or reopen a question. */
-export function CloseControls({ question }: { question: Question }) {
+/**
+ * Close (with a reason, and the original's id for a duplicate) or reopen a question: at once for a
+ * moderator; as a vote for a user with the `closeVotes` privilege, who then reads the tally
+ * ("Your vote counts: 1 of 3 close votes.") until enough votes change the question.
+ */
+export function CloseControls({ question, moderator }: { question: Question; moderator: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState<CloseReason>('off-topic');
   const [original, setOriginal] = useState('');
   const [outcome, setOutcome] = useState('');
+  const labels = CLOSE_CONTROL_LABELS[moderator ? 'moderator' : 'voter'];
   const onSuccess = async (result: RouterOutputs['question']['close']) => {
     setOutcome(
       (result.closed === null) === (question.closed === null)
-        ? `Your vote counts (${result.votes} of ${result.votesNeeded}).`
+        ? closeVoteTally(question.closed ? 'reopen' : 'close', result.votes, result.votesNeeded)
         : '',
     );
     await queryClient.invalidateQueries(trpc.question.pathFilter());
@@ -51,9 +62,13 @@ export function CloseControls({ question }: { question: Question }) {
           disabled={reopen.isPending}
           onClick={() => reopen.mutate({ id: question.id })}
         >
-          Reopen
+          {labels.reopen}
         </button>
-        {outcome && <span className="muted small">{outcome}</span>}
+        {outcome && (
+          <span className="muted small" role="status">
+            {outcome}
+          </span>
+        )}
         <ErrorMessage error={reopen.error} />
       </div>
     );
@@ -68,7 +83,7 @@ export function CloseControls({ question }: { question: Question }) {
   };
   return (
     <details className="close-menu">
-      <summary className="btn btn--link btn--small">Close</summary>
+      <summary className="btn btn--link btn--small">{labels.open}</summary>
       <form className="stack" onSubmit={submit} aria-label="Close this question">
         {(Object.keys(CLOSE_REASON_LABELS) as CloseReason[]).map((key) => (
           <label key={key} className="small">
@@ -88,9 +103,13 @@ export function CloseControls({ question }: { question: Question }) {
           </label>
         )}
         <button type="submit" className="btn btn--small" disabled={close.isPending}>
-          Close question
+          {labels.submit}
         </button>
-        {outcome && <span className="muted small">{outcome}</span>}
+        {outcome && (
+          <span className="muted small" role="status">
+            {outcome}
+          </span>
+        )}
         <ErrorMessage error={close.error} />
       </form>
     </details>

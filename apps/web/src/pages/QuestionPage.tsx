@@ -329,7 +329,9 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
           {me && me.id !== question.author.id && !question.deleted && (
             <FlagMenu targetType="question" targetId={question.id} />
           )}
-          {isModerator(me) && !question.deleted && <CloseControls question={question} />}
+          {(isModerator(me) || hasPrivilege(privileges, 'closeVotes')) && !question.deleted && (
+            <CloseControls question={question} moderator={isModerator(me)} />
+          )}
         </div>
         {question.updatedAt !== question.createdAt && <QuestionHistory questionId={question.id} />}
         <ReplyThread targetType="question" targetId={question.id} questionId={question.id} />

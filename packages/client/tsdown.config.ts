@@ -14,6 +14,6 @@ export default defineConfig({
   outDir: 'dist',
   clean: true,
   dts: true,
-  // `@devflow/contract` (its zod-free limits) is bundled in: it is not published on its own.
-  deps: { neverBundle: [/^@trpc\//, /^@devflow\/(?!contract\/limits$)/] },
+  // `@devflow/contract` (its zod-free limits and error codes) is bundled in: it is not published on its own.
+  deps: { neverBundle: [/^@trpc\//, /^@devflow\/(?!contract\/(?:limits|error-codes)$)/] },
 });

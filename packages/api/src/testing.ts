@@ -8,6 +8,7 @@ import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig, type MailRetry } from './config';
 import { type ApiDeps, type Logger, silentLogger } from './deps';
+import { toSessionUser } from './domains/auth/account';
 import { hashPassword } from './domains/auth/passwords';
 import { createSession } from './domains/auth/session';
 import { registerApiJobs } from './jobs';
@@ -91,14 +92,7 @@ export async function createTestUser(
     })
     .returning();
   if (!row) throw new Error('insert returned no row');
-  return {
-    id: row.id,
-    username: row.username,
-    email: row.email,
-    role: row.role,
-    emailVerified: row.emailVerified,
-    suspendedUntil: row.suspendedUntil,
-  };
+  return toSessionUser(row);
 }
 
 /**

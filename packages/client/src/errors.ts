@@ -1,3 +1,4 @@
+import { ERROR_CODE_OF_STATUS } from '@devflow/contract/error-codes';
 import { TRPCClientError } from '@trpc/client';
 
 /** tRPC error codes the DevFlow API answers with, plus the client's own for transport failures. */
@@ -9,6 +10,8 @@ export type DevflowErrorCode =
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR'
   | 'TIMEOUT'
   | 'METHOD_NOT_SUPPORTED'
@@ -79,15 +82,8 @@ function readIssues(value: unknown): DevflowIssue[] {
   });
 }
 
-const codeOfStatus: Record<number, DevflowErrorCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  429: 'TOO_MANY_REQUESTS',
-};
+/** The code a bare HTTP status stands for (a proxy's answer carries no DevFlow error). */
+const codeOfStatus: Partial<Record<number, string>> = ERROR_CODE_OF_STATUS;
 
 /** True when `error` (or one of its causes) says the connection itself failed. */
 function isConnectionFailure(error: unknown): boolean {

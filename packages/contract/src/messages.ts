@@ -122,3 +122,9 @@ export const CLOSE_CONTROL_LABELS = {
 export function closeVoteTally(kind: 'close' | 'reopen', votes: number, needed: number): string {
   return `Your vote counts: ${votes} of ${needed} ${kind} votes.`;
 }
+
+/** Why a live stream tells its client to reload what it shows (the `reload` event's `reason`). */
+export const LIVE_RELOAD_REASONS = {
+  unknownEvent: 'This stream does not know the event you resumed from; reload the page.',
+  tooOld: 'You were away longer than live updates are kept; reload the page.',
+} as const;

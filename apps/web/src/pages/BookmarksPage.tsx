@@ -50,7 +50,6 @@ function BookmarkList() {
           </li>
         ))}
       </ul>
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

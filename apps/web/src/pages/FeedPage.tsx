@@ -63,7 +63,6 @@ function FeedList({ source }: { source: Source }) {
           <FeedEntry key={`${item.type}-${item.id}`} item={item} />
         ))}
       </ul>
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -41,7 +41,6 @@ function BrowseList({ sort, tag }: { sort: NonNullable<Sort>; tag: string | null
   return (
     <>
       <QuestionList items={items} empty={tag ? `No questions tagged “${tag}” yet.` : 'No questions yet.'} />
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -63,7 +62,6 @@ function SearchList({ q }: { q: string }) {
   return (
     <>
       <QuestionList items={items} empty={`No questions match “${q}”.`} />
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -61,7 +61,6 @@ function DeletedQuestions() {
           ))}
         </ul>
       )}
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -208,7 +207,6 @@ function UserTable({ me }: { me: NonNullable<Me> }) {
           </tbody>
         </table>
       </div>
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

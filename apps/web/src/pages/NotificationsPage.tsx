@@ -99,7 +99,6 @@ function NotificationList() {
           ))}
         </ul>
       )}
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -239,7 +239,6 @@ function QueueItems({ queue, decided }: { queue: Queue | undefined; decided: boo
           ))}
         </ul>
       )}
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -159,7 +159,6 @@ function UserQuestions({ userId }: { userId: string }) {
   return (
     <>
       <QuestionList items={query.data.pages.flatMap((page) => page.items)} empty="No questions yet." />
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -193,7 +192,6 @@ function UserAnswers({ userId }: { userId: string }) {
           </li>
         ))}
       </ul>
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );
@@ -224,7 +222,6 @@ function FollowList({ userId, direction }: { userId: string; direction: 'followe
           </li>
         ))}
       </ul>
-      <ErrorMessage error={query.error} />
       <LoadMore {...query} />
     </>
   );

@@ -1,3 +1,5 @@
+import type { ApiErrorCode } from '@devflow/contract/error-codes';
+
 /**
  * Errors of the domain: what services throw when a rule refuses a call. They know nothing of tRPC or
  * HTTP; `trpc.ts` turns each into the tRPC code of the same name, once, for every procedure (the error
@@ -5,14 +7,10 @@
  */
 
 /** The kinds of refusal a client can be told about; each maps to the tRPC code of the same name. */
-export type DomainErrorKind =
-  | 'BAD_REQUEST'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'TOO_MANY_REQUESTS'
-  | 'SERVICE_UNAVAILABLE';
+export type DomainErrorKind = Exclude<
+  ApiErrorCode,
+  'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL_SERVER_ERROR'
+>;
 
 /** A refusal with a human message for the client. Prefer the subclasses below. */
 export class DomainError extends Error {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ERROR_CODE_OF_STATUS, ERROR_STATUSES, type ErrorStatus } from '@devflow/contract/error-codes';
 import { forEachOpenApiProcedure, generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { appRouter } from '../root';
 import { SESSION_COOKIE } from './http-context';
@@ -54,26 +55,7 @@ export function procedureDocs(routersDir = defaultRoutersDir): Map<string, strin
 /** The component every documented error response refers to. */
 export const ERROR_SCHEMA_NAME = 'Error';
 
-/** The statuses an operation may document besides 200; anything else is the `default` response (500). */
-export const ERROR_STATUSES = [400, 401, 403, 404, 409, 413, 415, 429, 503] as const;
-
-/** A status an operation may document besides 200. */
-export type ErrorStatus = (typeof ERROR_STATUSES)[number];
-
-/** The tRPC code each documented status carries in `code` and `data.code`. */
-export const ERROR_CODE_OF_STATUS: Record<ErrorStatus, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'TOO_MANY_REQUESTS',
-  503: 'SERVICE_UNAVAILABLE',
-};
-
-/** What every status means, whatever the operation. */
+/** What each documented error status means, in the operation's responses. */
 const STATUS_SUMMARY: Record<ErrorStatus, string> = {
   400: 'Invalid input: the message names each invalid field and `data.issues` lists them.',
   401: 'Not signed in: send `Authorization: Bearer <token>` (or, from a browser, the session cookie).',

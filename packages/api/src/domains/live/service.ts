@@ -1,5 +1,6 @@
 import {
   LIVE_LIMITS,
+  LIVE_RELOAD_REASONS,
   type LiveNotificationEvent,
   type LiveQuestionEvent,
   type liveNotificationsInput,
@@ -21,6 +22,11 @@ export type LiveItem<Event> = { id: string; event: Event };
 
 /** What a client resuming from an unknown or expired id is sent first. */
 type Reload = { type: 'reload'; reason: string };
+
+/** The `reload` event, sent with the id the stream continues from. */
+function reload(id: number, reason: string): LiveItem<Reload> {
+  return { id: String(id), event: { type: 'reload', reason } };
+}
 
 /** Seconds a client refused for too many streams is told to wait. */
 const RETRY_AFTER_SECONDS = 10;
@@ -71,13 +77,7 @@ async function* channelStream<Event>(
       let last = lastEventId == null ? subscription.head() : Number(lastEventId);
       if (last > subscription.head()) {
         last = subscription.head();
-        yield {
-          id: String(last),
-          event: {
-            type: 'reload',
-            reason: 'This stream does not know the event you resumed from; reload the page.',
-          },
-        };
+        yield reload(last, LIVE_RELOAD_REASONS.unknownEvent);
       }
       while (!stop.aborted) {
         const version = subscription.version();
@@ -87,13 +87,7 @@ async function* channelStream<Event>(
           const first = rows[0];
           if ((first && first.seq !== last + 1) || (!first && subscription.head() > last)) {
             last = subscription.head();
-            yield {
-              id: String(last),
-              event: {
-                type: 'reload',
-                reason: 'You were away longer than live updates are kept; reload the page.',
-              },
-            };
+            yield reload(last, LIVE_RELOAD_REASONS.tooOld);
             continue;
           }
         }

@@ -11,6 +11,19 @@ import { excerptOf, toUserSummary } from '../posts/posts';
 /** The caller's reaction to a post, or null for none (and for anonymous callers). */
 export type MyReaction = 'like' | 'dislike' | null;
 
+/** The counters a question shows on its page and in lists, in the order the API sends them. */
+function questionCounters(
+  row: Pick<QuestionRow, 'likes' | 'dislikes' | 'score' | 'answerCount' | 'viewCount'>,
+) {
+  return {
+    likes: row.likes,
+    dislikes: row.dislikes,
+    score: row.score,
+    answerCount: row.answerCount,
+    viewCount: row.viewCount,
+  };
+}
+
 /** A question row as the API's question (without answers). */
 export function toQuestion(row: QuestionRow, tags: string[], myReaction: MyReaction) {
   return {
@@ -23,11 +36,7 @@ export function toQuestion(row: QuestionRow, tags: string[], myReaction: MyReact
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
     lastActivityAt: toIso(row.lastActivityAt),
-    likes: row.likes,
-    dislikes: row.dislikes,
-    score: row.score,
-    answerCount: row.answerCount,
-    viewCount: row.viewCount,
+    ...questionCounters(row),
     acceptedAnswerId: row.acceptedAnswerId === null ? null : toId(row.acceptedAnswerId),
     myReaction,
     deleted: row.deletedAt !== null,
@@ -78,11 +87,7 @@ export function toQuestionSummary(row: QuestionSummaryRow, tags: string[]) {
     author: toUserSummary(row.author),
     createdAt: toIso(row.createdAt),
     lastActivityAt: toIso(row.lastActivityAt),
-    likes: row.likes,
-    dislikes: row.dislikes,
-    score: row.score,
-    answerCount: row.answerCount,
-    viewCount: row.viewCount,
+    ...questionCounters(row),
     hasAcceptedAnswer: row.acceptedAnswerId !== null,
   };
 }

@@ -13,6 +13,16 @@ import { livePost } from './visibility';
 const closer = alias(users, 'closer');
 const original = alias(questions, 'original');
 
+/** A question's counters and accepted answer: on its page and in lists alike. */
+const questionCounterColumns = {
+  likes: questions.likes,
+  dislikes: questions.dislikes,
+  score: questions.score,
+  answerCount: questions.answerCount,
+  viewCount: questions.viewCount,
+  acceptedAnswerId: questions.acceptedAnswerId,
+};
+
 /**
  * The columns of a question row with its author under `author` and its closure (`closedBy…`,
  * `duplicateOfTitle`). Exported so the bench's bare twin reads the very rows this select returns
@@ -24,12 +34,7 @@ export const questionColumns = {
   title: questions.title,
   body: questions.body,
   bodyHtml: questions.bodyHtml,
-  likes: questions.likes,
-  dislikes: questions.dislikes,
-  score: questions.score,
-  answerCount: questions.answerCount,
-  viewCount: questions.viewCount,
-  acceptedAnswerId: questions.acceptedAnswerId,
+  ...questionCounterColumns,
   createdAt: questions.createdAt,
   updatedAt: questions.updatedAt,
   lastActivityAt: questions.lastActivityAt,
@@ -283,12 +288,7 @@ export function summaryColumns(htmlChars: number) {
     htmlStart: sql<string>`substr(${questions.bodyHtml}, 1, ${htmlChars})`,
     createdAt: questions.createdAt,
     lastActivityAt: questions.lastActivityAt,
-    likes: questions.likes,
-    dislikes: questions.dislikes,
-    score: questions.score,
-    answerCount: questions.answerCount,
-    viewCount: questions.viewCount,
-    acceptedAnswerId: questions.acceptedAnswerId,
+    ...questionCounterColumns,
     author: authorColumns,
   };
 }

@@ -1,0 +1,226 @@
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser';
+import { type RunningServer, startServer } from './server';
+
+/**
+ * Live updates in a real browser against the real server: Ann has her question open while Ben answers,
+ * replies, likes over HTTP, and her page follows without a reload; her notification badge counts up on
+ * its own; and eight tabs of one browser share ONE notifications stream, handed over when its tab closes.
+ */
+
+let server: RunningServer;
+let browser: Browser;
+let annContext: BrowserContext;
+let page: Page;
+let ann = '';
+let ben = '';
+let cy = '';
+let questionId = '';
+let answerId = '';
+const title = 'Does this page update while I read it?';
+const body = 'A question body that is long enough for the rules.';
+/** How long a live event may take to show (the server's relay polls once a second). */
+const LIVE = { timeout: 10_000 };
+
+/** Calls a tRPC mutation over plain HTTP and returns its data. */
+async function mutate(path: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as { result?: { data: Record<string, unknown> } };
+  if (!response.ok || !result.result)
+    throw new Error(`${path}: ${response.status} ${JSON.stringify(result)}`);
+  return result.result.data;
+}
+
+/** Ann's unread count as the API tells it. */
+async function unreadOfAnn(): Promise<number> {
+  const response = await fetch(`${server.url}/trpc/notification.unreadCount`, {
+    headers: { authorization: `Bearer ${ann}` },
+  });
+  const result = (await response.json()) as { result?: { data: { count: number } } };
+  if (!result.result) throw new Error(`notification.unreadCount: ${JSON.stringify(result)}`);
+  return result.result.data.count;
+}
+
+/** Registers an account over HTTP and returns its session token. */
+async function register(username: string): Promise<string> {
+  const { token } = await mutate('auth.register', {
+    email: `${username}@example.com`,
+    username,
+    password: 'a long enough password',
+  });
+  if (typeof token !== 'string') throw new Error('no token');
+  return token;
+}
+
+/** A browser context signed in with `token`'s session cookie. */
+async function signedInContext(token: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 860 } });
+  await context.addCookies([{ name: 'devflow_session', value: token, url: server.url }]);
+  return context;
+}
+
+/** Ben answers Ann's question `id` over HTTP; returns the answer's id. */
+async function benAnswers(id: string, text: string): Promise<string> {
+  return String((await mutate('answer.create', { questionId: id, body: text }, ben)).id);
+}
+
+/** The unread count the header's badge shows on `tab` (0 when it shows none). */
+async function badge(tab: Page): Promise<number> {
+  const shown = tab.getByTestId('unread-badge');
+  if ((await shown.count()) === 0) return 0;
+  return Number.parseInt((await shown.textContent()) ?? '0', 10);
+}
+
+/** `live.*` subscription requests of a browser context: every one made, and those still open. */
+function trackStreams(context: BrowserContext) {
+  const made: Request[] = [];
+  const open = new Set<Request>();
+  const isLive = (request: Request) => new URL(request.url()).pathname.startsWith('/trpc/live.');
+  context.on('request', (request) => {
+    if (!isLive(request)) return;
+    made.push(request);
+    open.add(request);
+  });
+  context.on('requestfinished', (request) => open.delete(request));
+  context.on('requestfailed', (request) => open.delete(request));
+  // A closed tab's stream closed with it (Playwright reports no end for it).
+  const openCount = () => [...open].filter((request) => !request.frame().page().isClosed()).length;
+  return { made, openCount };
+}
+
+describe('live updates in the browser', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    // The first account of an empty database is the admin; Ann and Ben are ordinary users.
+    await register('root_live');
+    ann = await register('ann_live');
+    ben = await register('ben_live');
+    cy = await register('cy_live');
+    questionId = String((await mutate('question.create', { title, body, tags: ['live'] }, ann)).id);
+    annContext = await signedInContext(ann);
+    page = await annContext.newPage();
+    page.setDefaultTimeout(30_000);
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('announces an answer by someone else and shows it, with the new count, on "show"', async () => {
+    const streams = trackStreams(annContext);
+    await page.goto(`/questions/${questionId}`);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.getByRole('heading', { level: 2, name: '0 answers' }).waitFor();
+    // Headless Chromium reports its pages visible, so the question's stream runs.
+    await expect(page.evaluate(() => document.visibilityState)).resolves.toBe('visible');
+    await expect.poll(() => streams.made.some((r) => r.url().includes('live.question')), LIVE).toBe(true);
+    // A mark on this document: it is gone if anything reloads the page.
+    await page.evaluate(() => Reflect.set(window, 'liveMark', 'same document'));
+
+    answerId = await benAnswers(questionId, 'An answer that arrives while Ann reads the question.');
+    const news = page.getByRole('button', { name: '1 new answer — show' });
+    await news.waitFor(LIVE);
+    // Announced, not inserted: the list and its count wait for the reader.
+    expect(await page.getByTestId('answer').count()).toBe(0);
+    await page.getByRole('heading', { level: 2, name: '0 answers' }).waitFor();
+
+    await news.click();
+    const answer = page.getByRole('article', { name: 'Answer by ben_live' });
+    await answer.getByText('An answer that arrives while Ann reads the question.').waitFor();
+    await page.getByRole('heading', { level: 2, name: '1 answer' }).waitFor();
+    expect(await news.count()).toBe(0);
+    // The page was patched in place, not reloaded.
+    expect(await page.evaluate(() => Reflect.get(window, 'liveMark'))).toBe('same document');
+  });
+
+  it('updates reply, like and accepted mark live', async () => {
+    const answer = page.getByRole('article', { name: 'Answer by ben_live' });
+    const { id: replyId } = await mutate(
+      'reply.create',
+      { targetType: 'answer', targetId: answerId, body: 'Ben adds a reply under his answer.' },
+      ben,
+    );
+    const news = page.getByRole('button', { name: '1 new reply — show' });
+    await news.waitFor(LIVE);
+    expect(await answer.getByTestId('reply').count()).toBe(0);
+    await news.click();
+    const reply = answer.getByTestId('reply').filter({ hasText: 'Ben adds a reply under his answer.' });
+    await reply.waitFor();
+
+    // Likes by others (nobody may like their own post): the counts change on Ann's page.
+    await mutate('reaction.set', { targetType: 'answer', targetId: answerId, value: 'like' }, cy);
+    await answer.getByRole('button', { name: 'Like this answer (1 likes)' }).waitFor(LIVE);
+    await mutate('reaction.set', { targetType: 'reply', targetId: replyId, value: 'like' }, cy);
+    await reply.getByRole('button', { name: 'Like this reply (1 likes)' }).waitFor(LIVE);
+    await mutate('reaction.set', { targetType: 'question', targetId: questionId, value: 'like' }, ben);
+    await page
+      .getByTestId('question')
+      .getByRole('button', { name: 'Like this question (1 likes)' })
+      .waitFor(LIVE);
+
+    // Ann accepts from another device (over HTTP): this page shows the mark without a reload.
+    expect(await answer.getByText('✓ Accepted answer').count()).toBe(0);
+    await mutate('answer.accept', { answerId }, ann);
+    await answer.getByText('✓ Accepted answer').waitFor(LIVE);
+  });
+
+  it("counts the asker's unread notifications up live", async () => {
+    const before = await unreadOfAnn();
+    expect(before).toBeGreaterThan(0);
+    await expect.poll(() => badge(page), LIVE).toBe(before);
+    const second = String(
+      (await mutate('question.create', { title: 'A second question of Ann', body, tags: ['live'] }, ann)).id,
+    );
+    await benAnswers(second, 'Another answer, and another notification for Ann.');
+    await expect.poll(() => badge(page), LIVE).toBe(before + 1);
+    expect(await page.evaluate(() => Reflect.get(window, 'liveMark'))).toBe('same document');
+  });
+
+  it('shares one notifications stream among eight tabs and hands it over when its tab closes', async () => {
+    const context = await signedInContext(ann);
+    const streams = trackStreams(context);
+    const tabs: Page[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(30_000);
+      await tab.goto('/');
+      tabs.push(tab);
+    }
+    const unread = await unreadOfAnn();
+    for (const tab of tabs) await expect.poll(() => badge(tab), LIVE).toBe(unread);
+    // Time for any other tab to open a stream if it would.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(streams.made.map((r) => new URL(r.url()).pathname)).toEqual(['/trpc/live.notifications']);
+    expect(streams.openCount()).toBe(1);
+
+    const third = String(
+      (await mutate('question.create', { title: 'A third question of Ann', body, tags: ['live'] }, ann)).id,
+    );
+    await benAnswers(third, 'An answer that every tab of Ann hears of.');
+    for (const tab of tabs) await expect.poll(() => badge(tab), LIVE).toBe(unread + 1);
+
+    // The leader's tab closes: another tab takes the stream over, resuming after the last event.
+    const [first] = streams.made;
+    const leader = first ? tabs.find((tab) => tab === first.frame().page()) : undefined;
+    if (!leader) throw new Error('no tab opened the notifications stream');
+    await leader.close();
+    const rest = tabs.filter((tab) => tab !== leader);
+    await expect.poll(() => streams.made.length, LIVE).toBe(2);
+    const takeover = new URL(streams.made[1]?.url() ?? '');
+    expect(takeover.pathname).toBe('/trpc/live.notifications');
+    expect(takeover.searchParams.get('input')).toContain('lastEventId');
+    await expect.poll(() => streams.openCount(), LIVE).toBe(1);
+
+    await benAnswers(third, 'A second answer, heard by the tabs still open.');
+    for (const tab of rest) await expect.poll(() => badge(tab), LIVE).toBe(unread + 2);
+    expect(streams.made).toHaveLength(2);
+    await context.close();
+  });
+});

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mutate as mutateOn, register } from './api';
 import { launchBrowser } from './browser';
 import { type RunningServer, startServer } from './server';
 
@@ -12,6 +13,8 @@ import { type RunningServer, startServer } from './server';
 let server: RunningServer;
 let browser: Browser;
 let annContext: BrowserContext;
+/** The subscription requests of Ann's first browser context. */
+let annStreams: ReturnType<typeof trackStreams>;
 let page: Page;
 let ann = '';
 let ben = '';
@@ -23,19 +26,6 @@ const body = 'A question body that is long enough for the rules.';
 /** How long a live event may take to show (the server's relay polls once a second). */
 const LIVE = { timeout: 10_000 };
 
-/** Calls a tRPC mutation over plain HTTP and returns its data. */
-async function mutate(path: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}/trpc/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(input),
-  });
-  const result = (await response.json()) as { result?: { data: Record<string, unknown> } };
-  if (!response.ok || !result.result)
-    throw new Error(`${path}: ${response.status} ${JSON.stringify(result)}`);
-  return result.result.data;
-}
-
 /** Ann's unread count as the API tells it. */
 async function unreadOfAnn(): Promise<number> {
   const response = await fetch(`${server.url}/trpc/notification.unreadCount`, {
@@ -46,15 +36,9 @@ async function unreadOfAnn(): Promise<number> {
   return result.result.data.count;
 }
 
-/** Registers an account over HTTP and returns its session token. */
-async function register(username: string): Promise<string> {
-  const { token } = await mutate('auth.register', {
-    email: `${username}@example.com`,
-    username,
-    password: 'a long enough password',
-  });
-  if (typeof token !== 'string') throw new Error('no token');
-  return token;
+/** Calls a tRPC mutation of the test's server over HTTP as `token`. */
+function mutate(path: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
+  return mutateOn(server.url, path, input, token);
 }
 
 /** A browser context signed in with `token`'s session cookie. */
@@ -88,8 +72,14 @@ function trackStreams(context: BrowserContext) {
   });
   context.on('requestfinished', (request) => open.delete(request));
   context.on('requestfailed', (request) => open.delete(request));
-  // A closed tab's stream closed with it (Playwright reports no end for it).
-  const openCount = () => [...open].filter((request) => !request.frame().page().isClosed()).length;
+  /** Streams still open (of procedure `path`, e.g. `live.question`, when given). */
+  const openCount = (path?: string) =>
+    [...open].filter(
+      (request) =>
+        // A closed tab's stream closed with it (Playwright reports no end for it).
+        !request.frame().page().isClosed() &&
+        (path === undefined || request.url().includes(`/trpc/${path}?`)),
+    ).length;
   return { made, openCount };
 }
 
@@ -98,12 +88,13 @@ describe('live updates in the browser', () => {
     server = await startServer();
     browser = await launchBrowser();
     // The first account of an empty database is the admin; Ann and Ben are ordinary users.
-    await register('root_live');
-    ann = await register('ann_live');
-    ben = await register('ben_live');
-    cy = await register('cy_live');
+    await register(server.url, 'root_live');
+    ann = await register(server.url, 'ann_live');
+    ben = await register(server.url, 'ben_live');
+    cy = await register(server.url, 'cy_live');
     questionId = String((await mutate('question.create', { title, body, tags: ['live'] }, ann)).id);
     annContext = await signedInContext(ann);
+    annStreams = trackStreams(annContext);
     page = await annContext.newPage();
     page.setDefaultTimeout(30_000);
   }, 600_000);
@@ -114,13 +105,12 @@ describe('live updates in the browser', () => {
   });
 
   it('announces an answer by someone else and shows it, with the new count, on "show"', async () => {
-    const streams = trackStreams(annContext);
     await page.goto(`/questions/${questionId}`);
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
     await page.getByRole('heading', { level: 2, name: '0 answers' }).waitFor();
     // Headless Chromium reports its pages visible, so the question's stream runs.
     await expect(page.evaluate(() => document.visibilityState)).resolves.toBe('visible');
-    await expect.poll(() => streams.made.some((r) => r.url().includes('live.question')), LIVE).toBe(true);
+    await expect.poll(() => annStreams.openCount('live.question'), LIVE).toBe(1);
     // A mark on this document: it is gone if anything reloads the page.
     await page.evaluate(() => Reflect.set(window, 'liveMark', 'same document'));
 
@@ -181,6 +171,32 @@ describe('live updates in the browser', () => {
     await benAnswers(second, 'Another answer, and another notification for Ann.');
     await expect.poll(() => badge(page), LIVE).toBe(before + 1);
     expect(await page.evaluate(() => Reflect.get(window, 'liveMark'))).toBe('same document');
+  });
+
+  it('closes the question stream while the tab is hidden and catches up when it shows again', async () => {
+    // Headless tabs never hide, so the test plays the browser's part: the Page Visibility API's state
+    // and its event, which is all the page reads.
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    const before = annStreams.made.length;
+    await setVisibility('hidden');
+    await expect.poll(() => annStreams.openCount('live.question'), LIVE).toBe(0);
+
+    await benAnswers(questionId, 'A second answer, posted while Ann looks at another tab.');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await page.getByRole('button', { name: /new answer/ }).count()).toBe(0);
+
+    await setVisibility('visible');
+    await page.getByRole('button', { name: '1 new answer — show' }).waitFor(LIVE);
+    const resumed = annStreams.made.slice(before).map((request) => new URL(request.url()));
+    expect(resumed.map((url) => url.pathname)).toEqual(['/trpc/live.question']);
+    expect(resumed[0]?.searchParams.get('input')).toMatch(/"lastEventId":"\d+"/);
+    expect(annStreams.openCount('live.question')).toBe(1);
+    await page.getByRole('button', { name: '1 new answer — show' }).click();
+    await page.getByRole('heading', { level: 2, name: '2 answers' }).waitFor();
   });
 
   it('shares one notifications stream among eight tabs and hands it over when its tab closes', async () => {

@@ -16,6 +16,7 @@ import {
   updateReply,
   withCounts,
 } from '../lib/live-question';
+import { resumableStream } from '../lib/live-stream';
 import { SHOWN_LEVELS } from '../lib/thread';
 import { useTRPC, useTRPCClient } from '../lib/trpc';
 import { isModerator, type Me } from './useMe';
@@ -169,23 +170,10 @@ export function useLiveQuestion(questionId: string, me: Me): LiveQuestion {
 
   useEffect(() => {
     setPending(NONE);
-    let lastEventId: string | null = null;
-    let subscription: { unsubscribe: () => void } | null = null;
-    const open = () => {
-      subscription ??= client.live.question.subscribe(
-        { questionId, lastEventId },
-        {
-          onData: ({ id, data }) => {
-            lastEventId = id;
-            applyRef.current(data);
-          },
-        },
-      );
-    };
-    const close = () => {
-      subscription?.unsubscribe();
-      subscription = null;
-    };
+    const { open, close } = resumableStream<LiveQuestionEvent>(
+      (lastEventId, handlers) => client.live.question.subscribe({ questionId, lastEventId }, handlers),
+      (data) => applyRef.current(data),
+    );
     const onVisibility = () => (document.visibilityState === 'visible' ? open() : close());
     onVisibility();
     document.addEventListener('visibilitychange', onVisibility);

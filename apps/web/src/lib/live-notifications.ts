@@ -1,4 +1,5 @@
 import type { LiveNotificationEvent } from '@devflow/contract';
+import { resumableStream } from './live-stream';
 import type { trpcClient } from './trpc';
 
 /** The client whose `live.notifications` subscription the shared stream opens. */
@@ -31,12 +32,18 @@ export function shareNotificationStream(
   onEvent: (event: LiveNotificationEvent) => void,
 ): () => void {
   const name = `devflow:live.notifications:${userId}`;
-  let lastEventId: string | null = null;
   const stop = new AbortController();
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null;
+  const stream = resumableStream<LiveNotificationEvent>(
+    (lastEventId, handlers) => client.live.notifications.subscribe({ lastEventId }, handlers),
+    (data, id) => {
+      channel?.postMessage({ id, data } satisfies SharedEvent);
+      onEvent(data);
+    },
+  );
   channel?.addEventListener('message', (message: MessageEvent<unknown>) => {
     if (!isSharedEvent(message.data)) return;
-    lastEventId = message.data.id;
+    stream.seen(message.data.id);
     onEvent(message.data.data);
   });
 
@@ -44,18 +51,9 @@ export function shareNotificationStream(
   const lead = () =>
     new Promise<void>((resolve) => {
       if (stop.signal.aborted) return resolve();
-      const subscription = client.live.notifications.subscribe(
-        { lastEventId },
-        {
-          onData: ({ id, data }) => {
-            lastEventId = id;
-            channel?.postMessage({ id, data } satisfies SharedEvent);
-            onEvent(data);
-          },
-        },
-      );
+      stream.open();
       stop.signal.addEventListener('abort', () => {
-        subscription.unsubscribe();
+        stream.close();
         resolve();
       });
     });

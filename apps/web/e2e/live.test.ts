@@ -6,8 +6,10 @@ import { type RunningServer, startServer } from './server';
 
 /**
  * Live updates in a real browser against the real server: Ann has her question open while Ben answers,
- * replies, likes over HTTP, and her page follows without a reload; her notification badge counts up on
- * its own; and eight tabs of one browser share ONE notifications stream, handed over when its tab closes.
+ * replies, edits and deletes over HTTP, Cy likes, a moderator closes and reopens, and her page follows
+ * without a reload (new posts announced, then shown on "show"); a hidden tab closes its stream and
+ * catches up when shown; her notification badge counts up on its own; and eight tabs of one browser
+ * share ONE notifications stream, handed over with its last event id when its tab closes.
  */
 
 let server: RunningServer;
@@ -16,11 +18,14 @@ let annContext: BrowserContext;
 /** The subscription requests of Ann's first browser context. */
 let annStreams: ReturnType<typeof trackStreams>;
 let page: Page;
+let root = '';
 let ann = '';
 let ben = '';
 let cy = '';
 let questionId = '';
 let answerId = '';
+let replyId = '';
+let secondAnswerId = '';
 const title = 'Does this page update while I read it?';
 const body = 'A question body that is long enough for the rules.';
 /** How long a live event may take to show (the server's relay polls once a second). */
@@ -88,7 +93,7 @@ describe('live updates in the browser', () => {
     server = await startServer();
     browser = await launchBrowser();
     // The first account of an empty database is the admin; Ann and Ben are ordinary users.
-    await register(server.url, 'root_live');
+    root = await register(server.url, 'root_live');
     ann = await register(server.url, 'ann_live');
     ben = await register(server.url, 'ben_live');
     cy = await register(server.url, 'cy_live');
@@ -132,10 +137,14 @@ describe('live updates in the browser', () => {
 
   it('updates reply, like and accepted mark live', async () => {
     const answer = page.getByRole('article', { name: 'Answer by ben_live' });
-    const { id: replyId } = await mutate(
-      'reply.create',
-      { targetType: 'answer', targetId: answerId, body: 'Ben adds a reply under his answer.' },
-      ben,
+    replyId = String(
+      (
+        await mutate(
+          'reply.create',
+          { targetType: 'answer', targetId: answerId, body: 'Ben adds a reply under his answer.' },
+          ben,
+        )
+      ).id,
     );
     const news = page.getByRole('button', { name: '1 new reply — show' });
     await news.waitFor(LIVE);
@@ -185,7 +194,7 @@ describe('live updates in the browser', () => {
     await setVisibility('hidden');
     await expect.poll(() => annStreams.openCount('live.question'), LIVE).toBe(0);
 
-    await benAnswers(questionId, 'A second answer, posted while Ann looks at another tab.');
+    secondAnswerId = await benAnswers(questionId, 'A second answer, posted while Ann looks at another tab.');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await page.getByRole('button', { name: /new answer/ }).count()).toBe(0);
 
@@ -197,6 +206,30 @@ describe('live updates in the browser', () => {
     expect(annStreams.openCount('live.question')).toBe(1);
     await page.getByRole('button', { name: '1 new answer — show' }).click();
     await page.getByRole('heading', { level: 2, name: '2 answers' }).waitFor();
+  });
+
+  it('applies edits, deletions, closing and reopening live', async () => {
+    await mutate('question.update', { id: questionId, title: 'Does this page follow every edit?' }, ann);
+    await page.getByRole('heading', { level: 1, name: 'Does this page follow every edit?' }).waitFor(LIVE);
+
+    const answer = page.getByRole('article', { name: 'Answer by ben_live' }).filter({ hasText: 'Accepted' });
+    await mutate('answer.update', { id: answerId, body: 'Ben rewrote his answer after a second look.' }, ben);
+    await answer.getByText('Ben rewrote his answer after a second look.').waitFor(LIVE);
+
+    await mutate('reply.delete', { id: replyId }, ben);
+    await answer.getByTestId('reply').getByText('This reply was deleted.').waitFor(LIVE);
+
+    await mutate('answer.delete', { id: secondAnswerId }, ben);
+    await page.getByRole('heading', { level: 2, name: '1 answer' }).waitFor(LIVE);
+    expect(await page.getByText('A second answer, posted while Ann looks').count()).toBe(0);
+
+    await mutate('question.close', { id: questionId, reason: 'off-topic' }, root);
+    await page.getByTestId('closed-banner').waitFor(LIVE);
+    expect(await page.getByRole('heading', { name: 'Your answer' }).count()).toBe(0);
+    await mutate('question.reopen', { id: questionId }, root);
+    await page.getByRole('heading', { name: 'Your answer' }).waitFor(LIVE);
+    expect(await page.getByTestId('closed-banner').count()).toBe(0);
+    expect(await page.evaluate(() => Reflect.get(window, 'liveMark'))).toBe('same document');
   });
 
   it('shares one notifications stream among eight tabs and hands it over when its tab closes', async () => {

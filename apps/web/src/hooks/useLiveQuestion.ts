@@ -166,7 +166,9 @@ export function useLiveQuestion(questionId: string, me: Me): LiveQuestion {
   };
   // The stream outlives renders; it calls the latest `apply` (which sees the latest `me`).
   const applyRef = useRef(apply);
-  applyRef.current = apply;
+  useEffect(() => {
+    applyRef.current = apply;
+  });
 
   useEffect(() => {
     setPending(NONE);

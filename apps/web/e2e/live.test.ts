@@ -232,6 +232,17 @@ describe('live updates in the browser', () => {
     expect(await page.evaluate(() => Reflect.get(window, 'liveMark'))).toBe('same document');
   });
 
+  it('catches up a question opened again from the cache', async () => {
+    // Away to the home page inside the app: the question's stream closes, its data stays cached (fresh).
+    await page.getByRole('link', { name: 'Questions', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'All questions' }).waitFor();
+    await benAnswers(questionId, 'A third answer, posted while Ann is on the home page.');
+    await page.goBack();
+    await page.getByText('A third answer, posted while Ann is on the home page.').waitFor(LIVE);
+    await page.getByRole('heading', { level: 2, name: '2 answers' }).waitFor();
+    expect(await page.evaluate(() => Reflect.get(window, 'liveMark'))).toBe('same document');
+  });
+
   it('shares one notifications stream among eight tabs and hands it over when its tab closes', async () => {
     const context = await signedInContext(ann);
     const streams = trackStreams(context);

@@ -1,5 +1,5 @@
 import type { LiveQuestionEvent } from '@devflow/contract';
-import { useQueryClient } from '@tanstack/react-query';
+import { type Query, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import {
   addAnswers,
@@ -172,9 +172,28 @@ export function useLiveQuestion(questionId: string, me: Me): LiveQuestion {
 
   useEffect(() => {
     setPending(NONE);
+    let openedAt = 0;
     const { open, close } = resumableStream<LiveQuestionEvent>(
-      (lastEventId, handlers) => client.live.question.subscribe({ questionId, lastEventId }, handlers),
+      (lastEventId, handlers) => {
+        openedAt = Date.now();
+        return client.live.question.subscribe({ questionId, lastEventId }, handlers);
+      },
       (data) => applyRef.current(data),
+      (resumedAfter) => {
+        // A stream that starts fresh delivers what happens from now on: what the cache read before the
+        // stream opened (the question seen a minute ago, opened again) is read again, once. A read still
+        // under way started with the stream, close enough.
+        if (resumedAfter !== null) return;
+        const predicate = (query: Query) =>
+          query.state.status === 'success' &&
+          query.state.fetchStatus === 'idle' &&
+          query.state.dataUpdatedAt < openedAt;
+        void queryClient.invalidateQueries({
+          queryKey: trpc.question.byId.queryKey({ id: questionId }),
+          predicate,
+        });
+        void queryClient.invalidateQueries({ queryKey: trpc.reply.thread.pathKey(), predicate });
+      },
     );
     const onVisibility = () => (document.visibilityState === 'visible' ? open() : close());
     onVisibility();
@@ -183,7 +202,7 @@ export function useLiveQuestion(questionId: string, me: Me): LiveQuestion {
       document.removeEventListener('visibilitychange', onVisibility);
       close();
     };
-  }, [client, questionId]);
+  }, [client, questionId, queryClient, trpc]);
 
   return {
     newAnswers: pending.answers.length,

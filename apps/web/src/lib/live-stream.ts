@@ -3,6 +3,7 @@ export const LIVE_RETRY_MS = 30_000;
 
 /** What a stream's subscribe function receives: where to resume and what to call. */
 type Handlers<T> = {
+  onStarted: () => void;
   onData: (item: { id: string; data: T }) => void;
   onError: (error: unknown) => void;
 };
@@ -21,11 +22,14 @@ export type LiveStream = {
  * A tRPC subscription that resumes where it stopped: `subscribe` is called with the id of the last event
  * received (`lastEventId`), each time the stream opens. The link already reconnects on a dropped
  * connection and on retryable errors; any other error (the server refusing the stream, say
- * TOO_MANY_REQUESTS) closes it, and it opens again after {@link LIVE_RETRY_MS}.
+ * TOO_MANY_REQUESTS) closes it, and it opens again after {@link LIVE_RETRY_MS}. `onOpened` hears when
+ * an `open` took effect, with the id it resumed after (null: it started at the newest event, so what a
+ * page showed before may have missed some).
  */
 export function resumableStream<T>(
   subscribe: (lastEventId: string | null, handlers: Handlers<T>) => { unsubscribe: () => void },
   onEvent: (data: T, id: string) => void,
+  onOpened?: (resumedAfter: string | null) => void,
 ): LiveStream {
   let lastEventId: string | null = null;
   let subscription: { unsubscribe: () => void } | null = null;
@@ -36,7 +40,16 @@ export function resumableStream<T>(
     subscription = null;
   };
   const open = () => {
-    subscription ??= subscribe(lastEventId, {
+    if (subscription) return;
+    const from = lastEventId;
+    let started = false;
+    subscription = subscribe(from, {
+      onStarted: () => {
+        // The link reconnects on its own (and says so again): only the first start is this open's.
+        if (started) return;
+        started = true;
+        onOpened?.(from);
+      },
       onData: ({ id, data }) => {
         lastEventId = id;
         onEvent(data, id);

@@ -7,6 +7,7 @@ import {
 } from '@devflow/contract/messages';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mutate, register } from './api';
 import { launchBrowser } from './browser';
 import { type RunningServer, startServer } from './server';
 
@@ -33,26 +34,9 @@ let originalId = '';
 let duplicateId = '';
 let answerId = '';
 
-/** Calls a tRPC mutation over plain HTTP and returns its data. */
-async function mutate(path: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${server.url}/trpc/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as { result?: { data: Record<string, unknown> } };
-  if (!response.ok || !body.result) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-  return body.result.data;
-}
-
 /** Registers an account over HTTP and signs the browser context in with its session cookie. */
 async function signedIn(context: BrowserContext, username: string): Promise<string> {
-  const { token } = await mutate('auth.register', {
-    email: `${username}@example.com`,
-    username,
-    password: 'a long enough password',
-  });
-  if (typeof token !== 'string') throw new Error('no token');
+  const token = await register(server.url, username);
   await context.addCookies([{ name: 'devflow_session', value: token, url: server.url }]);
   return token;
 }
@@ -74,6 +58,7 @@ describe('moderation in the browser', () => {
     originalId = String(
       (
         await mutate(
+          server.url,
           'question.create',
           { title: 'How do I parse JSON quickly in Rust?', body, tags: ['rust'] },
           token,
@@ -83,6 +68,7 @@ describe('moderation in the browser', () => {
     duplicateId = String(
       (
         await mutate(
+          server.url,
           'question.create',
           { title: 'Fastest JSON parsing in Rust?', body, tags: ['rust'] },
           token,

@@ -1,20 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useSearchParams } from 'react-router';
+import { useLiveNotifications } from '../hooks/useLiveNotifications';
 import { isModerator, useMe } from '../hooks/useMe';
 import { hasPrivilege, usePrivileges } from '../hooks/usePrivileges';
 import { useSignOut } from '../hooks/useSignOut';
 import { useTRPC } from '../lib/trpc';
 
-/** How often the unread badge asks the server (ms). */
-const UNREAD_POLL_MS = 30_000;
-
-/** The unread-notification count next to the "Notifications" link, refreshed in the background. */
-function UnreadBadge() {
+/** The unread-notification count next to the "Notifications" link, kept current by `live.notifications`. */
+function UnreadBadge({ userId }: { userId: string }) {
   const trpc = useTRPC();
-  const unread = useQuery(
-    trpc.notification.unreadCount.queryOptions(undefined, { refetchInterval: UNREAD_POLL_MS }),
-  );
+  const unread = useQuery(trpc.notification.unreadCount.queryOptions());
+  useLiveNotifications(userId);
   const count = unread.data?.count ?? 0;
   if (count === 0) return null;
   return (
@@ -87,7 +84,7 @@ export function Header() {
               </Link>
               <NavLink to="/notifications">
                 Notifications
-                <UnreadBadge />
+                <UnreadBadge userId={user.id} />
               </NavLink>
               <NavLink to={`/users/${encodeURIComponent(user.username)}`} data-testid="me-link">
                 {user.username}

@@ -1,6 +1,6 @@
 import { POST_BODY_LENGTH } from '@devflow/contract/limits';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { MarkdownEditor } from '../components/MarkdownEditor';
 import { CloseControls, ClosedBanner, FlagMenu } from '../components/Moderation';
@@ -13,6 +13,7 @@ import { UserLink } from '../components/UserLink';
 import { VoteButtons } from '../components/VoteButtons';
 import { BookmarkButton, WatchQuestionButton } from '../components/WatchButtons';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { type LiveQuestion, useLiveQuestion } from '../hooks/useLiveQuestion';
 import { isModerator, type Me, useMe } from '../hooks/useMe';
 import { blockedReason, hasPrivilege, type Privileges, usePrivileges } from '../hooks/usePrivileges';
 import { useQuestionReaction } from '../hooks/useReactions';
@@ -92,6 +93,7 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
     <article
       className={`card post${answer.accepted ? ' post--accepted' : ''}${answer.deleted ? ' post--deleted' : ''}`}
       aria-label={`Answer by ${answer.author.username}`}
+      id={`answer-${answer.id}`}
       data-testid="answer"
     >
       <VoteButtons
@@ -340,12 +342,52 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
   );
 }
 
-/** A question with its answers (accepted first), reply threads and the answer form. */
+/**
+ * "2 new answers — show" / "1 new reply — show": what arrived live from others, fixed at the bottom of
+ * the window so that announcing it moves nothing on the page.
+ */
+function LiveNews({
+  live,
+  onShowAnswers,
+}: {
+  live: LiveQuestion;
+  onShowAnswers: (id: string | null) => void;
+}) {
+  if (live.newAnswers === 0 && live.newReplies === 0) return null;
+  return (
+    <div className="live-news" role="status">
+      {live.newAnswers > 0 && (
+        <button
+          type="button"
+          className="btn btn--primary btn--small"
+          onClick={() => onShowAnswers(live.showAnswers())}
+        >
+          {`${plural(live.newAnswers, 'new answer')} — show`}
+        </button>
+      )}
+      {live.newReplies > 0 && (
+        <button type="button" className="btn btn--primary btn--small" onClick={live.showReplies}>
+          {`${plural(live.newReplies, 'new reply', 'new replies')} — show`}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A question with its answers (accepted first), reply threads and the answer form; live (`live.question`). */
 export function QuestionPage() {
   const { id = '' } = useParams();
   const trpc = useTRPC();
   const me = useMe().data ?? null;
   const query = useQuery(trpc.question.byId.queryOptions({ id }));
+  const live = useLiveQuestion(id, me);
+  // The first answer "show" put on the page, brought into view once it is rendered.
+  const [reveal, setReveal] = useState<string | null>(null);
+  useEffect(() => {
+    if (reveal === null || !query.data) return;
+    document.getElementById(`answer-${reveal}`)?.scrollIntoView({ block: 'nearest' });
+    setReveal(null);
+  }, [reveal, query.data]);
   useDocumentTitle(query.data?.title ?? 'Question');
   if (query.isPending) return <Loading label="Loading the question…" />;
   if (query.isError) return <ErrorMessage error={query.error} retry={() => query.refetch()} />;
@@ -375,6 +417,7 @@ export function QuestionPage() {
           <Link to={`/signin?next=/questions/${question.id}`}>Sign in</Link> to answer this question.
         </p>
       )}
+      <LiveNews live={live} onShowAnswers={setReveal} />
     </div>
   );
 }

@@ -3,6 +3,8 @@
  * sentence for each reason an OAuth sign-in ends on `/auth/error`.
  */
 
+import { plural } from './format';
+
 /** Why an OAuth sign-in failed; the web page `/auth/error?reason=…` explains each one. */
 export type OAuthErrorReason =
   /** The person declined the consent screen. */
@@ -82,7 +84,7 @@ export const REVIEW_QUEUE_EMPTY = {
   flags: 'No flagged posts wait for review.',
   'first-posts': 'No first posts wait for review.',
   'suggested-edits': 'No suggested edits wait for review.',
-  'close-votes': 'No questions with close votes wait for review.',
+  'close-votes': 'No questions with close or reopen votes wait for review.',
 } as const;
 
 /** The review page's tab of decisions already taken (moderators), and what it says when there are none. */
@@ -97,7 +99,14 @@ export const REVIEW_ACTION_LABELS = {
   reject: { button: 'Reject', done: 'rejected' },
   close: { button: 'Close question', done: 'question closed' },
   'leave-open': { button: 'Leave open', done: 'left open' },
+  reopen: { button: 'Reopen question', done: 'question reopened' },
+  'leave-closed': { button: 'Leave closed', done: 'left closed' },
 } as const;
+
+/** What the review page says of a closed question's pending reopen votes: "2 votes to reopen". */
+export function reopenVoteCount(votes: number): string {
+  return `${plural(votes, 'vote')} to reopen`;
+}
 
 /** What the review page says of a suggested edit made against text that changed since. */
 export const STALE_SUGGESTION_MESSAGE =

@@ -46,6 +46,8 @@ export const reviewAction = z.enum([
   'reject',
   'close',
   'leave-open',
+  'reopen',
+  'leave-closed',
 ]);
 
 /** Input of `review.list`: one queue (or all), open items (oldest first) or decided ones (newest first). */
@@ -99,6 +101,8 @@ export const reviewItem = z.object({
   flags: z.array(z.object({ reason: flagReason, count: z.number().int(), notes: z.array(z.string()) })),
   /** Active close votes, by reason (close-votes queue). */
   closeVotes: z.array(z.object({ reason: closeReason, count: z.number().int() })),
+  /** Active reopen votes on a closed question (close-votes queue). */
+  reopenVotes: z.number().int(),
   suggestedEdit: suggestedEditView.nullable(),
   /** The actions `review.resolve` accepts for this item (empty once decided). */
   actions: z.array(reviewAction),

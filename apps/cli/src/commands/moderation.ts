@@ -9,7 +9,17 @@ type Open = (command: Command) => Promise<Session>;
 const FLAG_REASONS = ['spam', 'rude', 'off-topic', 'duplicate', 'needs-moderator'] as const;
 const CLOSE_REASONS = ['duplicate', 'off-topic', 'needs-details', 'opinion-based'] as const;
 const QUEUES = ['flags', 'first-posts', 'suggested-edits', 'close-votes'] as const;
-const ACTIONS = ['dismiss', 'delete', 'restore', 'approve', 'reject', 'close', 'leave-open'] as const;
+const ACTIONS = [
+  'dismiss',
+  'delete',
+  'restore',
+  'approve',
+  'reject',
+  'close',
+  'leave-open',
+  'reopen',
+  'leave-closed',
+] as const;
 
 /** A question id from `12`, `#12` or `Q12`. */
 function questionId(value: string): string {
@@ -151,7 +161,9 @@ export function registerModerationCommands(program: Command, open: Open): void {
                 item.queue === 'flags'
                   ? item.flags.map((flag) => `${flag.reason} ×${flag.count}`).join(', ')
                   : item.queue === 'close-votes'
-                    ? item.closeVotes.map((vote) => `${vote.reason} ×${vote.count}`).join(', ')
+                    ? item.target.closed
+                      ? `reopen ×${item.reopenVotes}`
+                      : item.closeVotes.map((vote) => `${vote.reason} ×${vote.count}`).join(', ')
                     : item.suggestedEdit
                       ? `by ${item.suggestedEdit.author.username}${item.suggestedEdit.stale ? ', post changed since' : ''}`
                       : '';

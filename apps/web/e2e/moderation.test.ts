@@ -1,9 +1,13 @@
 import {
+  ALREADY_FLAGGED_MESSAGE,
   CLOSE_REASON_LABELS,
   closeVoteTally,
+  EDIT_SUGGESTED_MESSAGE,
   FLAG_REASON_LABELS,
   QUESTION_CLOSED_MESSAGE,
   REVIEW_QUEUE_EMPTY,
+  STALE_APPROVAL_REFUSED,
+  SUGGESTION_CHANGES_NOTHING,
 } from '@devflow/contract/messages';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +18,9 @@ import { type RunningServer, startServer } from './server';
  * Moderation in a real browser, as its users see it: similar questions under the ask form's title; a user
  * flags an answer from its menu (and a second flag is refused); the moderator finds the flag on the review
  * page and dismisses it; a suggested edit (made stale by its author's own edit) is approved against the
- * current text and changes the answer on the question page; the moderator closes a question as a
+ * current text and changes the answer on the question page; a user without the edit privilege suggests an
+ * edit from the question's page (the moderator keeps the plain Edit) and the moderator approves it on the
+ * review page; the moderator closes a question as a
  * duplicate and reopens it, while the other user sees the banner and no answer form; a user given the
  * close-vote privilege casts a vote and reads the tally, and the moderator closes the question from the
  * close-votes queue. HTTP helpers set up accounts, posts and settings; the browser does what is tested.
@@ -134,7 +140,7 @@ describe('moderation in the browser', () => {
     await user.reload();
     await answer.locator('summary', { hasText: 'Flag' }).click();
     await form.getByRole('button', { name: 'Flag answer' }).click();
-    await answer.getByRole('alert').filter({ hasText: 'You already flagged this post' }).waitFor();
+    await answer.getByRole('alert').filter({ hasText: ALREADY_FLAGGED_MESSAGE }).waitFor();
     expect(await answer.getByRole('status').count()).toBe(0);
   });
 
@@ -188,10 +194,7 @@ describe('moderation in the browser', () => {
     expect((await diff.locator('del').allInnerTexts()).join(' ')).toContain('Edited.');
 
     await item.getByRole('button', { name: 'Approve', exact: true }).click();
-    await item
-      .getByRole('alert')
-      .filter({ hasText: 'The post changed after this edit was suggested' })
-      .waitFor();
+    await item.getByRole('alert').filter({ hasText: STALE_APPROVAL_REFUSED }).waitFor();
     await item.getByRole('button', { name: 'Approve against the current text' }).click();
     await mod.getByText(REVIEW_QUEUE_EMPTY['suggested-edits']).waitFor();
 
@@ -199,6 +202,50 @@ describe('moderation in the browser', () => {
     const answer = user.getByRole('article', { name: 'Answer by writera' });
     await answer.getByText(suggested).waitFor();
     expect(await answer.textContent()).not.toContain('Edited.');
+  });
+
+  it('lets a user without the edit privilege suggest an edit from the page; the moderator approves it on /review and the question reads as suggested', async () => {
+    // The moderator edits others' posts directly; the user (team preset) suggests instead.
+    await mod.goto(`/questions/${originalId}`);
+    const modAnswer = mod.getByRole('article', { name: 'Answer by writera' });
+    await modAnswer.getByRole('button', { name: 'Edit', exact: true }).waitFor();
+    expect(await modAnswer.getByRole('button', { name: 'Suggest an edit' }).count()).toBe(0);
+
+    await user.goto(`/questions/${originalId}`);
+    const question = user.getByTestId('question');
+    await question.getByRole('link', { name: 'Suggest an edit' }).waitFor();
+    expect(await question.getByRole('link', { name: 'Edit', exact: true }).count()).toBe(0);
+    // A suggestion that changes nothing is refused with the server's message.
+    const answer = user.getByRole('article', { name: 'Answer by writera' });
+    await answer.getByRole('button', { name: 'Suggest an edit' }).click();
+    await answer.getByRole('button', { name: 'Suggest this edit' }).click();
+    await answer.getByRole('alert').filter({ hasText: SUGGESTION_CHANGES_NOTHING }).waitFor();
+    await answer.getByRole('button', { name: 'Cancel' }).click();
+
+    await question.getByRole('link', { name: 'Suggest an edit' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Suggest an edit' }).waitFor();
+    const body = user.getByLabel(/^Body/);
+    const suggested = 'A question body that is long enough for the rules, and names serde_json.';
+    await body.fill(suggested);
+    await user.getByLabel(/^Edit summary/).fill('Mention the crate');
+    await user.getByRole('button', { name: 'Suggest this edit' }).click();
+    await user.getByRole('status').filter({ hasText: EDIT_SUGGESTED_MESSAGE }).waitFor();
+    await user.getByRole('link', { name: 'Back to the question' }).click();
+    await user.getByRole('heading', { level: 1, name: 'How do I parse JSON quickly in Rust?' }).waitFor();
+    expect(await user.getByTestId('question').textContent()).not.toContain('names serde_json');
+
+    await mod.goto('/review');
+    await mod.getByRole('tab', { name: 'Suggested edits' }).click();
+    const item = mod.getByTestId('review-item').filter({ hasText: 'Mention the crate' });
+    await item.waitFor();
+    expect((await item.getByTestId('diff').locator('ins').allInnerTexts()).join(' ')).toContain(
+      'names serde_json.',
+    );
+    await item.getByRole('button', { name: 'Approve', exact: true }).click();
+    await mod.getByText(REVIEW_QUEUE_EMPTY['suggested-edits']).waitFor();
+
+    await user.reload();
+    await user.getByTestId('question').getByText(suggested).waitFor();
   });
 
   it('closes a question as a duplicate from its page; the other user sees the banner and cannot answer until it is reopened', async () => {

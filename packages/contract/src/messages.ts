@@ -54,6 +54,22 @@ export const OAUTH_ERROR_MESSAGES: Record<OAuthErrorReason, string> = {
 /** What `answer.create` says about a closed question (the web app shows it instead of the answer form). */
 export const QUESTION_CLOSED_MESSAGE = 'This question is closed, so it takes no new answers.';
 
+/** What `flag.create` says to a user who flags a post they already flagged (CONFLICT). */
+export const ALREADY_FLAGGED_MESSAGE = 'You already flagged this post; a reviewer will look at it.';
+
+/**
+ * What `review.resolve` says when approving a suggested edit the post's later changes made stale
+ * (CONFLICT); the review page then offers {@link CONFIRM_STALE_APPROVAL}.
+ */
+export const STALE_APPROVAL_REFUSED =
+  'The post changed after this edit was suggested. Compare the current text with the suggestion, then approve again with confirm.';
+
+/** What `edit.suggest` says of a suggestion that leaves the post as it is (BAD_REQUEST). */
+export const SUGGESTION_CHANGES_NOTHING = 'This suggestion changes nothing.';
+
+/** What the suggest-an-edit form says once `edit.suggest` accepted the suggestion. */
+export const EDIT_SUGGESTED_MESSAGE = 'Thanks! Your edit was suggested and waits for review.';
+
 /** Why a question can be closed, as the close banner and the close form word it. */
 export const CLOSE_REASON_LABELS = {
   duplicate: 'Duplicate: this question has been asked before and already has an answer.',

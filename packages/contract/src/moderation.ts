@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorInput, idInput, idOutput, isoDate, limitInput, userSummary } from './common';
+import { FLAG_NOTE_MAX } from './limits';
 import { FLAG_REASON_LABELS } from './messages';
 import { closedInfo, closeReason, questionBody, questionTitle, tagsInput } from './question';
 
@@ -10,9 +11,6 @@ export const flagTargetType = z.enum(['question', 'answer', 'reply']);
 export const flagReason = z.enum(
   Object.keys(FLAG_REASON_LABELS) as ['spam', 'rude', 'off-topic', 'duplicate', 'needs-moderator'],
 );
-
-/** Longest note on a flag. */
-export const FLAG_NOTE_MAX = 500;
 
 /** Input of `flag.create`. */
 export const flagCreateInput = z.object({
@@ -170,7 +168,11 @@ export const suggestEditInput = z
     title: questionTitle.optional(),
     body: questionBody.optional(),
     tags: tagsInput.optional(),
-    comment: z.string().trim().max(FLAG_NOTE_MAX).optional(),
+    comment: z
+      .string()
+      .trim()
+      .max(FLAG_NOTE_MAX, `a comment has at most ${FLAG_NOTE_MAX} characters`)
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (value.title === undefined && value.body === undefined && value.tags === undefined) {

@@ -3,6 +3,7 @@ import {
   type reviewItem,
   type reviewListInput,
   type reviewResolveInput,
+  STALE_APPROVAL_REFUSED,
   toId,
   toIso,
 } from '@devflow/contract';
@@ -224,9 +225,7 @@ export async function resolveReview(
     const edit = before.suggestedEdit;
     if (!edit || type === 'reply') throw new NotFoundError('This suggestion no longer exists.');
     if (edit.stale && input.confirm !== true) {
-      throw new ConflictError(
-        'The post changed after this edit was suggested. Compare the current text with the suggestion, then approve again with confirm.',
-      );
+      throw new ConflictError(STALE_APPROVAL_REFUSED);
     }
     const approved = { editorId: Number(edit.author.id) };
     if (type === 'question') {

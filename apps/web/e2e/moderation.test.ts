@@ -224,7 +224,7 @@ describe('moderation in the browser', () => {
 
     await question.getByRole('link', { name: 'Suggest an edit' }).click();
     await user.getByRole('heading', { level: 1, name: 'Suggest an edit' }).waitFor();
-    const body = user.getByLabel(/^Body/);
+    const body = user.getByRole('textbox', { name: /^Body/ });
     const suggested = 'A question body that is long enough for the rules, and names serde_json.';
     await body.fill(suggested);
     await user.getByLabel(/^Edit summary/).fill('Mention the crate');

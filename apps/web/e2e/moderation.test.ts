@@ -6,6 +6,7 @@ import {
   FLAG_REASON_LABELS,
   QUESTION_CLOSED_MESSAGE,
   REVIEW_QUEUE_EMPTY,
+  reopenVoteCount,
   STALE_APPROVAL_REFUSED,
   SUGGESTION_CHANGES_NOTHING,
 } from '@devflow/contract/messages';
@@ -20,10 +21,11 @@ import { type RunningServer, startServer } from './server';
  * page and dismisses it; a suggested edit (made stale by its author's own edit) is approved against the
  * current text and changes the answer on the question page; a user without the edit privilege suggests an
  * edit from the question's page (the moderator keeps the plain Edit) and the moderator approves it on the
- * review page; the moderator closes a question as a
- * duplicate and reopens it, while the other user sees the banner and no answer form; a user given the
- * close-vote privilege casts a vote and reads the tally, and the moderator closes the question from the
- * close-votes queue. HTTP helpers set up accounts, posts and settings; the browser does what is tested.
+ * review page; the moderator closes a question as a duplicate and reopens it, while the other user sees
+ * the banner and no answer form; a user given the close-vote privilege casts a vote and reads the tally,
+ * and the moderator closes the question from the close-votes queue; the user's reopen vote waits in the
+ * same queue, and the moderator reopens from there. HTTP helpers set up accounts, posts and settings; the
+ * browser does what is tested.
  */
 
 let server: RunningServer;
@@ -274,7 +276,7 @@ describe('moderation in the browser', () => {
     expect(await user.getByTestId('closed-banner').count()).toBe(0);
   });
 
-  it('lets a user with the close-vote privilege vote from the page and read the tally (and a reviewer find the review page); the moderator closes it from the queue', async () => {
+  it('lets a user with the close-vote privilege vote from the page and read the tally (and a reviewer find the review page); the moderator closes it from the queue, and reopens it from there after a reopen vote', async () => {
     // Close votes and review need 3,000 and 500 reputation under the community preset; this instance
     // grants them to everyone.
     await mutate(
@@ -308,6 +310,24 @@ describe('moderation in the browser', () => {
     expect(await user.getByTestId('closed-banner').textContent()).toContain(
       CLOSE_REASON_LABELS['opinion-based'],
     );
-    await user.getByRole('button', { name: 'Vote to reopen' }).waitFor();
+    await user.getByRole('button', { name: 'Vote to reopen' }).click();
+    await user
+      .getByRole('status')
+      .filter({ hasText: closeVoteTally('reopen', 1, 3) })
+      .waitFor();
+
+    // The reopen vote waits in the same queue, and the moderator reopens the question from there.
+    await mod.goto('/review');
+    await mod.getByRole('tab', { name: 'Close votes' }).click();
+    const reopening = mod
+      .getByTestId('review-item')
+      .filter({ hasText: 'How do I parse JSON quickly in Rust?' });
+    expect(await reopening.getByTestId('reopen-votes').textContent()).toBe(reopenVoteCount(1));
+    await reopening.getByRole('button', { name: 'Leave closed' }).waitFor();
+    await reopening.getByRole('button', { name: 'Reopen question' }).click();
+    await mod.getByText(REVIEW_QUEUE_EMPTY['close-votes']).waitFor();
+    await user.reload();
+    await user.getByRole('heading', { name: 'Your answer' }).waitFor();
+    expect(await user.getByTestId('closed-banner').count()).toBe(0);
   });
 });

@@ -1,9 +1,14 @@
 import {
+  ALREADY_FLAGGED_MESSAGE,
   CLOSE_REASON_LABELS,
   closeVoteTally,
+  EDIT_SUGGESTED_MESSAGE,
   FLAG_REASON_LABELS,
   QUESTION_CLOSED_MESSAGE,
   REVIEW_QUEUE_EMPTY,
+  reopenVoteCount,
+  STALE_APPROVAL_REFUSED,
+  SUGGESTION_CHANGES_NOTHING,
 } from '@devflow/contract/messages';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,10 +20,13 @@ import { type RunningServer, startServer } from './server';
  * Moderation in a real browser, as its users see it: similar questions under the ask form's title; a user
  * flags an answer from its menu (and a second flag is refused); the moderator finds the flag on the review
  * page and dismisses it; a suggested edit (made stale by its author's own edit) is approved against the
- * current text and changes the answer on the question page; the moderator closes a question as a
- * duplicate and reopens it, while the other user sees the banner and no answer form; a user given the
- * close-vote privilege casts a vote and reads the tally, and the moderator closes the question from the
- * close-votes queue. HTTP helpers set up accounts, posts and settings; the browser does what is tested.
+ * current text and changes the answer on the question page; a user without the edit privilege suggests an
+ * edit from the question's page (the moderator keeps the plain Edit) and the moderator approves it on the
+ * review page; the moderator closes a question as a duplicate and reopens it, while the other user sees
+ * the banner and no answer form; a user given the close-vote privilege casts a vote and reads the tally,
+ * and the moderator closes the question from the close-votes queue; the user's reopen vote waits in the
+ * same queue, and the moderator reopens from there. HTTP helpers set up accounts, posts and settings; the
+ * browser does what is tested.
  */
 
 let server: RunningServer;
@@ -120,7 +128,7 @@ describe('moderation in the browser', () => {
     await user.reload();
     await answer.locator('summary', { hasText: 'Flag' }).click();
     await form.getByRole('button', { name: 'Flag answer' }).click();
-    await answer.getByRole('alert').filter({ hasText: 'You already flagged this post' }).waitFor();
+    await answer.getByRole('alert').filter({ hasText: ALREADY_FLAGGED_MESSAGE }).waitFor();
     expect(await answer.getByRole('status').count()).toBe(0);
   });
 
@@ -174,10 +182,7 @@ describe('moderation in the browser', () => {
     expect((await diff.locator('del').allInnerTexts()).join(' ')).toContain('Edited.');
 
     await item.getByRole('button', { name: 'Approve', exact: true }).click();
-    await item
-      .getByRole('alert')
-      .filter({ hasText: 'The post changed after this edit was suggested' })
-      .waitFor();
+    await item.getByRole('alert').filter({ hasText: STALE_APPROVAL_REFUSED }).waitFor();
     await item.getByRole('button', { name: 'Approve against the current text' }).click();
     await mod.getByText(REVIEW_QUEUE_EMPTY['suggested-edits']).waitFor();
 
@@ -185,6 +190,50 @@ describe('moderation in the browser', () => {
     const answer = user.getByRole('article', { name: 'Answer by writera' });
     await answer.getByText(suggested).waitFor();
     expect(await answer.textContent()).not.toContain('Edited.');
+  });
+
+  it('lets a user without the edit privilege suggest an edit from the page; the moderator approves it on /review and the question reads as suggested', async () => {
+    // The moderator edits others' posts directly; the user (team preset) suggests instead.
+    await mod.goto(`/questions/${originalId}`);
+    const modAnswer = mod.getByRole('article', { name: 'Answer by writera' });
+    await modAnswer.getByRole('button', { name: 'Edit', exact: true }).waitFor();
+    expect(await modAnswer.getByRole('button', { name: 'Suggest an edit' }).count()).toBe(0);
+
+    await user.goto(`/questions/${originalId}`);
+    const question = user.getByTestId('question');
+    await question.getByRole('link', { name: 'Suggest an edit' }).waitFor();
+    expect(await question.getByRole('link', { name: 'Edit', exact: true }).count()).toBe(0);
+    // A suggestion that changes nothing is refused with the server's message.
+    const answer = user.getByRole('article', { name: 'Answer by writera' });
+    await answer.getByRole('button', { name: 'Suggest an edit' }).click();
+    await answer.getByRole('button', { name: 'Suggest this edit' }).click();
+    await answer.getByRole('alert').filter({ hasText: SUGGESTION_CHANGES_NOTHING }).waitFor();
+    await answer.getByRole('button', { name: 'Cancel' }).click();
+
+    await question.getByRole('link', { name: 'Suggest an edit' }).click();
+    await user.getByRole('heading', { level: 1, name: 'Suggest an edit' }).waitFor();
+    const body = user.getByRole('textbox', { name: /^Body/ });
+    const suggested = 'A question body that is long enough for the rules, and names serde_json.';
+    await body.fill(suggested);
+    await user.getByLabel(/^Edit summary/).fill('Mention the crate');
+    await user.getByRole('button', { name: 'Suggest this edit' }).click();
+    await user.getByRole('status').filter({ hasText: EDIT_SUGGESTED_MESSAGE }).waitFor();
+    await user.getByRole('link', { name: 'Back to the question' }).click();
+    await user.getByRole('heading', { level: 1, name: 'How do I parse JSON quickly in Rust?' }).waitFor();
+    expect(await user.getByTestId('question').textContent()).not.toContain('names serde_json');
+
+    await mod.goto('/review');
+    await mod.getByRole('tab', { name: 'Suggested edits' }).click();
+    const item = mod.getByTestId('review-item').filter({ hasText: 'Mention the crate' });
+    await item.waitFor();
+    expect((await item.getByTestId('diff').locator('ins').allInnerTexts()).join(' ')).toContain(
+      'names serde_json.',
+    );
+    await item.getByRole('button', { name: 'Approve', exact: true }).click();
+    await mod.getByText(REVIEW_QUEUE_EMPTY['suggested-edits']).waitFor();
+
+    await user.reload();
+    await user.getByTestId('question').getByText(suggested).waitFor();
   });
 
   it('closes a question as a duplicate from its page; the other user sees the banner and cannot answer until it is reopened', async () => {
@@ -213,7 +262,7 @@ describe('moderation in the browser', () => {
     expect(await user.getByTestId('closed-banner').count()).toBe(0);
   });
 
-  it('lets a user with the close-vote privilege vote from the page and read the tally (and a reviewer find the review page); the moderator closes it from the queue', async () => {
+  it('lets a user with the close-vote privilege vote from the page and read the tally (and a reviewer find the review page); the moderator closes it from the queue, and reopens it from there after a reopen vote', async () => {
     // Close votes and review need 3,000 and 500 reputation under the community preset; this instance
     // grants them to everyone.
     await mutate(
@@ -247,6 +296,24 @@ describe('moderation in the browser', () => {
     expect(await user.getByTestId('closed-banner').textContent()).toContain(
       CLOSE_REASON_LABELS['opinion-based'],
     );
-    await user.getByRole('button', { name: 'Vote to reopen' }).waitFor();
+    await user.getByRole('button', { name: 'Vote to reopen' }).click();
+    await user
+      .getByRole('status')
+      .filter({ hasText: closeVoteTally('reopen', 1, 3) })
+      .waitFor();
+
+    // The reopen vote waits in the same queue, and the moderator reopens the question from there.
+    await mod.goto('/review');
+    await mod.getByRole('tab', { name: 'Close votes' }).click();
+    const reopening = mod
+      .getByTestId('review-item')
+      .filter({ hasText: 'How do I parse JSON quickly in Rust?' });
+    expect(await reopening.getByTestId('reopen-votes').textContent()).toBe(reopenVoteCount(1));
+    await reopening.getByRole('button', { name: 'Leave closed' }).waitFor();
+    await reopening.getByRole('button', { name: 'Reopen question' }).click();
+    await mod.getByText(REVIEW_QUEUE_EMPTY['close-votes']).waitFor();
+    await user.reload();
+    await user.getByRole('heading', { name: 'Your answer' }).waitFor();
+    expect(await user.getByTestId('closed-banner').count()).toBe(0);
   });
 });

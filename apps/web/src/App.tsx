@@ -30,6 +30,7 @@ export function App() {
         <Route path="ask" element={<AskPage />} />
         <Route path="questions/:id" element={<QuestionPage />} />
         <Route path="questions/:id/edit" element={<EditQuestionPage />} />
+        <Route path="questions/:id/suggest-edit" element={<EditQuestionPage suggest />} />
         <Route path="questions/:id/replies/:replyId" element={<ReplyThreadPage />} />
         <Route path="questions/:id/answers/:answerId/replies/:replyId" element={<ReplyThreadPage />} />
         <Route path="users/:username" element={<UserPage />} />

@@ -3,6 +3,9 @@
  * fields and the CLI's checks read the same numbers, so a changed limit changes everywhere at once.
  */
 
+/** Longest note on a flag, and longest comment on a suggested edit, in characters. */
+export const FLAG_NOTE_MAX = 500;
+
 /** A question's title, in characters. */
 export const TITLE_LENGTH = { min: 10, max: 200 } as const;
 

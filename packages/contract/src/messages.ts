@@ -3,6 +3,8 @@
  * sentence for each reason an OAuth sign-in ends on `/auth/error`.
  */
 
+import { plural } from './format';
+
 /** Why an OAuth sign-in failed; the web page `/auth/error?reason=…` explains each one. */
 export type OAuthErrorReason =
   /** The person declined the consent screen. */
@@ -52,6 +54,22 @@ export const OAUTH_ERROR_MESSAGES: Record<OAuthErrorReason, string> = {
 /** What `answer.create` says about a closed question (the web app shows it instead of the answer form). */
 export const QUESTION_CLOSED_MESSAGE = 'This question is closed, so it takes no new answers.';
 
+/** What `flag.create` says to a user who flags a post they already flagged (CONFLICT). */
+export const ALREADY_FLAGGED_MESSAGE = 'You already flagged this post; a reviewer will look at it.';
+
+/**
+ * What `review.resolve` says when approving a suggested edit the post's later changes made stale
+ * (CONFLICT); the review page then offers {@link CONFIRM_STALE_APPROVAL}.
+ */
+export const STALE_APPROVAL_REFUSED =
+  'The post changed after this edit was suggested. Compare the current text with the suggestion, then approve again with confirm.';
+
+/** What `edit.suggest` says of a suggestion that leaves the post as it is (BAD_REQUEST). */
+export const SUGGESTION_CHANGES_NOTHING = 'This suggestion changes nothing.';
+
+/** What the suggest-an-edit form says once `edit.suggest` accepted the suggestion. */
+export const EDIT_SUGGESTED_MESSAGE = 'Thanks! Your edit was suggested and waits for review.';
+
 /** Why a question can be closed, as the close banner and the close form word it. */
 export const CLOSE_REASON_LABELS = {
   duplicate: 'Duplicate: this question has been asked before and already has an answer.',
@@ -82,7 +100,7 @@ export const REVIEW_QUEUE_EMPTY = {
   flags: 'No flagged posts wait for review.',
   'first-posts': 'No first posts wait for review.',
   'suggested-edits': 'No suggested edits wait for review.',
-  'close-votes': 'No questions with close votes wait for review.',
+  'close-votes': 'No questions with close or reopen votes wait for review.',
 } as const;
 
 /** The review page's tab of decisions already taken (moderators), and what it says when there are none. */
@@ -97,7 +115,14 @@ export const REVIEW_ACTION_LABELS = {
   reject: { button: 'Reject', done: 'rejected' },
   close: { button: 'Close question', done: 'question closed' },
   'leave-open': { button: 'Leave open', done: 'left open' },
+  reopen: { button: 'Reopen question', done: 'question reopened' },
+  'leave-closed': { button: 'Leave closed', done: 'left closed' },
 } as const;
+
+/** What the review page says of a closed question's pending reopen votes: "2 votes to reopen". */
+export function reopenVoteCount(votes: number): string {
+  return `${plural(votes, 'vote')} to reopen`;
+}
 
 /** What the review page says of a suggested edit made against text that changed since. */
 export const STALE_SUGGESTION_MESSAGE =

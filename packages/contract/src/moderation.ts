@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorInput, idInput, idOutput, isoDate, limitInput, userSummary } from './common';
+import { FLAG_NOTE_MAX } from './limits';
 import { FLAG_REASON_LABELS } from './messages';
 import { closedInfo, closeReason, questionBody, questionTitle, tagsInput } from './question';
 
@@ -10,9 +11,6 @@ export const flagTargetType = z.enum(['question', 'answer', 'reply']);
 export const flagReason = z.enum(
   Object.keys(FLAG_REASON_LABELS) as ['spam', 'rude', 'off-topic', 'duplicate', 'needs-moderator'],
 );
-
-/** Longest note on a flag. */
-export const FLAG_NOTE_MAX = 500;
 
 /** Input of `flag.create`. */
 export const flagCreateInput = z.object({
@@ -46,6 +44,8 @@ export const reviewAction = z.enum([
   'reject',
   'close',
   'leave-open',
+  'reopen',
+  'leave-closed',
 ]);
 
 /** Input of `review.list`: one queue (or all), open items (oldest first) or decided ones (newest first). */
@@ -99,6 +99,8 @@ export const reviewItem = z.object({
   flags: z.array(z.object({ reason: flagReason, count: z.number().int(), notes: z.array(z.string()) })),
   /** Active close votes, by reason (close-votes queue). */
   closeVotes: z.array(z.object({ reason: closeReason, count: z.number().int() })),
+  /** Active reopen votes on a closed question (close-votes queue). */
+  reopenVotes: z.number().int(),
   suggestedEdit: suggestedEditView.nullable(),
   /** The actions `review.resolve` accepts for this item (empty once decided). */
   actions: z.array(reviewAction),
@@ -166,7 +168,11 @@ export const suggestEditInput = z
     title: questionTitle.optional(),
     body: questionBody.optional(),
     tags: tagsInput.optional(),
-    comment: z.string().trim().max(FLAG_NOTE_MAX).optional(),
+    comment: z
+      .string()
+      .trim()
+      .max(FLAG_NOTE_MAX, `a comment has at most ${FLAG_NOTE_MAX} characters`)
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (value.title === undefined && value.body === undefined && value.tags === undefined) {

@@ -1,3 +1,4 @@
+import { REVIEW_ACTION_LABELS } from '@devflow/contract/messages';
 import { Command, Option } from 'commander';
 import { usage } from '../exit-codes';
 import { print } from '../output';
@@ -9,7 +10,8 @@ type Open = (command: Command) => Promise<Session>;
 const FLAG_REASONS = ['spam', 'rude', 'off-topic', 'duplicate', 'needs-moderator'] as const;
 const CLOSE_REASONS = ['duplicate', 'off-topic', 'needs-details', 'opinion-based'] as const;
 const QUEUES = ['flags', 'first-posts', 'suggested-edits', 'close-votes'] as const;
-const ACTIONS = ['dismiss', 'delete', 'restore', 'approve', 'reject', 'close', 'leave-open'] as const;
+/** Every decision `review resolve` takes: `review.resolve`'s actions, as the contract labels them. */
+const ACTIONS = Object.keys(REVIEW_ACTION_LABELS) as (keyof typeof REVIEW_ACTION_LABELS)[];
 
 /** A question id from `12`, `#12` or `Q12`. */
 function questionId(value: string): string {
@@ -151,7 +153,9 @@ export function registerModerationCommands(program: Command, open: Open): void {
                 item.queue === 'flags'
                   ? item.flags.map((flag) => `${flag.reason} ×${flag.count}`).join(', ')
                   : item.queue === 'close-votes'
-                    ? item.closeVotes.map((vote) => `${vote.reason} ×${vote.count}`).join(', ')
+                    ? item.target.closed
+                      ? `reopen ×${item.reopenVotes}`
+                      : item.closeVotes.map((vote) => `${vote.reason} ×${vote.count}`).join(', ')
                     : item.suggestedEdit
                       ? `by ${item.suggestedEdit.author.username}${item.suggestedEdit.stale ? ', post changed since' : ''}`
                       : '';

@@ -1,3 +1,4 @@
+import { FLAG_NOTE_MAX } from '@devflow/contract/limits';
 import {
   CLOSE_CONTROL_LABELS,
   CLOSE_REASON_LABELS,
@@ -6,7 +7,7 @@ import {
   QUESTION_CLOSED_MESSAGE,
 } from '@devflow/contract/messages';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 import { type RouterOutputs, useTRPC } from '../lib/trpc';
 import { ErrorMessage } from './Status';
@@ -156,7 +157,7 @@ export function FlagMenu({
           <input
             aria-label="Note for the reviewers"
             placeholder="Note for the reviewers (optional)"
-            maxLength={500}
+            maxLength={FLAG_NOTE_MAX}
             value={note}
             onChange={(event) => setNote(event.target.value)}
           />
@@ -201,5 +202,23 @@ export function SimilarQuestions({ title }: { title: string }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** The optional comment a suggested edit carries for its reviewers (`edit.suggest`'s `comment`). */
+export function SuggestionComment({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        Edit summary <span className="hint">(optional: what you changed and why, for the reviewers)</span>
+      </label>
+      <input
+        id={id}
+        maxLength={FLAG_NOTE_MAX}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </div>
   );
 }

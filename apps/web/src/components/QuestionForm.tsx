@@ -1,5 +1,5 @@
 import { POST_BODY_LENGTH, TITLE_LENGTH } from '@devflow/contract/limits';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { MarkdownEditor } from './MarkdownEditor';
 import { SimilarQuestions } from './Moderation';
 import { ErrorMessage } from './Status';
@@ -17,6 +17,8 @@ export type QuestionFormProps = {
   onSubmit: (draft: QuestionDraft) => void;
   /** Show similar questions under the title as it is typed (the ask form). */
   showSimilar?: boolean;
+  /** More fields under the tags (the suggest-an-edit form's comment). */
+  extra?: ReactNode;
 };
 
 /** Title, markdown body with preview, and tags — used to ask and to edit a question. */
@@ -27,6 +29,7 @@ export function QuestionForm({
   error,
   onSubmit,
   showSimilar,
+  extra,
 }: QuestionFormProps) {
   const [title, setTitle] = useState(initial?.title ?? '');
   const [body, setBody] = useState(initial?.body ?? '');
@@ -65,6 +68,7 @@ export function QuestionForm({
         rows={14}
       />
       <TagInput value={tags} onChange={setTags} />
+      {extra}
       <ErrorMessage error={error} />
       <button type="submit" className="btn btn--primary" disabled={pending || tags.length === 0}>
         {pending ? 'Saving…' : submitLabel}

@@ -1,9 +1,10 @@
 import { POST_BODY_LENGTH } from '@devflow/contract/limits';
+import { EDIT_SUGGESTED_MESSAGE } from '@devflow/contract/messages';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { MarkdownEditor } from '../components/MarkdownEditor';
-import { CloseControls, ClosedBanner, FlagMenu } from '../components/Moderation';
+import { CloseControls, ClosedBanner, FlagMenu, SuggestionComment } from '../components/Moderation';
 import { ReplyThread } from '../components/ReplyThread';
 import { SafeHtml } from '../components/SafeHtml';
 import { ErrorMessage, Loading } from '../components/Status';
@@ -40,6 +41,14 @@ function canEdit(me: Me, authorId: string, privileges: Privileges | undefined): 
   return canModify(me, authorId) || Boolean(me && hasPrivilege(privileges, 'editOthers'));
 }
 
+/**
+ * Signed-in users who may not edit someone else's post suggest an edit to it instead (`edit.suggest`),
+ * once their privileges are known.
+ */
+function canSuggest(me: Me, authorId: string, privileges: Privileges | undefined): boolean {
+  return Boolean(me && privileges && me.id !== authorId && !canEdit(me, authorId, privileges));
+}
+
 /** One answer: votes, body, accept button for the question's author, edit/delete, replies. */
 /** The banner on a deleted question or answer (only moderators see those), with its Restore button. */
 function DeletedNote({
@@ -64,8 +73,10 @@ function DeletedNote({
 function AnswerItem({ answer, question, me }: { answer: Answer; question: Question; me: Me }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [editing, setEditing] = useState(false);
+  // Editing the answer, or suggesting an edit to it (`edit.suggest`, with an optional comment).
+  const [editing, setEditing] = useState<'edit' | 'suggest' | null>(null);
   const [body, setBody] = useState(answer.body);
+  const [comment, setComment] = useState('');
   const react = useQuestionReaction(question.id);
   const detailKey = trpc.question.byId.queryKey({ id: question.id });
   const refresh = () => queryClient.invalidateQueries({ queryKey: detailKey });
@@ -78,7 +89,15 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
     trpc.answer.update.mutationOptions({
       onSuccess: async () => {
         await refresh();
-        setEditing(false);
+        setEditing(null);
+      },
+    }),
+  );
+  const suggest = useMutation(
+    trpc.edit.suggest.mutationOptions({
+      onSuccess: () => {
+        setEditing(null);
+        setComment('');
       },
     }),
   );
@@ -87,8 +106,18 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
   const privileges = usePrivileges().data;
   const save = (event: FormEvent) => {
     event.preventDefault();
-    update.mutate({ id: answer.id, body });
+    if (editing === 'suggest') {
+      suggest.mutate({
+        targetType: 'answer',
+        targetId: answer.id,
+        body,
+        comment: comment.trim() || undefined,
+      });
+    } else {
+      update.mutate({ id: answer.id, body });
+    }
   };
+  const mutation = editing === 'suggest' ? suggest : update;
   return (
     <article
       className={`card post${answer.accepted ? ' post--accepted' : ''}${answer.deleted ? ' post--deleted' : ''}`}
@@ -116,24 +145,30 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
         {editing ? (
           <form onSubmit={save}>
             <MarkdownEditor
-              label="Edit your answer"
+              label={editing === 'suggest' ? 'Suggest an edit to this answer' : 'Edit your answer'}
               value={body}
               onChange={setBody}
               minLength={POST_BODY_LENGTH.min}
               maxLength={POST_BODY_LENGTH.max}
             />
-            <ErrorMessage error={update.error} />
+            {editing === 'suggest' && <SuggestionComment value={comment} onChange={setComment} />}
+            <ErrorMessage error={mutation.error} />
             <div className="row">
-              <button type="submit" className="btn btn--primary btn--small" disabled={update.isPending}>
-                Save
+              <button type="submit" className="btn btn--primary btn--small" disabled={mutation.isPending}>
+                {editing === 'suggest' ? 'Suggest this edit' : 'Save'}
               </button>
-              <button type="button" className="btn btn--small" onClick={() => setEditing(false)}>
+              <button type="button" className="btn btn--small" onClick={() => setEditing(null)}>
                 Cancel
               </button>
             </div>
           </form>
         ) : (
           <SafeHtml html={answer.bodyHtml} />
+        )}
+        {suggest.isSuccess && !editing && (
+          <p className="muted small" role="status">
+            {EDIT_SUGGESTED_MESSAGE}
+          </p>
         )}
         <ErrorMessage
           error={react.error ?? accept.error ?? unaccept.error ?? remove.error ?? restore.error}
@@ -155,8 +190,17 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
             )}
             {me && !answer.deleted && <BookmarkButton targetType="answer" targetId={answer.id} />}
             {canEdit(me, answer.author.id, privileges) && !editing && (
-              <button type="button" className="btn btn--link btn--small" onClick={() => setEditing(true)}>
+              <button type="button" className="btn btn--link btn--small" onClick={() => setEditing('edit')}>
                 Edit
+              </button>
+            )}
+            {canSuggest(me, answer.author.id, privileges) && !answer.deleted && !editing && (
+              <button
+                type="button"
+                className="btn btn--link btn--small"
+                onClick={() => setEditing('suggest')}
+              >
+                Suggest an edit
               </button>
             )}
             {canModify(me, answer.author.id) && !editing && (
@@ -320,6 +364,13 @@ function QuestionBody({ question, me }: { question: Question; me: Me }) {
                     Delete
                   </button>
                 )}
+              </div>
+            )}
+            {canSuggest(me, question.author.id, privileges) && !question.deleted && (
+              <div className="row">
+                <Link className="btn btn--link btn--small" to={`/questions/${question.id}/suggest-edit`}>
+                  Suggest an edit
+                </Link>
               </div>
             )}
           </div>

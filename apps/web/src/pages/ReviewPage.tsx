@@ -6,6 +6,7 @@ import {
   REVIEW_DECIDED,
   REVIEW_QUEUE_EMPTY,
   REVIEW_QUEUE_LABELS,
+  reopenVoteCount,
   STALE_SUGGESTION_MESSAGE,
 } from '@devflow/contract/messages';
 import { privilegeRefusal } from '@devflow/contract/privileges';
@@ -111,7 +112,7 @@ function Counts({
   );
 }
 
-/** What an item is about: the post (linked), its state, author, and the flags or close votes on it. */
+/** What an item is about: the post (linked), its state, author, and the flags, close or reopen votes on it. */
 function Target({ item }: { item: Item }) {
   const { target } = item;
   const noun = target.type === 'question' ? 'Question' : target.type === 'answer' ? 'Answer on' : 'Reply on';
@@ -142,6 +143,11 @@ function Target({ item }: { item: Item }) {
         label="Close votes"
         rows={item.closeVotes.map((vote) => ({ ...vote, text: CLOSE_REASON_LABELS[vote.reason], notes: [] }))}
       />
+      {item.reopenVotes > 0 && (
+        <p className="small" data-testid="reopen-votes">
+          <strong>{reopenVoteCount(item.reopenVotes)}</strong>
+        </p>
+      )}
       {item.suggestedEdit ? (
         <SuggestedEdit edit={item.suggestedEdit} />
       ) : (

@@ -1,4 +1,10 @@
-import { type suggestEditInput, type suggestedEditOutput, toId, toIso } from '@devflow/contract';
+import {
+  SUGGESTION_CHANGES_NOTHING,
+  type suggestEditInput,
+  type suggestedEditOutput,
+  toId,
+  toIso,
+} from '@devflow/contract';
 import { type Executor, findAnswer, findQuestion, insertSuggestedEdit, openReviewItem } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
@@ -65,7 +71,7 @@ export async function suggestEdit(
       body: input.body ?? base.body,
       tags: input.targetType === 'question' ? (input.tags ? [...input.tags].sort() : base.tags) : null,
     };
-    if (sameSnapshot(base, proposed)) throw new BadInputError('This suggestion changes nothing.');
+    if (sameSnapshot(base, proposed)) throw new BadInputError(SUGGESTION_CHANGES_NOTHING);
     const at = now(deps);
     const edit = await insertSuggestedEdit(tx, {
       targetType: input.targetType,

@@ -1,4 +1,10 @@
-import { type flagCreateInput, type flagOutput, toId, toIso } from '@devflow/contract';
+import {
+  ALREADY_FLAGGED_MESSAGE,
+  type flagCreateInput,
+  type flagOutput,
+  toId,
+  toIso,
+} from '@devflow/contract';
 import { countHidingFlaggers, insertFlag, openReviewItem, setPostHidden } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
@@ -45,7 +51,7 @@ export async function createFlag(
       createdAt: at,
     });
     if (!flag) {
-      throw new ConflictError('You already flagged this post; a reviewer will look at it.');
+      throw new ConflictError(ALREADY_FLAGGED_MESSAGE);
     }
     await openReviewItem(tx, {
       queue: 'flags',

@@ -183,6 +183,41 @@ describe('close votes', () => {
       await writeSiteSettings(deps.db, { settings: {}, updatedBy: admin.id });
     }
   });
+
+  it('a reopen vote puts the closed question in the close-votes queue; a reviewer reopens it or leaves it closed', async () => {
+    await writeSiteSettings(deps.db, { settings: { thresholds: { closeVotes: 0 } }, updatedBy: admin.id });
+    try {
+      const q1 = await ask();
+      const q2 = await ask();
+      for (const q of [q1, q2]) await as(moderator).question.close({ id: q.id, reason: 'off-topic' });
+      expect((await as(await createTestUser(deps)).question.reopen({ id: q1.id })).votes).toBe(1);
+      await as(await createTestUser(deps)).question.reopen({ id: q2.id });
+      const items = (await as(moderator).review.list({ queue: 'close-votes', limit: 100 })).items;
+      const i1 = items.find((i) => i.target.id === q1.id);
+      const i2 = items.find((i) => i.target.id === q2.id);
+      expect(i1).toMatchObject({ reopenVotes: 1, closeVotes: [], actions: ['reopen', 'leave-closed'] });
+      expect((await failure(as(moderator).review.resolve({ id: i1?.id ?? '0', action: 'close' }))).code).toBe(
+        'BAD_REQUEST',
+      );
+      await as(moderator).review.resolve({ id: i1?.id ?? '0', action: 'reopen' });
+      await as(moderator).review.resolve({ id: i2?.id ?? '0', action: 'leave-closed' });
+      expect((await as(null).question.byId({ id: q1.id })).closed).toBeNull();
+      expect((await as(null).question.byId({ id: q2.id })).closed?.reason).toBe('off-topic');
+      // Left closed, the reopen votes are dismissed: a new vote starts the count again.
+      const again = await as(await createTestUser(deps)).question.reopen({ id: q2.id });
+      expect(again.votes).toBe(1);
+      // A moderator's reopening decides the open item.
+      await as(moderator).question.reopen({ id: q2.id });
+      const open = (await as(moderator).review.list({ queue: 'close-votes', limit: 100 })).items;
+      expect(open.filter((i) => i.target.id === q2.id)).toEqual([]);
+      const decided = (
+        await as(moderator).review.list({ queue: 'close-votes', state: 'resolved', limit: 100 })
+      ).items.filter((i) => i.target.id === q2.id);
+      expect(decided.map((i) => i.decision?.action)).toEqual(['reopen', 'leave-closed']);
+    } finally {
+      await writeSiteSettings(deps.db, { settings: {}, updatedBy: admin.id });
+    }
+  });
 });
 
 describe('question.similar', () => {

@@ -183,9 +183,16 @@ export async function closeQuestion(
   return afterWrite(deps, write, () => questionScope(deps, input.id));
 }
 
+/** Reopens a closed question and spends its active reopen votes (`question.reopen`, `review.resolve`). */
+export async function reopenNow(tx: Executor, questionId: number): Promise<void> {
+  await setQuestionClosure(tx, { id: questionId, closure: null });
+  await endCloseVotes(tx, { questionId, kind: 'reopen', state: 'spent' });
+}
+
 /**
  * `question.reopen`: a moderator reopens at once; a user with the `closeVotes` privilege casts a reopen
- * vote, and the question reopens at `closeVotesToClose` unexpired votes. CONFLICT when it is open.
+ * vote, and the question reopens at `closeVotesToClose` unexpired votes; until then it waits in the
+ * close-votes review queue (reopen or leave closed). CONFLICT when it is open.
  */
 export async function reopenQuestion(
   deps: Deps,
@@ -198,8 +205,15 @@ export async function reopenQuestion(
     if (row.closedAt === null) throw new ConflictError('This question is open.');
     const at = now(deps);
     const reopen = async () => {
-      await setQuestionClosure(tx, { id: row.id, closure: null });
-      await endCloseVotes(tx, { questionId: row.id, kind: 'reopen', state: 'spent' });
+      await reopenNow(tx, row.id);
+      await resolveOpenItemsOf(tx, {
+        queue: 'close-votes',
+        targetType: 'question',
+        targetId: row.id,
+        action: 'reopen',
+        byId: actor.id,
+        at,
+      });
       live.question(row.id, { type: 'question.reopened', questionId: toId(row.id) });
       return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
     };
@@ -214,6 +228,12 @@ export async function reopenQuestion(
     };
     const votes = await castVote(tx, ballot, settings.closeVoteExpiryDays);
     if (votes.length >= settings.closeVotesToClose) return reopen();
+    await openReviewItem(tx, {
+      queue: 'close-votes',
+      targetType: 'question',
+      targetId: row.id,
+      createdAt: at,
+    });
     return outcomeOf(tx, row.id, votes.length, settings.closeVotesToClose);
   });
   return afterWrite(deps, write, () => questionScope(deps, input.id));

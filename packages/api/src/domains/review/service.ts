@@ -3,6 +3,7 @@ import {
   type reviewItem,
   type reviewListInput,
   type reviewResolveInput,
+  STALE_APPROVAL_REFUSED,
   toId,
   toIso,
 } from '@devflow/contract';
@@ -34,7 +35,7 @@ import type { SessionUser } from '../../trpc/context';
 import { deleteAnswer, updateAnswer } from '../answer/service';
 import { awardBadge } from '../badge/service';
 import { postSnapshot, sameSnapshot } from '../edit/service';
-import { closureOfVotes } from '../moderation/close';
+import { closureOfVotes, reopenNow } from '../moderation/close';
 import { postScope } from '../moderation/scope';
 import { toUserSummary } from '../posts/posts';
 import { deleteQuestion, updateQuestion } from '../question/service';
@@ -46,13 +47,11 @@ type Action = z.infer<typeof reviewAction>;
 
 const NO_SUCH_ITEM = 'This review item does not exist.';
 
-/** The actions that fit an open item, for this reviewer: deleting a post stays with moderators. */
-function actionsFor(
-  row: ReviewItemRow,
-  target: Item['target'],
-  closeVotes: number,
-  moderator: boolean,
-): Action[] {
+/**
+ * The actions that fit an open item, for this reviewer: deleting a post stays with moderators; `votes`
+ * counts the close votes on an open question, or the reopen votes on a closed one.
+ */
+function actionsFor(row: ReviewItemRow, target: Item['target'], votes: number, moderator: boolean): Action[] {
   if (row.resolvedAt !== null) return [];
   const del: Action[] = moderator && !target.deleted ? ['delete'] : [];
   switch (row.queue) {
@@ -63,7 +62,8 @@ function actionsFor(
     case 'suggested-edits':
       return target.deleted || target.hidden ? ['reject'] : ['approve', 'reject'];
     case 'close-votes':
-      return target.closed || closeVotes === 0 ? ['leave-open'] : ['close', 'leave-open'];
+      if (target.closed) return votes === 0 ? ['leave-closed'] : ['reopen', 'leave-closed'];
+      return votes === 0 ? ['leave-open'] : ['close', 'leave-open'];
   }
 }
 
@@ -102,9 +102,10 @@ async function toItem(db: Executor, actor: SessionUser, row: ReviewItemRow): Pro
       flagCounts.set(flag.reason, entry);
     }
   }
+  const voteKind = target.closed ? 'reopen' : 'close';
   const votes =
     row.queue === 'close-votes' && row.resolvedAt === null
-      ? await activeCloseVotes(db, { questionId: row.targetId, kind: 'close' })
+      ? await activeCloseVotes(db, { questionId: row.targetId, kind: voteKind })
       : [];
   const voteCounts = new Map<string, number>();
   for (const vote of votes)
@@ -142,6 +143,7 @@ async function toItem(db: Executor, actor: SessionUser, row: ReviewItemRow): Pro
       reason: reason as Item['closeVotes'][number]['reason'],
       count,
     })),
+    reopenVotes: voteKind === 'reopen' ? votes.length : 0,
     suggestedEdit,
     actions: actionsFor(row, target, votes.length, moderator),
     decision:
@@ -196,7 +198,8 @@ async function deletePost(deps: Deps, actor: SessionUser, type: 'question' | 'an
  * hidden post again, `delete` upholds them and deletes the post. First posts: `approve`, `delete`.
  * Suggested edits: `approve` applies the suggestion as a normal revision by its author — refused
  * (CONFLICT) when the post changed since, unless `confirm` — and `reject`. Close votes: `close` closes the
- * question with the voters' reason, `leave-open` dismisses the votes. The decision (action, who, when)
+ * question with the voters' reason, `leave-open` dismisses the votes; on a closed question with reopen
+ * votes, `reopen` reopens it and `leave-closed` dismisses them. The decision (action, who, when)
  * stays on the item (`review.list` with `state: 'resolved'`).
  */
 export async function resolveReview(
@@ -222,9 +225,7 @@ export async function resolveReview(
     const edit = before.suggestedEdit;
     if (!edit || type === 'reply') throw new NotFoundError('This suggestion no longer exists.');
     if (edit.stale && input.confirm !== true) {
-      throw new ConflictError(
-        'The post changed after this edit was suggested. Compare the current text with the suggestion, then approve again with confirm.',
-      );
+      throw new ConflictError(STALE_APPROVAL_REFUSED);
     }
     const approved = { editorId: Number(edit.author.id) };
     if (type === 'question') {
@@ -275,8 +276,14 @@ export async function resolveReview(
           if (!closure) throw new ConflictError('The close votes on this question expired meanwhile.');
           await setQuestionClosure(tx, { id: row.targetId, closure: { ...closure, at, byId: actor.id } });
           await endCloseVotes(tx, { questionId: row.targetId, kind: 'close', state: 'spent' });
+        } else if (action === 'reopen') {
+          if ((await activeCloseVotes(tx, { questionId: row.targetId, kind: 'reopen' })).length === 0) {
+            throw new ConflictError('The reopen votes on this question expired meanwhile.');
+          }
+          await reopenNow(tx, row.targetId);
         } else {
-          await endCloseVotes(tx, { questionId: row.targetId, kind: 'close', state: 'dismissed' });
+          const kind = action === 'leave-closed' ? 'reopen' : 'close';
+          await endCloseVotes(tx, { questionId: row.targetId, kind, state: 'dismissed' });
         }
         break;
       case 'first-posts':

@@ -86,6 +86,7 @@ describe('moderation in the browser', () => {
     answerId = String(
       (
         await mutate(
+          server.url,
           'answer.create',
           { questionId: originalId, body: 'Use serde with derive macros; it parses JSON fast enough.' },
           writerToken,
@@ -160,12 +161,14 @@ describe('moderation in the browser', () => {
   it('approves a stale suggested edit against the current text, and the answer reads as suggested', async () => {
     const suggested = 'Use serde_json with derive macros; it parses JSON quickly.';
     await mutate(
+      server.url,
       'edit.suggest',
       { targetType: 'answer', targetId: answerId, body: suggested, comment: 'Name the right crate' },
       userToken,
     );
     // The author edits the answer after the suggestion was made: the suggestion is now stale.
     await mutate(
+      server.url,
       'answer.update',
       { id: answerId, body: 'Use serde with derive macros; it parses JSON fast enough. Edited.' },
       writerToken,
@@ -266,6 +269,7 @@ describe('moderation in the browser', () => {
     // Close votes and review need 3,000 and 500 reputation under the community preset; this instance
     // grants them to everyone.
     await mutate(
+      server.url,
       'admin.settings.set',
       { privilegePreset: 'community', thresholds: { closeVotes: 0, review: 0 } },
       modToken,

@@ -81,4 +81,18 @@ describe('devflow CLI: flag, close, reopen, review', () => {
       /^devflow: FORBIDDEN: /,
     );
   });
+
+  it('lists what the reputation lets a user do, and what a moderator may do', async () => {
+    const carols = await as(carol)(['privileges']);
+    expect(carols).toMatchObject({ code: 0, stderr: '' });
+    const lines = carols.stdout.split('\n');
+    expect(lines[0]).toBe('0 reputation, team preset');
+    expect(lines).toContain('yes  Upvote (like) posts (0 reputation)');
+    expect(lines).toContain("no   Edit other people's posts (moderators only)");
+    expect(lines).toContain('no   Vote to close or reopen questions (moderators only)');
+    const json = await as(mod)(['privileges', '--json']);
+    const parsed = JSON.parse(json.stdout) as { privileges: { name: string; granted: boolean }[] };
+    expect(parsed.privileges.every((row) => row.granted)).toBe(true);
+    expect(parsed.privileges.map((row) => row.name)).toContain('editOthers');
+  });
 });

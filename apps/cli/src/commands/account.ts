@@ -1,4 +1,5 @@
 import { login, toDevflowError } from '@devflow/client';
+import { privilegeLabels } from '@devflow/contract/privileges';
 import type { Command } from 'commander';
 import { cliEnv } from '../env';
 import { CliError, EXIT, usage } from '../exit-codes';
@@ -19,7 +20,7 @@ async function readPassword(options: { password?: string; passwordStdin?: boolea
   return promptPassword('Password: ');
 }
 
-/** `login`, `logout`, `whoami`: the saved session. */
+/** `login`, `logout`, `whoami`, `privileges`: the saved session and what it may do. */
 export function registerAccountCommands(program: Command, open: Open): void {
   program
     .command('login')
@@ -88,5 +89,21 @@ export function registerAccountCommands(program: Command, open: Open): void {
         );
       }
       print(session.json, me, () => `${me.username} (${me.role}) on ${session.url}\n`);
+    });
+
+  program
+    .command('privileges')
+    .description('show what your reputation lets you do, and what each privilege needs')
+    .action(async (_options: unknown, command: Command) => {
+      const session = await open(command);
+      requireSignIn(session);
+      const mine = await session.client.user.privileges.query();
+      print(session.json, mine, () => {
+        const lines = mine.privileges.map((row) => {
+          const needs = row.threshold === null ? 'moderators only' : `${row.threshold} reputation`;
+          return `${row.granted ? 'yes' : 'no '}  ${privilegeLabels[row.name].can} (${needs})`;
+        });
+        return `${mine.reputation} reputation, ${mine.preset} preset\n${lines.join('\n')}\n`;
+      });
     });
 }

@@ -55,14 +55,32 @@ export function listProcedureTypes(): { path: string; type: string }[] {
  * procedures as they are added, without a list to keep up to date.
  */
 export function listProcedures(): ProcedureInfo[] {
+  return proceduresOfType(['query', 'mutation']);
+}
+
+/** A subscription of `appRouter` (served over SSE), as the generic suites see it. */
+export type SubscriptionInfo = Omit<ProcedureInfo, 'type'> & { type: 'subscription' };
+
+/**
+ * Every subscription of `appRouter`, read from the router itself: they need their own calls (`openSse`),
+ * since a stream that opens never ends by itself.
+ */
+export function listSubscriptions(): SubscriptionInfo[] {
+  return proceduresOfType(['subscription']);
+}
+
+function proceduresOfType<Type extends string>(
+  types: Type[],
+): (Omit<ProcedureInfo, 'type'> & { type: Type })[] {
   const procedures: Record<string, unknown> = appRouter._def.procedures;
-  const result: ProcedureInfo[] = [];
+  const result: (Omit<ProcedureInfo, 'type'> & { type: Type })[] = [];
+  const wanted: readonly string[] = types;
   for (const [path, procedure] of Object.entries(procedures)) {
     const def = defOf(procedure);
-    if (!def || (def.type !== 'query' && def.type !== 'mutation')) continue;
+    if (!def || !wanted.includes(def.type)) continue;
     result.push({
       path,
-      type: def.type,
+      type: def.type as Type,
       inputKeys: def.inputs.length === 0 ? null : inputKeysOf(def.inputs),
       input: def.inputs[0] instanceof z.ZodType ? def.inputs[0] : null,
       output: def.output instanceof z.ZodType ? def.output : null,
@@ -184,6 +202,78 @@ export function postRaw(
     });
     req.end(body);
   });
+}
+
+/** What opening a subscription over HTTP answered: the status, and the body or the stream's first event. */
+export type SseAnswer = HttpAnswer & {
+  /** The first server-sent event (`event:` and `data:` lines) when the stream opened; null otherwise. */
+  firstEvent: { event: string | null; data: string } | null;
+};
+
+/**
+ * Opens a subscription the way EventSource does (`GET /trpc/<path>?input=…`, `Accept: text/event-stream`)
+ * and returns the error answer, or the stream's first event (then closes the stream). `rawInput` is sent
+ * verbatim as `input`; `undefined` input sends none.
+ */
+export async function openSse(
+  baseUrl: string,
+  path: string,
+  input: unknown,
+  options: { token?: string | null; rawInput?: string } = {},
+): Promise<SseAnswer> {
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const encoded = options.rawInput ?? (input === undefined ? undefined : JSON.stringify(input));
+  const query = encoded === undefined ? '' : `?input=${encodeURIComponent(encoded)}`;
+  const abort = new AbortController();
+  const response = await fetch(`${baseUrl}/trpc/${path}${query}`, { headers, signal: abort.signal });
+  const streaming = response.ok && (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  if (!streaming) {
+    const text = await response.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: response.status, headers: response.headers, text, json, firstEvent: null };
+  }
+  let text = '';
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  try {
+    while (reader && !text.includes('\n\n')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    abort.abort();
+  }
+  const block = text.split('\n\n')[0] ?? '';
+  const lines = block.split('\n');
+  const event =
+    lines
+      .find((line) => line.startsWith('event:'))
+      ?.slice(6)
+      .trim() ?? null;
+  const data = lines
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).trim())
+    .join('\n');
+  let json: unknown = null;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    json = null;
+  }
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: block,
+    json,
+    firstEvent: { event, data },
+  };
 }
 
 /** The `error.data.code` of a tRPC error answer, or null for a success. */

@@ -154,6 +154,8 @@ async function poll(command: Extract<LoadCommand, { op: 'poll' }>): Promise<Load
           });
         },
       );
+      // A poll the server has not answered in 10 s counts as failed (a browser would retry on its next tick).
+      req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')));
       req.on('error', (error) => {
         failed++;
         if (errors.length < 5) errors.push(String(error));

@@ -159,7 +159,8 @@ type Level = {
   write: { p50: number; createdToResponse: number };
   delivered: string;
   live: CpuWindow;
-  polling: CpuWindow & { rps: number; p50: number; p99: number; failed: number };
+  /** Null until measured (or when the run ended before). */
+  polling: (CpuWindow & { rps: number; p50: number; p99: number; failed: number }) | null;
   load: number;
 };
 
@@ -178,6 +179,8 @@ type Bench = {
   options: LiveBenchOptions;
   log: (line: string) => void;
   written: number;
+  /** Answers that failed during the CPU windows. */
+  failedWrites: number;
 };
 
 /** Posts one answer; returns its id and `createdAt`, and when the response arrived. */
@@ -259,7 +262,11 @@ async function cpuWindow<T>(bench: Bench, during: () => Promise<T>): Promise<Cpu
   const writes = (async () => {
     while (now() - started < seconds * 1000 - 5000) {
       await sleep(5000);
-      await answer(bench);
+      // A saturated server may not even accept the connection: the window goes on, the failure is noted.
+      await answer(bench).catch((error: unknown) => {
+        bench.failedWrites += 1;
+        bench.log(`    answer.create failed during the window: ${String(error).slice(0, 160)}`);
+      });
     }
   })();
   const [result] = await Promise.all([during(), writes]);
@@ -326,9 +333,8 @@ async function setUp(server: RunningProcess) {
   return { token, questionId: question.id };
 }
 
-/** Measures every level, then the polling windows with the same clients. */
-async function measureLevels(bench: Bench, baseline: number): Promise<Level[]> {
-  const levels: Level[] = [];
+/** Measures every level into `levels`, then the polling windows with the same clients. */
+async function measureLevels(bench: Bench, baseline: number, levels: Level[]): Promise<void> {
   let open = 0;
   const { log } = bench;
   for (const subscribers of bench.options.levels) {
@@ -354,7 +360,7 @@ async function measureLevels(bench: Bench, baseline: number): Promise<Level[]> {
       perSubscriberBytes: (rss - baseline) / Math.max(open, 1),
       ...delivery,
       live,
-      polling: { serverPerMinute: 0, generatorsPerMinute: 0, rps: 0, p50: 0, p99: 0, failed: 0 },
+      polling: null,
       load: loadavg()[0] ?? 0,
     });
     if (open < subscribers) break;
@@ -388,10 +394,9 @@ async function measureLevels(bench: Bench, baseline: number): Promise<Level[]> {
       failed: polled.result.reduce((sum, r) => sum + r.failed, 0),
     };
     log(
-      `  polling by ${level.open}: server ${polled.serverPerMinute.toFixed(2)} CPU s/min, ${level.polling.rps.toFixed(0)} req/s (expected ${(level.open / 5).toFixed(0)}), p99 ${level.polling.p99.toFixed(0)} ms`,
+      `  polling by ${level.open}: server ${polled.serverPerMinute.toFixed(2)} CPU s/min, ${level.polling.rps.toFixed(0)} req/s (expected ${(level.open / 5).toFixed(0)}), p99 ${level.polling.p99.toFixed(0)} ms, ${level.polling.failed} failed`,
     );
   }
-  return levels;
 }
 
 /** The run: database, Redis, one server, the generators; measures, writes the RESULTS section, cleans up. */
@@ -432,13 +437,31 @@ export async function runLiveBench(options: LiveBenchOptions, log: (line: string
     );
     for (let i = 0; i < options.generators; i++) generators.push(Generator.start());
     const { token, questionId } = await setUp(server);
-    const bench: Bench = { server, generators, questionId, token, options, log, written: 0 };
+    const bench: Bench = {
+      server,
+      generators,
+      questionId,
+      token,
+      options,
+      log,
+      written: 0,
+      failedWrites: 0,
+    };
     await answer(bench);
     const baseline = await settledRss(bench);
     log(`  server RSS before subscribers: ${(baseline / 1024 ** 2).toFixed(0)} MB`);
-    const levels = await measureLevels(bench, baseline);
+    const levels: Level[] = [];
+    let failure: string | null = null;
+    try {
+      await measureLevels(bench, baseline, levels);
+    } catch (error) {
+      // What was measured before the failure is still written, with the failure.
+      failure = String(error).slice(0, 300);
+      log(`  the run failed: ${failure}`);
+    }
     const seconds = (now() - started) / 1000;
-    writeSection(options, renderSection(options, levels, loadAtStart, seconds, baseline));
+    const notes = { failure, failedWrites: bench.failedWrites };
+    writeSection(options, renderSection(options, levels, loadAtStart, seconds, baseline, notes));
     log(`wrote the live section of ${options.resultsFile} (${seconds.toFixed(0)} s)`);
   } finally {
     await Promise.all(generators.map((g) => g.stop()));
@@ -481,6 +504,7 @@ function renderSection(
   loadAtStart: number[],
   seconds: number,
   baseline: number,
+  notes: { failure: string | null; failedWrites: number },
 ): string {
   const top = levels.at(-1);
   const wanted = options.levels.at(-1) ?? 0;
@@ -489,7 +513,17 @@ function renderSection(
   const deliveryPass = levels.every(
     (l) => l.fromCreated.p99 <= 1000 && l.delivered.startsWith(String(options.events)),
   );
-  const cpuPass = levels.every((l) => l.live.serverPerMinute <= l.polling.serverPerMinute / 10);
+  const cpuPass = levels.every(
+    (l) => l.polling !== null && l.live.serverPerMinute <= l.polling.serverPerMinute / 10,
+  );
+  const ratio = (l: Level) =>
+    l.polling
+      ? `${(l.live.serverPerMinute / Math.max(l.polling.serverPerMinute, 1e-9)).toFixed(3)}×`
+      : 'not measured';
+  const polled = (l: Level) =>
+    l.polling
+      ? `${l.polling.serverPerMinute.toFixed(2)} / ${l.polling.generatorsPerMinute.toFixed(2)} | ${l.polling.rps.toFixed(0)} of ${(l.open / 5).toFixed(0)} (${ms(l.polling.p50)} / ${ms(l.polling.p99)})${l.polling.failed > 0 ? `, ${l.polling.failed} failed` : ''}`
+      : 'not measured | not measured';
   const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' / ');
   const lines = [
     '## Live updates (`bench/live.ts`)',
@@ -518,7 +552,7 @@ function renderSection(
     `| ${wanted.toLocaleString('en-US')} subscribers in one process | ${held.toLocaleString('en-US')} open | ${verdict(held >= wanted)} |`,
     `| ≤ 30 KB per subscriber (at ${held.toLocaleString('en-US')}) | ${top ? kb(top.perSubscriberBytes) : 'n/a'} | ${verdict(memoryPass)} |`,
     `| p99 delivery to all subscribers ≤ 1 s | ${levels.map((l) => `${l.open}: ${ms(l.fromCreated.p99)}`).join(', ')} | ${verdict(deliveryPass)} |`,
-    `| live ≤ 1/10 of polling's server CPU | ${levels.map((l) => `${l.open}: ${(l.live.serverPerMinute / Math.max(l.polling.serverPerMinute, 1e-9)).toFixed(3)}×`).join(', ')} | ${verdict(cpuPass)} |`,
+    `| live ≤ 1/10 of polling's server CPU | ${levels.map((l) => `${l.open}: ${ratio(l)}`).join(', ')} | ${verdict(cpuPass)} |`,
     '',
     '| subscribers | open | RSS delta (per subscriber) | `createdAt` → last subscriber p50 / p99 / max | first → last subscriber p50 / p99 | response → last p50 / p99 | `answer.create` p50 (createdAt → response) | live: server / generators CPU s per min | polling: server / generators CPU s per min | polling req/s (p50 / p99) | load avg |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -526,10 +560,15 @@ function renderSection(
       (l) =>
         `| ${l.subscribers.toLocaleString('en-US')} | ${l.open.toLocaleString('en-US')} | ${(l.rssDeltaBytes / 1024 ** 2).toFixed(0)} MB (${kb(l.perSubscriberBytes)}) | ` +
         `${ms(l.fromCreated.p50)} / ${ms(l.fromCreated.p99)} / ${ms(l.fromCreated.max)} (${l.delivered}) | ${ms(l.spread.p50)} / ${ms(l.spread.p99)} | ${ms(l.fromResponse.p50)} / ${ms(l.fromResponse.p99)} | ${ms(l.write.p50)} (${ms(l.write.createdToResponse)}) | ` +
-        `${l.live.serverPerMinute.toFixed(2)} / ${l.live.generatorsPerMinute.toFixed(2)} | ${l.polling.serverPerMinute.toFixed(2)} / ${l.polling.generatorsPerMinute.toFixed(2)} | ` +
-        `${l.polling.rps.toFixed(0)} of ${(l.open / 5).toFixed(0)} (${ms(l.polling.p50)} / ${ms(l.polling.p99)})${l.polling.failed > 0 ? `, ${l.polling.failed} failed` : ''} | ${l.load.toFixed(2)} |`,
+        `${l.live.serverPerMinute.toFixed(2)} / ${l.live.generatorsPerMinute.toFixed(2)} | ${polled(l)} | ${l.load.toFixed(2)} |`,
     ),
   ];
+  if (notes.failure) lines.push('', `**The run stopped early:** ${notes.failure}`);
+  if (notes.failedWrites > 0)
+    lines.push(
+      '',
+      `${notes.failedWrites} answers posted during the CPU windows failed (the server did not answer in time).`,
+    );
   const refused = levels.flatMap((l) => l.failures);
   if (refused.length > 0)
     lines.push('', `Refused or failed streams (first few): ${refused.slice(0, 5).join('; ')}`);

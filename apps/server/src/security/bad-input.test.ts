@@ -237,24 +237,22 @@ describe('hostile input at every procedure (anonymous and signed in, over HTTP a
 });
 
 /**
- * The refusal a subscription answered: an HTTP error before the stream opened, or an error event as the
- * stream's first event (what tRPC sends when the procedure fails once streaming started). Null: it opened.
+ * The refusal a subscription answered: an HTTP error before the stream opened, or tRPC's
+ * `serialized-error` event right after `connected` (how a refused call is reported over SSE; its
+ * `data.httpStatus` is the status the same refusal has as a query). Null: the stream opened and stayed open.
  */
 function sseRefusal(answer: SseAnswer): { status: number; code: string; message: string } | null {
-  const error: unknown =
-    answer.firstEvent === null
-      ? typeof answer.json === 'object' && answer.json
-        ? Reflect.get(answer.json, 'error')
-        : null
-      : answer.firstEvent.event === 'serialized-error'
-        ? answer.json
-        : null;
-  if (answer.firstEvent !== null && answer.firstEvent.event !== 'serialized-error') return null;
+  let error: unknown = null;
+  if (!answer.connected) {
+    error = typeof answer.json === 'object' && answer.json ? Reflect.get(answer.json, 'error') : null;
+  } else if (answer.firstEvent?.event === 'serialized-error') error = answer.json;
+  else return null;
   const data: unknown = typeof error === 'object' && error ? Reflect.get(error, 'data') : null;
   const code: unknown = typeof data === 'object' && data ? Reflect.get(data, 'code') : null;
+  const httpStatus: unknown = typeof data === 'object' && data ? Reflect.get(data, 'httpStatus') : null;
   const message: unknown = typeof error === 'object' && error ? Reflect.get(error, 'message') : null;
   return {
-    status: answer.status,
+    status: answer.connected ? (typeof httpStatus === 'number' ? httpStatus : 0) : answer.status,
     code: typeof code === 'string' ? code : `no code in ${answer.text.slice(0, 200)}`,
     message: typeof message === 'string' ? message : '',
   };
@@ -270,6 +268,7 @@ function expectCleanSseRefusal(
   expect(refusal, `${where}: the stream opened`).not.toBeNull();
   if (!refusal) return;
   expect(refusal.status, `${where}: HTTP ${refusal.status} ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+  expect(refusal.status, where).toBeGreaterThanOrEqual(400);
   expect(codes, `${where}: ${answer.text.slice(0, 300)}`).toContain(refusal.code);
   expect(refusal.message.length, `${where}: no message`).toBeGreaterThan(10);
   expect(refusal.message).not.toMatch(LEAK);
@@ -306,7 +305,8 @@ describe('hostile input at every subscription (over HTTP, as EventSource opens i
           const answer = await openSse(server.url, subscription.path, input, {
             token: signedIn ? token : null,
           });
-          if (answer.firstEvent?.event === 'connected') return;
+          // Opened and still open: the input was valid (an existing question, the caller's own channel).
+          if (sseRefusal(answer) === null) return;
           expectCleanSseRefusal(answer, where);
         }),
         { numRuns: RUNS * 2 },
@@ -358,7 +358,8 @@ describe('hostile input at every subscription (over HTTP, as EventSource opens i
     }
     // And an existing one opens.
     const open = await openSse(server.url, 'live.question', { questionId });
-    expect(open.firstEvent?.event).toBe('connected');
+    expect(open.connected).toBe(true);
+    expect(sseRefusal(open)).toBeNull();
   });
 
   it('live.notifications: anonymous is UNAUTHORIZED whatever the input; signed in it opens', async () => {
@@ -367,7 +368,8 @@ describe('hostile input at every subscription (over HTTP, as EventSource opens i
       expectCleanSseRefusal(answer, `live.notifications anonymous with ${safeJson(input)}`, ['UNAUTHORIZED']);
     }
     const open = await openSse(server.url, 'live.notifications', {}, { token });
-    expect(open.firstEvent?.event).toBe('connected');
+    expect(open.connected).toBe(true);
+    expect(sseRefusal(open)).toBeNull();
   });
 });
 

@@ -206,20 +206,26 @@ export function postRaw(
 
 /** What opening a subscription over HTTP answered: the status, and the body or the stream's first event. */
 export type SseAnswer = HttpAnswer & {
-  /** The first server-sent event (`event:` and `data:` lines) when the stream opened; null otherwise. */
+  /** The stream opened (tRPC's `connected` event). */
+  connected: boolean;
+  /**
+   * The first event after `connected` other than a ping (`event:` name, null for a data event, and its
+   * `data:`), e.g. a `serialized-error`; null when none came within the wait (or the stream did not open).
+   */
   firstEvent: { event: string | null; data: string } | null;
 };
 
 /**
  * Opens a subscription the way EventSource does (`GET /trpc/<path>?input=…`, `Accept: text/event-stream`)
- * and returns the error answer, or the stream's first event (then closes the stream). `rawInput` is sent
- * verbatim as `input`; `undefined` input sends none.
+ * and returns the error answer, or what the stream sent within `waitMs` (default 2 s) after it opened: tRPC opens the
+ * stream first and reports a refused call (bad input, no session) as its first event. `rawInput` is sent
+ * verbatim as `input`; `undefined` input sends none. The stream is closed before returning.
  */
 export async function openSse(
   baseUrl: string,
   path: string,
   input: unknown,
-  options: { token?: string | null; rawInput?: string } = {},
+  options: { token?: string | null; rawInput?: string; waitMs?: number } = {},
 ): Promise<SseAnswer> {
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -230,50 +236,68 @@ export async function openSse(
   const streaming = response.ok && (response.headers.get('content-type') ?? '').includes('text/event-stream');
   if (!streaming) {
     const text = await response.text();
-    let json: unknown = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: response.status, headers: response.headers, text, json, firstEvent: null };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      json: parsed(text),
+      connected: false,
+      firstEvent: null,
+    };
   }
   let text = '';
+  let connected = false;
+  let firstEvent: SseAnswer['firstEvent'] = null;
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
+  // A generous deadline for `connected` (a busy machine), then `waitMs` for what follows it.
+  let timer = setTimeout(() => abort.abort(), 30_000);
   try {
-    while (reader && !text.includes('\n\n')) {
-      const chunk = await reader.read();
+    while (reader && firstEvent === null) {
+      const chunk = await reader.read().catch(() => ({ done: true as const, value: undefined }));
       if (chunk.done) break;
       text += decoder.decode(chunk.value, { stream: true });
+      let end = text.indexOf('\n\n');
+      while (end >= 0 && firstEvent === null) {
+        const lines = text.slice(0, end).split('\n');
+        text = text.slice(end + 2);
+        const event =
+          lines
+            .find((line) => line.startsWith('event:'))
+            ?.slice(6)
+            .trim() ?? null;
+        const data = lines
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trim())
+          .join('\n');
+        if (event === 'connected') {
+          connected = true;
+          clearTimeout(timer);
+          timer = setTimeout(() => abort.abort(), options.waitMs ?? 2000);
+        } else if (event !== 'ping') firstEvent = { event, data };
+        end = text.indexOf('\n\n');
+      }
     }
   } finally {
+    clearTimeout(timer);
     abort.abort();
-  }
-  const block = text.split('\n\n')[0] ?? '';
-  const lines = block.split('\n');
-  const event =
-    lines
-      .find((line) => line.startsWith('event:'))
-      ?.slice(6)
-      .trim() ?? null;
-  const data = lines
-    .filter((line) => line.startsWith('data:'))
-    .map((line) => line.slice(5).trim())
-    .join('\n');
-  let json: unknown = null;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    json = null;
   }
   return {
     status: response.status,
     headers: response.headers,
-    text: block,
-    json,
-    firstEvent: { event, data },
+    text: firstEvent?.data ?? '',
+    json: firstEvent ? parsed(firstEvent.data) : null,
+    connected,
+    firstEvent,
   };
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** The `error.data.code` of a tRPC error answer, or null for a success. */

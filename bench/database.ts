@@ -4,10 +4,12 @@ import postgres from 'postgres';
 /** The server URL (no database name) and the bench database's URL. */
 export type BenchDatabase = { adminUrl: string; url: string; name: string };
 
-/** Where the bench database lives: `DATABASE_URL`'s server (default local), database `devflow_bench`. */
-export function benchDatabase(databaseUrl: string | undefined): BenchDatabase {
+/**
+ * Where a bench database lives: `DATABASE_URL`'s server (default local), database `name` (`devflow_bench`;
+ * bench/live.ts has its own).
+ */
+export function benchDatabase(databaseUrl: string | undefined, name = 'devflow_bench'): BenchDatabase {
   const base = new URL(databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const name = 'devflow_bench';
   const admin = new URL(base);
   admin.pathname = '/postgres';
   const url = new URL(base);

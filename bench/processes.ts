@@ -26,14 +26,18 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
   throw new Error(`server at ${url} did not become healthy: ${stderr()}`);
 }
 
-/** Starts `node --import tsx <script>` with `env` on `port` and waits for `healthPath` to answer. */
+/**
+ * Starts `node --import tsx [nodeArgs] <script>` with `env` on `port` and waits for `healthPath` to
+ * answer (`nodeArgs`: e.g. `--expose-gc`, `--cpu-prof`).
+ */
 export async function startProcess(
   script: string,
   port: number,
   env: Record<string, string>,
   healthPath = '/healthz',
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -125,5 +125,22 @@ export function writeResults(report: Report): void {
     lines.push(`### ${plan.scenario}`, '', '```sql', plan.statement, '```', '', '```', plan.plan, '```', '');
   }
   const file = join(here, report.mode === 'quick' ? 'RESULTS.quick.md' : 'RESULTS.md');
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  const kept = existsSync(file) ? sectionsOfOtherScripts(readFileSync(file, 'utf8')) : '';
+  writeFileSync(file, `${lines.join('\n').trimEnd()}\n${kept ? `\n${kept}` : ''}`);
+}
+
+/**
+ * The sections other scripts keep up to date at the end of the file (bench/live.ts's live section,
+ * bench/runtime.ts's "## Runtime"): carried over as they are when the scenarios are written again.
+ */
+function sectionsOfOtherScripts(current: string): string {
+  const starts = [
+    current.indexOf('<!-- live section: bench/live.ts -->'),
+    current.indexOf('\n## Runtime'),
+  ].filter((at) => at >= 0);
+  if (starts.length === 0) return '';
+  return current
+    .slice(Math.min(...starts))
+    .trim()
+    .concat('\n');
 }

@@ -6,10 +6,19 @@
  * off) and the bare baseline server, drives every scenario of bench/scenarios.ts with autocannon in a
  * separate process at 1, 16 and 64 connections, prints the ratios against their targets and writes
  * bench/RESULTS.md. `--reuse` keeps an already seeded database (same mode), `--keep` does not drop it
- * afterwards, `--cluster` also measures the server as a cluster of two workers.
+ * afterwards, `--cluster` also measures the server as a cluster of two workers. Then bench/live.ts
+ * (live-update subscribers; `LIVE_BENCH_MAX` caps them) rewrites its own section of the results.
  */
+import { liveBenchOptions, runLiveBench } from './live';
 import { parseBenchOptions, runBench } from './runner';
 
-await runBench(parseBenchOptions(process.argv.slice(2), process.env), (line) =>
-  process.stdout.write(`${line}\n`),
-);
+const options = parseBenchOptions(process.argv.slice(2), process.env);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+// `--only=live` runs the live-updates bench alone; any other `--only` leaves it out.
+const liveOnly = options.only === 'live';
+if (!liveOnly) await runBench(options, log);
+// Live updates last (bench/live.ts): its own database, server and load generator processes.
+if (!options.only || liveOnly) {
+  log('\nlive updates (bench/live.ts):');
+  await runLiveBench(liveBenchOptions(process.env, options.quick), log);
+}

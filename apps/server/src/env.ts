@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  DEFAULT_LIVE_MAX_DURATION_MS,
   GITHUB_ENDPOINTS,
   GOOGLE_ENDPOINTS,
   mailRetrySchema,
@@ -82,6 +83,12 @@ const envSchema = z.object({
   JOBS_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(2),
   CACHE_PAGES: z.enum(['on', 'off']).default('on'),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  LIVE_MAX_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(24 * 60 * 60_000)
+    .default(DEFAULT_LIVE_MAX_DURATION_MS),
   GITHUB_CLIENT_ID: optionalText,
   GITHUB_CLIENT_SECRET: optionalText,
   GOOGLE_CLIENT_ID: optionalText,

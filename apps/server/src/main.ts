@@ -7,6 +7,7 @@ import {
   LiveHub,
   memoryTransport,
   registerApiJobs,
+  setLiveMaxDuration,
 } from '@devflow/api';
 import { createCache, createRedisPubSub } from '@devflow/cache';
 import { createDb, DataDirLockedError, type DbHandle } from '@devflow/db';
@@ -107,6 +108,7 @@ async function main() {
     jobs,
     live,
   };
+  setLiveMaxDuration(env.LIVE_MAX_DURATION_MS);
   registerApiJobs(deps);
   await jobs.start();
   const app = createApp({ deps, log, trustProxy: env.TRUST_PROXY, webDir });

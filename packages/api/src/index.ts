@@ -99,8 +99,10 @@ export {
   REST_PREFIX,
 } from './trpc/openapi';
 export {
+  DEFAULT_LIVE_MAX_DURATION_MS,
   INTERNAL_ERROR_MESSAGE,
   isServiceUnavailable,
+  setLiveMaxDuration,
   UNAVAILABLE_MESSAGE,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from './trpc/procedures';

@@ -14,7 +14,7 @@ import { answers, oauthAccounts, questions, replies, reviewItems } from '@devflo
 import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProcedures, procedureAt } from '../testing/procedures';
+import { listProcedures, listProcedureTypes, procedureAt } from '../testing/procedures';
 
 /** Who calls: the contract's roles, plus the author of the resource and a stranger to it. */
 const IDENTITIES = ['anonymous', 'author', 'other', 'suspended', 'moderator', 'admin'] as const;
@@ -449,9 +449,47 @@ const MATRIX: Row[] = [
   { path: 'admin.settings.set', expect: adminOnly, setup: async () => ({ privilegePreset: 'team' }) },
 ];
 
+/**
+ * An event id beyond any the test database issues: a stream resuming from it starts with a `reload`
+ * event at once, so an admitted subscription shows itself without waiting for a change.
+ */
+const UNKNOWN_EVENT_ID = '999999999';
+
+/** Every subscription of the contract, with who may open it (`ok`: the stream opened and sent its first event). */
+const SUBSCRIPTIONS: Row[] = [
+  {
+    path: 'live.question',
+    expect: anyone,
+    setup: async (fx) => ({
+      questionId: String((await questionBy(fx, fx.users.author)).id),
+      lastEventId: UNKNOWN_EVENT_ID,
+    }),
+  },
+  { path: 'live.notifications', expect: signedIn, setup: async () => ({ lastEventId: UNKNOWN_EVENT_ID }) },
+];
+
+/**
+ * Opens a subscription through the caller and reads its first event: a refusal is thrown by the call or
+ * by the first read (the stream checks access before it opens). The stream is closed either way.
+ */
+async function openStream(caller: unknown, path: string, input: unknown): Promise<string> {
+  try {
+    const stream = (await procedureAt(caller, path)(input)) as AsyncIterable<unknown>;
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      const first = await iterator.next();
+      return first.done ? 'ended without an event' : 'ok';
+    } finally {
+      await iterator.return?.();
+    }
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : `thrown ${String(error)}`;
+  }
+}
+
 const unlimited = { points: 1_000_000, durationSeconds: 60 };
 
-describe('authorization matrix: every mutation × every kind of caller (roles: SECURITY.md, Authorization)', () => {
+describe('authorization matrix: every mutation and subscription × every kind of caller (roles: SECURITY.md, Authorization)', () => {
   let fx: Fixtures;
   let outboxDir: string;
   const mutations = listProcedures().filter((p) => p.type === 'mutation');
@@ -490,6 +528,27 @@ describe('authorization matrix: every mutation × every kind of caller (roles: S
   it('has a row for every mutation the router has, and no row for one it lacks', () => {
     expect(MATRIX.map((row) => row.path).sort()).toEqual(mutations.map((p) => p.path).sort());
   });
+
+  it('has a row for every subscription the router has, and no row for one it lacks', () => {
+    const subscriptions = listProcedureTypes().filter((p) => p.type === 'subscription');
+    expect(SUBSCRIPTIONS.map((row) => row.path).sort()).toEqual(subscriptions.map((p) => p.path).sort());
+  });
+
+  for (const row of SUBSCRIPTIONS) {
+    it(`${row.path} (subscription): ${IDENTITIES.map((who) => `${who} ${row.expect[who]}`).join(', ')}`, async () => {
+      const failures: string[] = [];
+      for (const who of IDENTITIES) {
+        const input = await row.setup(fx);
+        const outcome = await openStream(
+          callerFor(fx.deps, who === 'anonymous' ? null : fx.users[who]),
+          row.path,
+          input,
+        );
+        if (outcome !== row.expect[who]) failures.push(`${who}: expected ${row.expect[who]}, got ${outcome}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  }
 
   for (const row of MATRIX) {
     it(`${row.path}: ${IDENTITIES.map((who) => `${who} ${row.expect[who]}`).join(', ')}`, async () => {

@@ -12,8 +12,11 @@ import {
   errorCodeOf,
   type HttpAnswer,
   listProcedures,
+  listSubscriptions,
+  openSse,
   postRaw,
   procedureAt,
+  type SseAnswer,
 } from '../testing/procedures';
 import { startTestServer, type TestServer } from '../testing/server';
 
@@ -230,6 +233,143 @@ describe('hostile input at every procedure (anonymous and signed in, over HTTP a
       }
     }
     await checkDatabase(true, 'hostile strings');
+  });
+});
+
+/**
+ * The refusal a subscription answered: an HTTP error before the stream opened, or tRPC's
+ * `serialized-error` event right after `connected` (how a refused call is reported over SSE; its
+ * `data.httpStatus` is the status the same refusal has as a query). Null: the stream opened and stayed open.
+ */
+function sseRefusal(answer: SseAnswer): { status: number; code: string; message: string } | null {
+  let error: unknown = null;
+  if (!answer.connected) {
+    error = typeof answer.json === 'object' && answer.json ? Reflect.get(answer.json, 'error') : null;
+  } else if (answer.firstEvent?.event === 'serialized-error') error = answer.json;
+  else return null;
+  const data: unknown = typeof error === 'object' && error ? Reflect.get(error, 'data') : null;
+  const code: unknown = typeof data === 'object' && data ? Reflect.get(data, 'code') : null;
+  const httpStatus: unknown = typeof data === 'object' && data ? Reflect.get(data, 'httpStatus') : null;
+  const message: unknown = typeof error === 'object' && error ? Reflect.get(error, 'message') : null;
+  return {
+    status: answer.connected ? (typeof httpStatus === 'number' ? httpStatus : 0) : answer.status,
+    code: typeof code === 'string' ? code : `no code in ${answer.text.slice(0, 200)}`,
+    message: typeof message === 'string' ? message : '',
+  };
+}
+
+/** A refusal with a client code and a message a person can read, never a 500 or internals. */
+function expectCleanSseRefusal(
+  answer: SseAnswer,
+  where: string,
+  codes: readonly string[] = CLIENT_ERROR_CODES,
+) {
+  const refusal = sseRefusal(answer);
+  expect(refusal, `${where}: the stream opened`).not.toBeNull();
+  if (!refusal) return;
+  expect(refusal.status, `${where}: HTTP ${refusal.status} ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+  expect(refusal.status, where).toBeGreaterThanOrEqual(400);
+  expect(codes, `${where}: ${answer.text.slice(0, 300)}`).toContain(refusal.code);
+  expect(refusal.message.length, `${where}: no message`).toBeGreaterThan(10);
+  expect(refusal.message).not.toMatch(LEAK);
+  return refusal;
+}
+
+describe('hostile input at every subscription (over HTTP, as EventSource opens it)', () => {
+  let server: TestServer;
+  let token: string;
+  let ids: string[];
+  let questionId: string;
+  const subscriptions = listSubscriptions();
+
+  beforeAll(async () => {
+    server = await startTestServer(config);
+    const user = await createTestUser(server.deps);
+    const question = await createTestQuestion(server.deps, user);
+    const answer = await createTestAnswer(server.deps, user, question);
+    questionId = String(question.id);
+    token = (await register(server.url, 'stream_fuzzer')).token;
+    ids = [String(user.id), questionId, String(answer.id)];
+  });
+  afterAll(() => server?.stop());
+
+  it('sees every subscription', () => {
+    expect(subscriptions.map((s) => s.path)).toEqual(['live.notifications', 'live.question']);
+  });
+
+  for (const subscription of subscriptions) {
+    it(`${subscription.path}: random and hostile input opens the stream or gets a clean refusal`, async () => {
+      await fc.assert(
+        fc.asyncProperty(hostileInput(subscription.inputKeys, ids), fc.boolean(), async (input, signedIn) => {
+          const where = `${subscription.path} ${signedIn ? 'signed in' : 'anonymous'} with ${safeJson(input)}`;
+          const answer = await openSse(server.url, subscription.path, input, {
+            token: signedIn ? token : null,
+          });
+          // Opened and still open: the input was valid (an existing question, the caller's own channel).
+          if (sseRefusal(answer) === null) return;
+          expectCleanSseRefusal(answer, where);
+        }),
+        { numRuns: RUNS * 2 },
+      );
+    });
+  }
+
+  it('live.question: missing, malformed, oversized and mistyped input is BAD_REQUEST with a message, never a 500', async () => {
+    const cases: { name: string; input?: unknown; rawInput?: string }[] = [
+      { name: 'no input' },
+      { name: 'an empty object', input: {} },
+      { name: 'malformed JSON', rawInput: '{"questionId":' },
+      { name: 'a 10 KB question id', input: { questionId: '1'.repeat(10_000) } },
+      { name: 'a word as question id', input: { questionId: 'abc' } },
+      { name: 'a negative question id', input: { questionId: '-1' } },
+      { name: 'a nested object as question id', input: { questionId: { $gt: 0 } } },
+      { name: 'a non-numeric lastEventId', input: { questionId, lastEventId: "1' OR '1'='1" } },
+      { name: 'an oversized lastEventId', input: { questionId, lastEventId: '9'.repeat(5000) } },
+    ];
+    for (const c of cases) {
+      for (const auth of [null, token]) {
+        const where = `live.question with ${c.name} (${auth ? 'signed in' : 'anonymous'})`;
+        const answer = await openSse(server.url, 'live.question', c.input, {
+          token: auth,
+          rawInput: c.rawInput,
+        });
+        const refusal = expectCleanSseRefusal(answer, where, ['BAD_REQUEST']);
+        expect(refusal?.message, where).toMatch(/^(Invalid input|Malformed request)/);
+      }
+    }
+  });
+
+  it('live.question: a URL too long for the server is refused with a 4xx, not a crash', async () => {
+    const answer = await openSse(server.url, 'live.question', { questionId: '1'.repeat(100_000) });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('live.question: a question that does not exist is NOT_FOUND, for anyone', async () => {
+    for (const auth of [null, token]) {
+      const answer = await openSse(server.url, 'live.question', { questionId: '987654321' }, { token: auth });
+      const refusal = expectCleanSseRefusal(
+        answer,
+        `unknown question (${auth ? 'signed in' : 'anonymous'})`,
+        ['NOT_FOUND'],
+      );
+      expect(refusal?.message).toMatch(/question/i);
+    }
+    // And an existing one opens.
+    const open = await openSse(server.url, 'live.question', { questionId });
+    expect(open.connected).toBe(true);
+    expect(sseRefusal(open)).toBeNull();
+  });
+
+  it('live.notifications: anonymous is UNAUTHORIZED whatever the input; signed in it opens', async () => {
+    for (const input of [undefined, {}, { lastEventId: '1' }, { lastEventId: 'x'.repeat(5000) }]) {
+      const answer = await openSse(server.url, 'live.notifications', input);
+      expectCleanSseRefusal(answer, `live.notifications anonymous with ${safeJson(input)}`, ['UNAUTHORIZED']);
+    }
+    const open = await openSse(server.url, 'live.notifications', {}, { token });
+    expect(open.connected).toBe(true);
+    expect(sseRefusal(open)).toBeNull();
   });
 });
 

@@ -55,14 +55,32 @@ export function listProcedureTypes(): { path: string; type: string }[] {
  * procedures as they are added, without a list to keep up to date.
  */
 export function listProcedures(): ProcedureInfo[] {
+  return proceduresOfType(['query', 'mutation']);
+}
+
+/** A subscription of `appRouter` (served over SSE), as the generic suites see it. */
+export type SubscriptionInfo = Omit<ProcedureInfo, 'type'> & { type: 'subscription' };
+
+/**
+ * Every subscription of `appRouter`, read from the router itself: they need their own calls (`openSse`),
+ * since a stream that opens never ends by itself.
+ */
+export function listSubscriptions(): SubscriptionInfo[] {
+  return proceduresOfType(['subscription']);
+}
+
+function proceduresOfType<Type extends string>(
+  types: Type[],
+): (Omit<ProcedureInfo, 'type'> & { type: Type })[] {
   const procedures: Record<string, unknown> = appRouter._def.procedures;
-  const result: ProcedureInfo[] = [];
+  const result: (Omit<ProcedureInfo, 'type'> & { type: Type })[] = [];
+  const wanted: readonly string[] = types;
   for (const [path, procedure] of Object.entries(procedures)) {
     const def = defOf(procedure);
-    if (!def || (def.type !== 'query' && def.type !== 'mutation')) continue;
+    if (!def || !wanted.includes(def.type)) continue;
     result.push({
       path,
-      type: def.type,
+      type: def.type as Type,
       inputKeys: def.inputs.length === 0 ? null : inputKeysOf(def.inputs),
       input: def.inputs[0] instanceof z.ZodType ? def.inputs[0] : null,
       output: def.output instanceof z.ZodType ? def.output : null,
@@ -184,6 +202,102 @@ export function postRaw(
     });
     req.end(body);
   });
+}
+
+/** What opening a subscription over HTTP answered: the status, and the body or the stream's first event. */
+export type SseAnswer = HttpAnswer & {
+  /** The stream opened (tRPC's `connected` event). */
+  connected: boolean;
+  /**
+   * The first event after `connected` other than a ping (`event:` name, null for a data event, and its
+   * `data:`), e.g. a `serialized-error`; null when none came within the wait (or the stream did not open).
+   */
+  firstEvent: { event: string | null; data: string } | null;
+};
+
+/**
+ * Opens a subscription the way EventSource does (`GET /trpc/<path>?input=…`, `Accept: text/event-stream`)
+ * and returns the error answer, or what the stream sent within `waitMs` (default 2 s) after it opened: tRPC opens the
+ * stream first and reports a refused call (bad input, no session) as its first event. `rawInput` is sent
+ * verbatim as `input`; `undefined` input sends none. The stream is closed before returning.
+ */
+export async function openSse(
+  baseUrl: string,
+  path: string,
+  input: unknown,
+  options: { token?: string | null; rawInput?: string; waitMs?: number } = {},
+): Promise<SseAnswer> {
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const encoded = options.rawInput ?? (input === undefined ? undefined : JSON.stringify(input));
+  const query = encoded === undefined ? '' : `?input=${encodeURIComponent(encoded)}`;
+  const abort = new AbortController();
+  const response = await fetch(`${baseUrl}/trpc/${path}${query}`, { headers, signal: abort.signal });
+  const streaming = response.ok && (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  if (!streaming) {
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      json: parsed(text),
+      connected: false,
+      firstEvent: null,
+    };
+  }
+  let text = '';
+  let connected = false;
+  let firstEvent: SseAnswer['firstEvent'] = null;
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  // A generous deadline for `connected` (a busy machine), then `waitMs` for what follows it.
+  let timer = setTimeout(() => abort.abort(), 30_000);
+  try {
+    while (reader && firstEvent === null) {
+      const chunk = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+      let end = text.indexOf('\n\n');
+      while (end >= 0 && firstEvent === null) {
+        const lines = text.slice(0, end).split('\n');
+        text = text.slice(end + 2);
+        const event =
+          lines
+            .find((line) => line.startsWith('event:'))
+            ?.slice(6)
+            .trim() ?? null;
+        const data = lines
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trim())
+          .join('\n');
+        if (event === 'connected') {
+          connected = true;
+          clearTimeout(timer);
+          timer = setTimeout(() => abort.abort(), options.waitMs ?? 2000);
+        } else if (event !== 'ping') firstEvent = { event, data };
+        end = text.indexOf('\n\n');
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: firstEvent?.data ?? '',
+    json: firstEvent ? parsed(firstEvent.data) : null,
+    connected,
+    firstEvent,
+  };
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** The `error.data.code` of a tRPC error answer, or null for a success. */

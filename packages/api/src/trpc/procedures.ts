@@ -27,18 +27,32 @@ export type ProcedureAccess = 'public' | 'signed-in' | 'writer' | 'moderator' | 
 /** Procedure metadata: the REST mapping (`openapi`, trpc-to-openapi) and `access`, set by the base procedures. */
 export type ProcedureMeta = OpenApiMeta & { access?: ProcedureAccess };
 
+/** How long a live stream lasts by default before the server ends it (the server's `LIVE_MAX_DURATION_MS`). */
+export const DEFAULT_LIVE_MAX_DURATION_MS = 30 * 60_000;
+
+// Live subscriptions (`domains/live/router.ts`) over Server-Sent Events: a ping well inside the idle
+// timeouts of common proxies (about 60 s), and streams capped in length so that connections rebalance
+// across processes; the client link reconnects with the last event id and misses nothing. tRPC reads
+// `maxDurationMs` from this object whenever a stream opens (`setLiveMaxDuration`).
+const sse = {
+  ping: { enabled: true, intervalMs: 20_000 },
+  maxDurationMs: DEFAULT_LIVE_MAX_DURATION_MS,
+  client: { reconnectAfterInactivityMs: 45_000 },
+};
+
+/**
+ * Sets how long each live stream of this process may last (`LIVE_MAX_DURATION_MS`, read once at start by
+ * `apps/server/src/main.ts`): the server then ends the stream and the client link reconnects.
+ */
+export function setLiveMaxDuration(ms: number): void {
+  sse.maxDurationMs = ms;
+}
+
 const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
-    // Live subscriptions (`domains/live/router.ts`) over Server-Sent Events: a ping well inside the
-    // idle timeouts of common proxies (about 60 s), and streams capped in length so that connections
-    // rebalance across processes; the client link reconnects with the last event id and misses nothing.
-    sse: {
-      ping: { enabled: true, intervalMs: 20_000 },
-      maxDurationMs: 30 * 60_000,
-      client: { reconnectAfterInactivityMs: 45_000 },
-    },
+    sse,
     // Plain JSON on the wire: the CLI, curl and other languages read it without superjson.
     errorFormatter({ shape, error, ctx }) {
       const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;

@@ -108,6 +108,38 @@ async function castVote(tx: Executor, ballot: Ballot, expiryDays: number): Promi
   return activeCloseVotes(tx, { questionId, kind });
 }
 
+/**
+ * A vote was cast but too few agree yet: the question waits in the close-votes review queue (one open item
+ * per question), and the caller is told the tally.
+ */
+async function awaitMoreVotes(
+  tx: Executor,
+  tally: { questionId: number; at: Date; votes: number; votesNeeded: number },
+): Promise<Outcome> {
+  await openReviewItem(tx, {
+    queue: 'close-votes',
+    targetType: 'question',
+    targetId: tally.questionId,
+    createdAt: tally.at,
+  });
+  return outcomeOf(tx, tally.questionId, tally.votes, tally.votesNeeded);
+}
+
+/** The question was closed or reopened: its open close-votes review item is decided with that action. */
+async function settleCloseVotesItem(
+  tx: Executor,
+  decision: { questionId: number; action: 'close' | 'reopen'; byId: number; at: Date },
+): Promise<void> {
+  await resolveOpenItemsOf(tx, {
+    queue: 'close-votes',
+    targetType: 'question',
+    targetId: decision.questionId,
+    action: decision.action,
+    byId: decision.byId,
+    at: decision.at,
+  });
+}
+
 /** The live question a close or reopen call is about, locked; NOT_FOUND when the actor cannot see it. */
 async function lockQuestion(tx: Executor, actor: SessionUser, id: number) {
   const row = await findQuestion(tx, id, { lock: true });
@@ -142,14 +174,7 @@ export async function closeQuestion(
       await setQuestionClosure(tx, { id: row.id, closure: { ...closure, at, byId: actor.id } });
       await endCloseVotes(tx, { questionId: row.id, kind: 'close', state: 'spent' });
       await endCloseVotes(tx, { questionId: row.id, kind: 'reopen', state: 'dismissed' });
-      await resolveOpenItemsOf(tx, {
-        queue: 'close-votes',
-        targetType: 'question',
-        targetId: row.id,
-        action: 'close',
-        byId: actor.id,
-        at,
-      });
+      await settleCloseVotesItem(tx, { questionId: row.id, action: 'close', byId: actor.id, at });
       const outcome = await outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
       if (outcome.closed) {
         live.question(row.id, {
@@ -172,13 +197,12 @@ export async function closeQuestion(
     const votes = await castVote(tx, ballot, settings.closeVoteExpiryDays);
     const closure = closureOfVotes(votes);
     if (votes.length >= settings.closeVotesToClose && closure) return close(closure);
-    await openReviewItem(tx, {
-      queue: 'close-votes',
-      targetType: 'question',
-      targetId: row.id,
-      createdAt: at,
+    return awaitMoreVotes(tx, {
+      questionId: row.id,
+      at,
+      votes: votes.length,
+      votesNeeded: settings.closeVotesToClose,
     });
-    return outcomeOf(tx, row.id, votes.length, settings.closeVotesToClose);
   });
   return afterWrite(deps, write, () => questionScope(deps, input.id));
 }
@@ -206,14 +230,7 @@ export async function reopenQuestion(
     const at = now(deps);
     const reopen = async () => {
       await reopenNow(tx, row.id);
-      await resolveOpenItemsOf(tx, {
-        queue: 'close-votes',
-        targetType: 'question',
-        targetId: row.id,
-        action: 'reopen',
-        byId: actor.id,
-        at,
-      });
+      await settleCloseVotesItem(tx, { questionId: row.id, action: 'reopen', byId: actor.id, at });
       live.question(row.id, { type: 'question.reopened', questionId: toId(row.id) });
       return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
     };
@@ -228,13 +245,12 @@ export async function reopenQuestion(
     };
     const votes = await castVote(tx, ballot, settings.closeVoteExpiryDays);
     if (votes.length >= settings.closeVotesToClose) return reopen();
-    await openReviewItem(tx, {
-      queue: 'close-votes',
-      targetType: 'question',
-      targetId: row.id,
-      createdAt: at,
+    return awaitMoreVotes(tx, {
+      questionId: row.id,
+      at,
+      votes: votes.length,
+      votesNeeded: settings.closeVotesToClose,
     });
-    return outcomeOf(tx, row.id, votes.length, settings.closeVotesToClose);
   });
   return afterWrite(deps, write, () => questionScope(deps, input.id));
 }

@@ -1,3 +1,4 @@
+import { POST_BODY_LENGTH } from '@devflow/contract/limits';
 import { useDeferredValue, useId, useMemo } from 'react';
 import { renderPreview } from '../lib/markdown';
 import { SafeHtml } from './SafeHtml';
@@ -53,5 +54,23 @@ export function MarkdownEditor({
         </section>
       </div>
     </div>
+  );
+}
+
+/**
+ * The body of a question or an answer: the editor with the contract's length limits, and (unless
+ * `withHint` is false, as in the compact inline editor) the hint that names them.
+ */
+export function PostBodyEditor({
+  withHint = true,
+  ...props
+}: Omit<MarkdownEditorProps, 'hint' | 'minLength' | 'maxLength'> & { withHint?: boolean }) {
+  return (
+    <MarkdownEditor
+      {...props}
+      {...(withHint ? { hint: `(markdown, at least ${POST_BODY_LENGTH.min} characters)` } : {})}
+      minLength={POST_BODY_LENGTH.min}
+      maxLength={POST_BODY_LENGTH.max}
+    />
   );
 }

@@ -1,6 +1,6 @@
-import { POST_BODY_LENGTH, TITLE_LENGTH } from '@devflow/contract/limits';
+import { TITLE_LENGTH } from '@devflow/contract/limits';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { MarkdownEditor } from './MarkdownEditor';
+import { PostBodyEditor } from './MarkdownEditor';
 import { SimilarQuestions } from './Moderation';
 import { ErrorMessage } from './Status';
 import { TagInput } from './TagInput';
@@ -57,16 +57,7 @@ export function QuestionForm({
         />
         {showSimilar && <SimilarQuestions title={title} />}
       </div>
-      <MarkdownEditor
-        id="question-body"
-        label="Body"
-        hint={`(markdown, at least ${POST_BODY_LENGTH.min} characters)`}
-        value={body}
-        onChange={setBody}
-        minLength={POST_BODY_LENGTH.min}
-        maxLength={POST_BODY_LENGTH.max}
-        rows={14}
-      />
+      <PostBodyEditor id="question-body" label="Body" value={body} onChange={setBody} rows={14} />
       <TagInput value={tags} onChange={setTags} />
       {extra}
       <ErrorMessage error={error} />

@@ -1,9 +1,8 @@
-import { POST_BODY_LENGTH } from '@devflow/contract/limits';
 import { EDIT_SUGGESTED_MESSAGE } from '@devflow/contract/messages';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { MarkdownEditor } from '../components/MarkdownEditor';
+import { PostBodyEditor } from '../components/MarkdownEditor';
 import { CloseControls, ClosedBanner, FlagMenu, SuggestionComment } from '../components/Moderation';
 import { ReplyThread } from '../components/ReplyThread';
 import { SafeHtml } from '../components/SafeHtml';
@@ -144,12 +143,11 @@ function AnswerItem({ answer, question, me }: { answer: Answer; question: Questi
         )}
         {editing ? (
           <form onSubmit={save}>
-            <MarkdownEditor
+            <PostBodyEditor
               label={editing === 'suggest' ? 'Suggest an edit to this answer' : 'Edit your answer'}
               value={body}
               onChange={setBody}
-              minLength={POST_BODY_LENGTH.min}
-              maxLength={POST_BODY_LENGTH.max}
+              withHint={false}
             />
             {editing === 'suggest' && <SuggestionComment value={comment} onChange={setComment} />}
             <ErrorMessage error={mutation.error} />
@@ -244,15 +242,7 @@ function AnswerForm({ questionId }: { questionId: string }) {
   return (
     <form className="card" onSubmit={submit} aria-labelledby="your-answer">
       <h2 id="your-answer">Your answer</h2>
-      <MarkdownEditor
-        id="answer-body"
-        label="Answer"
-        hint={`(markdown, at least ${POST_BODY_LENGTH.min} characters)`}
-        value={body}
-        onChange={setBody}
-        minLength={POST_BODY_LENGTH.min}
-        maxLength={POST_BODY_LENGTH.max}
-      />
+      <PostBodyEditor id="answer-body" label="Answer" value={body} onChange={setBody} />
       <ErrorMessage error={create.error} />
       <button type="submit" className="btn btn--primary" disabled={create.isPending}>
         {create.isPending ? 'Posting…' : 'Post your answer'}

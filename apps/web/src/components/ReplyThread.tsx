@@ -1,4 +1,5 @@
 import { REPLY_BODY_LENGTH } from '@devflow/contract/limits';
+import { mergePages } from '@devflow/contract/thread-pages';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -7,7 +8,7 @@ import { blockedReason, hasPrivilege, usePrivileges } from '../hooks/usePrivileg
 import { useReplyReaction } from '../hooks/useReactions';
 import { plural } from '../lib/format';
 import { SHOWN_LEVELS, threadPath } from '../lib/thread';
-import { childrenOf, countDescendants, indexThread, mergePages, type ThreadIndex } from '../lib/tree';
+import { childrenOf, countDescendants, indexThread, type ThreadIndex } from '../lib/tree';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../lib/trpc';
 import { SafeHtml } from './SafeHtml';
 import { ErrorMessage, Loading } from './Status';

@@ -8,31 +8,6 @@ export type FlatNode = { id: string; parentId: string | null; children: readonly
 /** A flat thread indexed for rendering: every node by id, and the roots in the thread's order. */
 export type ThreadIndex<T extends FlatNode> = { byId: ReadonlyMap<string, T>; roots: T[] };
 
-/**
- * Joins the pages of one `reply.thread` query into one flat thread. A page's replies whose parent an
- * earlier page returned are added to that parent's `children` (pages go on depth-first, so they come
- * after the children it already lists); a reply listed twice keeps its first place.
- */
-export function mergePages<T extends FlatNode>(pages: readonly { items: readonly T[] }[]): T[] {
-  const merged: T[] = [];
-  // Where each node sits in `merged`, and the page that brought it.
-  const placed = new Map<string, { at: number; page: number }>();
-  for (const [pageIndex, page] of pages.entries()) {
-    for (const node of page.items) {
-      if (placed.has(node.id)) continue;
-      const parent = node.parentId === null ? undefined : placed.get(node.parentId);
-      const parentNode = parent === undefined ? undefined : merged[parent.at];
-      // Within a page the parent already names the node; across pages it is added here.
-      if (parent && parentNode && parent.page < pageIndex) {
-        merged[parent.at] = { ...parentNode, children: [...parentNode.children, node.id] };
-      }
-      placed.set(node.id, { at: merged.length, page: pageIndex });
-      merged.push(node);
-    }
-  }
-  return merged;
-}
-
 /** Indexes a flat thread in one pass; its roots are the nodes whose parent it does not hold. */
 export function indexThread<T extends FlatNode>(items: readonly T[]): ThreadIndex<T> {
   const byId = new Map(items.map((node) => [node.id, node]));

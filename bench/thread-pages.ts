@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { THREAD_PAGE_SIZE } from '@devflow/contract/limits';
+import { THREAD_PAGE_SIZE } from '@devflow/api';
 import { createDb } from '@devflow/db';
 import { type LoadThreadParams, threadStatement } from '@devflow/db/queries/reply';
 import { createEmptyPostgresDatabase } from '@devflow/db/testing';

@@ -1,4 +1,4 @@
-export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from '@devflow/contract';
+export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode, THREAD_PAGE_SIZE } from '@devflow/contract';
 export {
   type ApiConfig,
   defaultApiConfig,

@@ -154,6 +154,7 @@ export function threadCteQuery(request: ThreadRequest): { text: string; params: 
       rootId: request.rootId ?? null,
       maxDepth: request.maxDepth ?? THREAD_MAX_DEPTH,
       maxNodes: THREAD_MAX_NODES,
+      afterId: null,
       viewerId: null,
     }),
   );

@@ -80,7 +80,12 @@ export type ThreadRow = {
  *   its next younger sibling (one probe of the same index, or of `replies_thread_idx (target_type,
  *   target_id, parent_id, id)` among the top-level replies), else a "climb" row one level up (not
  *   output) whose own next sibling is probed on the following step. Each probe is a `min(id)` over an
- *   index range: one index descent. The probes sit in `CASE` branches, so only the ones needed run.
+ *   index range: one index descent (the top-level probe orders by `replies_thread_idx`'s columns, so
+ *   the planner reads that index and stops at the first entry: `min()` over an `is null` range was
+ *   planned as an aggregate over every later top-level reply — quadratic on a flat thread — and
+ *   `replies_parent_idx` would walk other threads' top-level replies). The probes sit in `CASE` branches, so only the ones
+ *   needed run, and each step's two `LATERAL` subqueries are fenced with `OFFSET 0`: inlined, their
+ *   probes were copied into every expression that reads them and ran several times per step.
  * - `page` reads `tree` with `LIMIT maxNodes`. PostgreSQL evaluates a recursive CTE lazily, one working
  *   row after the other here, so the walk stops once the page is full: a 100,000-reply thread's first
  *   page costs what a 100-reply thread's does (EXPLAIN ANALYZE in bench/RESULTS.md). A whole thread
@@ -147,8 +152,9 @@ export function threadStatement(params: LoadThreadParams): SQL {
   // The next younger top-level reply; a subtree's root has no siblings in scope.
   const nextRoot =
     rootId === null
-      ? sql`else (select min(k.id) from replies k
-                  where ${inThread('k')} and k.parent_id is null and k.id > t.path[1])`
+      ? sql`else (select k.id from replies k
+                  where ${inThread('k')} and k.parent_id is null and k.id > t.path[1]
+                  order by k.target_type, k.target_id, k.parent_id, k.id limit 1)`
       : sql``;
   return sql`
       with recursive ${cursorCtes}
@@ -167,6 +173,7 @@ export function threadStatement(params: LoadThreadParams): SQL {
         cross join lateral (
           select case when t.down and t.lvl < ${maxDepth}
             then (select min(k.id) from replies k where k.parent_id = t.path[t.lvl]) end as child
+          offset 0
         ) c
         cross join lateral (
           select case when c.child is null then
@@ -174,6 +181,7 @@ export function threadStatement(params: LoadThreadParams): SQL {
               then (select min(k.id) from replies k where k.parent_id = t.path[t.lvl - 1] and k.id > t.path[t.lvl])
               ${nextRoot}
             end end as sib
+          offset 0
         ) s
         where c.child is not null or s.sib is not null or t.lvl > 1
       ),

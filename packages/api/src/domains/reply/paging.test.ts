@@ -1,6 +1,5 @@
 import { MAX_THREAD_NODES, THREAD_PAGE_SIZE } from '@devflow/contract/limits';
 import { QueryCounter } from '@devflow/db/testing';
-import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
   createTestQuestion,
   createTestReplies,
   createTestUser,
+  outcome,
   type TestDeps,
 } from '../../testing';
 import type { SessionUser } from '../../trpc/context';
@@ -117,17 +117,6 @@ function levelOf(id: string, parentOf: ReadonlyMap<string, string | null>): numb
     level += 1;
   }
   return level;
-}
-
-/** The code and message a call failed with (or 'ok'). */
-async function outcome(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TRPCError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
 }
 
 describe('reply.thread pages', () => {

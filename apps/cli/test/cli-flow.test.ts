@@ -124,7 +124,8 @@ describe('devflow CLI: the whole flow against a running server', () => {
     // Two replies a page: the question's thread (three replies) goes on on a second page.
     const first = await as(alice)(['show', `Q${questionId}`, '--limit', '2']);
     expect(first.code).toBe(0);
-    expect(treeOf(first.stdout)).toEqual(['  └─ alice', '     └─ bob']);
+    // The question's first two replies, then the answer's thread (one reply).
+    expect(treeOf(first.stdout)).toEqual(['  └─ alice', '     └─ bob', '  └─ alice']);
     expect(first.stdout).toContain('\n     Top-level reply on the question\n');
     expect(first.stdout).toContain('\n        Nested reply by bob\n');
     expect(first.stdout).not.toContain('Second top-level reply');

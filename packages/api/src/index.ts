@@ -50,6 +50,11 @@ export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
 export { searchQuestions } from './domains/question/search';
 export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
 export type { QuestionView } from './domains/question/view';
+export {
+  type ThreadPageInput,
+  threadCursorAfter,
+  toThreadPage,
+} from './domains/reply/service';
 export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,

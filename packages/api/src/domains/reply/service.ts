@@ -249,7 +249,7 @@ export async function loadReplyThread(
   viewer: SessionUser | null,
   input: z.infer<typeof replyThreadInput>,
 ): Promise<z.infer<typeof replyThreadOutput>> {
-  const afterId = input.cursor ? decodeCursor(input.cursor, idCursor)[0] : null;
+  const afterId = threadCursorAfter(input.cursor);
   const rows = await loadThread(deps.db, {
     targetType: input.targetType,
     targetId: input.targetId,
@@ -266,17 +266,44 @@ export async function loadReplyThread(
     throw notFound(input.targetType);
   }
   if (!first.cursor_ok) throw new BadInputError(INVALID_CURSOR_MESSAGE);
-  const all = rows.filter((row): row is ReplyRow => row.id !== null);
-  if (input.rootId !== undefined && afterId === null && all.length === 0) {
+  if (input.rootId !== undefined && afterId === null && !rows.some((row) => row.id !== null)) {
     throw new NotFoundError(`Reply ${input.rootId} is not part of this thread.`);
   }
+  // A reply hidden by flags is a tombstone to everyone but moderators, who see it marked `hidden`.
+  return toThreadPage(rows, num(first.total), input, can(viewer, 'post.viewDeleted'));
+}
+
+/** The reply a `reply.thread` cursor continues after (null: the first page); BAD_REQUEST for any other string. */
+export function threadCursorAfter(cursor: string | null | undefined): number | null {
+  return cursor ? decodeCursor(cursor, idCursor)[0] : null;
+}
+
+/** What `toThreadPage` reads of `reply.thread`'s input. */
+export type ThreadPageInput = Pick<
+  z.infer<typeof replyThreadInput>,
+  'targetType' | 'targetId' | 'maxDepth' | 'limit'
+>;
+
+/**
+ * `reply.thread`'s answer from the rows `loadThread` read for `input` (at most `limit + 1` replies in
+ * depth-first order, each with its level and newest child) and the post's reply count: the first
+ * `limit` as linked nodes, `nextCursor`/`nextParentId` from the extra row. Pure — no database,
+ * no checks (the caller has told NOT_FOUND and a bad cursor apart already) — so the bench's bare
+ * strategies (bench/thread.ts) shape their rows with it too. `seesHidden`: the reader is a moderator,
+ * to whom a reply hidden by flags is marked `hidden` rather than a tombstone.
+ */
+export function toThreadPage(
+  rows: readonly ThreadRow[],
+  total: number,
+  input: ThreadPageInput,
+  seesHidden: boolean,
+): z.infer<typeof replyThreadOutput> {
+  const all = rows.filter((row): row is ReplyRow => row.id !== null);
   const next = all.length > input.limit ? all[input.limit] : undefined;
   const pageRows = next === undefined ? all : all.slice(0, input.limit);
   const byId = new Map<string, ReplyNode>();
   const items: ReplyNode[] = [];
   const lastChildOf = new Map<ReplyNode, string>();
-  // A reply hidden by flags is a tombstone to everyone but moderators, who see it marked `hidden`.
-  const seesHidden = can(viewer, 'post.viewDeleted');
   for (const row of pageRows) {
     const node = toReplyNode(row, input, seesHidden);
     if (row.last_child !== null) {
@@ -296,7 +323,7 @@ export async function loadReplyThread(
   return {
     items,
     truncated: nextCursor !== null || items.some((node) => node.moreReplies),
-    total: num(first.total),
+    total,
     nextCursor,
     nextParentId:
       next === undefined || next.parent_id === null || Number(next.lvl) === 1
@@ -306,7 +333,7 @@ export async function loadReplyThread(
 }
 
 /** One thread row as the API's node, with no children linked yet. */
-function toReplyNode(row: ReplyRow, input: z.infer<typeof replyThreadInput>, seesHidden: boolean): ReplyNode {
+function toReplyNode(row: ReplyRow, input: ThreadPageInput, seesHidden: boolean): ReplyNode {
   const hidden = row.hidden_at !== null;
   const deleted = row.deleted_at !== null || (hidden && !seesHidden);
   return {

@@ -206,6 +206,10 @@ describe('bench thread strategies', () => {
     const cursor = pages[0]?.nextCursor ?? '';
     const refused = { error: 'BAD_REQUEST' };
     expect(await expectSameAnswers({ type: 'question', id: elsewhere.id, cursor })).toEqual(refused);
+    expect(pages[0]?.items.at(-1)?.depth).toBeGreaterThan(0);
+    expect(await expectSameAnswers({ type: 'question', id: question.id, maxDepth: 1, cursor })).toEqual(
+      refused,
+    );
     expect(await expectSameAnswers({ type: 'question', id: question.id, cursor: 'not-a-cursor' })).toEqual(
       refused,
     );

@@ -75,6 +75,8 @@ function afterIdOf(request: ThreadRequest): number | null | undefined {
 /**
  * The statement of `loadThread` for an anonymous reader, rendered from packages/db/src/queries/reply.ts
  * itself (`threadStatement`): the bare twin runs the procedure's very SQL text, so the two cannot drift.
+ * `afterId` defaults to the request's cursor (a cursor that does not decode counts as none here;
+ * `threadByCte` answers BAD_REQUEST for it before rendering).
  */
 export function threadCteQuery(
   request: ThreadRequest,

@@ -80,29 +80,34 @@ app.get('/bare/list-keyset', async (c) => {
 /** Statements of the thread strategies, prepared like every statement of the procedures. */
 const run: RunSql = (text, params) => sql.unsafe(text, [...params], { prepare: true });
 
+/** A number from the query string, or undefined when it is absent. */
+const numberParam = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+
 /**
- * The thread endpoints: `?type=question|answer&id=<post>[&rootId=<reply>][&maxDepth=<n>]`, answering
- * `reply.thread`'s JSON for an anonymous viewer, or 404 where the procedure says NOT_FOUND.
+ * The thread endpoints: `?type=question|answer&id=<post>[&rootId=<reply>][&maxDepth=<n>][&limit=<n>]
+ * [&cursor=<nextCursor>]`, answering `reply.thread`'s page for an anonymous reader, or 404 / 400 where
+ * the procedure says NOT_FOUND / BAD_REQUEST.
  */
 function threadRoute(strategy: (run: RunSql, request: ThreadRequest) => Promise<ThreadResponse>) {
   return async (c: Context) => {
-    const rootId = c.req.query('rootId');
-    const maxDepth = c.req.query('maxDepth');
     const data = await strategy(run, {
       type: c.req.query('type') === 'answer' ? 'answer' : 'question',
       id: Number(c.req.query('id')),
-      rootId: rootId === undefined ? undefined : Number(rootId),
-      maxDepth: maxDepth === undefined ? undefined : Number(maxDepth),
+      rootId: numberParam(c.req.query('rootId')),
+      maxDepth: numberParam(c.req.query('maxDepth')),
+      limit: numberParam(c.req.query('limit')),
+      cursor: c.req.query('cursor'),
     });
-    return data ? c.json(ok(data)) : c.json({ error: { code: 'NOT_FOUND' } }, 404);
+    if (!('error' in data)) return c.json(ok(data));
+    return c.json({ error: { code: data.error } }, data.error === 'NOT_FOUND' ? 404 : 400);
   };
 }
 
 /** reply.thread in one recursive query (the bare twin of the procedure). */
 app.get('/bare/thread-cte', threadRoute(threadByCte));
-/** reply.thread the naive way: one query per level, breadth-first, until the page is full. */
+/** reply.thread the naive way: one query per level over the whole scope, paged in JS. */
 app.get('/bare/thread-per-level', threadRoute(threadPerLevel));
-/** reply.thread the most naive way: one query per reply for its children (classic N+1). */
+/** reply.thread the most naive way: one query per reply for its children (classic N+1), depth-first until the page is full. */
 app.get('/bare/thread-per-node', threadRoute(threadPerNode));
 
 const port = Number(process.env.PORT ?? 3100);

@@ -52,7 +52,8 @@ function cell(result: ScenarioResult, connections: number): string {
 
 /**
  * Writes bench/RESULTS.md (full runs) or bench/RESULTS.quick.md (quick runs). The hand-written analysis
- * in bench/NOTES.md is included first so that it survives regeneration.
+ * in bench/NOTES.md is included first so that it survives regeneration, and bench/THREAD-PAGES.md (the
+ * `reply.thread` page measurements of bench/thread-pages.ts) before the plans.
  */
 export function writeResults(report: Report): void {
   const n = (value: number) => value.toLocaleString('en-US');
@@ -120,6 +121,9 @@ export function writeResults(report: Report): void {
     lines.push('', '## Page cache counters after the run (`/metrics` of the cached server)', '');
     lines.push('```', report.metrics.trim(), '```');
   }
+  // `reply.thread` pages, 100 vs 100,000 replies, written by bench/thread-pages.ts (its own run and date).
+  const threadPages = join(here, 'THREAD-PAGES.md');
+  if (existsSync(threadPages)) lines.push('', readFileSync(threadPages, 'utf8').trim());
   lines.push('', "## EXPLAIN ANALYZE of each scenario's main statement", '');
   for (const plan of report.plans) {
     lines.push(`### ${plan.scenario}`, '', '```sql', plan.statement, '```', '', '```', plan.plan, '```', '');

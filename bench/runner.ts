@@ -27,6 +27,7 @@ import {
   type Scenario,
   type ServerName,
   scenarios,
+  threadPage,
 } from './scenarios';
 import { FULL_PLAN, QUICK_PLAN, seedBench } from './seed';
 
@@ -278,12 +279,12 @@ async function measure(run: Run, scenario: Scenario): Promise<ScenarioResult[]> 
 
 const STRATEGIES = ['cte', 'per-level', 'per-node'] as const;
 
-/** The four ways to load each checked thread must give the same answer, or the comparisons compare different work. */
+/** The four ways to load each checked thread's first page must give the same answer, or the comparisons compare different work. */
 async function checkThreads(run: Run, threads: CheckedThread[]): Promise<void> {
   const [cached, bare] = [await run.servers.get('cached'), await run.servers.get('bare')];
   for (const thread of threads) {
     const urls = [
-      `${cached.url}${get('reply.thread', { targetType: 'question', targetId: String(thread.question) }).path}`,
+      `${cached.url}${threadPage(thread.question).path}`,
       ...STRATEGIES.map((strategy) => `${bare.url}${bareThread(thread.question, strategy).path}`),
     ];
     // Whole bodies: tRPC's envelope `{ result: { data } }` is the bare routes' too.
@@ -295,7 +296,7 @@ async function checkThreads(run: Run, threads: CheckedThread[]): Promise<void> {
     ).catch((error: unknown) => [String(error), 'failed']);
     const same = answers.every((answer) => isDeepStrictEqual(answer, answers[0]));
     run.log(
-      `  thread ${thread.label}: ${same ? 'all four strategies return the same tree' : 'MISMATCH between strategies'}`,
+      `  thread ${thread.label}: ${same ? 'all four strategies return the same first page' : 'MISMATCH between strategies'}`,
     );
   }
 }
@@ -305,14 +306,14 @@ async function timeThreads(run: Run, threads: CheckedThread[]): Promise<SingleRe
   const [cached, bare] = [await run.servers.get('cached'), await run.servers.get('bare')];
   const singles: SingleResult[] = [];
   for (const thread of threads) {
-    const trpc = get('reply.thread', { targetType: 'question', targetId: String(thread.question) });
+    const trpc = threadPage(thread.question);
     const bareUrl = (strategy: (typeof STRATEGIES)[number]) =>
       `${bare.url}${bareThread(thread.question, strategy).path}`;
     const requests = [
-      { name: `reply.thread ${thread.label} (tRPC, one CTE)`, url: `${cached.url}${trpc.path}` },
-      { name: `bare CTE ${thread.label}`, url: bareUrl('cte') },
-      { name: `bare one query per level ${thread.label}`, url: bareUrl('per-level') },
-      { name: `bare one query per reply ${thread.label}`, url: bareUrl('per-node') },
+      { name: `reply.thread ${thread.label} first page (tRPC, one CTE)`, url: `${cached.url}${trpc.path}` },
+      { name: `bare CTE ${thread.label} first page`, url: bareUrl('cte') },
+      { name: `bare one query per level ${thread.label} first page`, url: bareUrl('per-level') },
+      { name: `bare one query per reply ${thread.label} first page`, url: bareUrl('per-node') },
     ];
     for (const { name, url } of requests) {
       if (run.options.only && !name.includes(run.options.only)) continue;

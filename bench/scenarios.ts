@@ -1,8 +1,9 @@
 /**
  * What the bench measures, as tables: the scenarios (each a set of sides measured together, in order),
- * the ratios between sides it holds itself to, and the whole threads every strategy must answer alike.
+ * the ratios between sides it holds itself to, and the threads whose first page every strategy must answer alike.
  * bench/runner.ts drives them; nothing here runs anything.
  */
+import { THREAD_PAGE_SIZE } from '@devflow/api';
 import type { SeedLandmarks, SeedPlan } from '@devflow/db/seed';
 import type { CannonRequest } from './cannon';
 import { bare, get, post } from './requests';
@@ -50,7 +51,7 @@ export type Scenario = { sides: Side[]; load: LoadKind; when: 'always' | 'cluste
 /** A ratio of two sides' throughput the bench holds itself to at every connection level. */
 export type Comparison = { name: string; over: string; under: string; min: number };
 
-/** A whole thread every thread strategy must answer alike, and is timed on alone. */
+/** A thread whose first page every thread strategy must answer alike, and is timed on alone. */
 export type CheckedThread = { label: string; question: number };
 
 /** The questions `question.byId` reads: warm in the page cache, spread over the data. */
@@ -65,13 +66,19 @@ export const PAGE_SIZE = 20;
 /** Sizes in thousands, as scenario names show them (`100k`). */
 const thousands = (count: number) => `${count / 1000}k`;
 
-/** `reply.thread` of a question, for an anonymous reader. */
-const thread = (question: number) =>
-  get('reply.thread', { targetType: 'question', targetId: String(question) });
+/**
+ * The page every thread side asks for: `reply.thread`'s first page at its default size, written out so
+ * that the tRPC side and the bare routes are sent the same request and serve the same page.
+ */
+const THREAD_PAGE = { limit: THREAD_PAGE_SIZE.default };
 
-/** The bare route of one thread strategy (`cte`, `per-level`, `per-node`) for a question. */
+/** The first page of `reply.thread` of a question, for an anonymous reader. */
+export const threadPage = (question: number) =>
+  get('reply.thread', { targetType: 'question', targetId: String(question), ...THREAD_PAGE });
+
+/** The same first page from the bare route of one thread strategy (`cte`, `per-level`, `per-node`). */
 export const bareThread = (question: number, strategy: 'cte' | 'per-level' | 'per-node') =>
-  bare(`thread-${strategy}?type=question&id=${question}`);
+  bare(`thread-${strategy}?type=question&id=${question}&limit=${THREAD_PAGE.limit}`);
 
 /** The bearer header of bench account `i` (round-robin over those registered). */
 const auth = (facts: BenchFacts, i: number) => ({
@@ -150,9 +157,9 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
       requests: () => SEARCH_TERMS.map((q) => get('question.search', { q })),
     }),
     one({
-      name: `reply.thread ${thousands(sidePlan?.replies ?? 0)} replies`,
+      name: `reply.thread ${thousands(sidePlan?.replies ?? 0)} replies, first page`,
       server: 'cached',
-      requests: () => (sideThread === undefined ? null : [thread(sideThread)]),
+      requests: () => (sideThread === undefined ? null : [threadPage(sideThread)]),
     }),
     one({
       name: 'feed.list (follows 1,000)',
@@ -196,16 +203,17 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
         accounts.usernames.map((login) => post('auth.login', { login, password: accounts.password })),
       ),
     }),
-    // (b') where levels are many and narrow: the 1,000-deep chain, one CTE against one query per level.
+    // (b') where levels are many and narrow: the 1,000-deep chain's first page, one CTE against one query
+    // per level (which reads the whole chain to know the page).
     {
       sides: [
         {
-          name: 'bare thread CTE 1,000-deep chain',
+          name: 'bare thread CTE 1,000-deep chain, first page',
           server: 'bare',
           requests: () => (chain === undefined ? null : [bareThread(chain, 'cte')]),
         },
         {
-          name: 'bare thread per level 1,000-deep chain',
+          name: 'bare thread per level 1,000-deep chain, first page',
           server: 'bare',
           requests: () => (chain === undefined ? null : [bareThread(chain, 'per-level')]),
         },
@@ -213,23 +221,24 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
       load: 'normal',
       when: 'last',
     },
-    // (b): the big thread in one recursive query (tRPC and bare) against one query per level. One query per
+    // (b): the big thread's first page in one recursive query (tRPC and bare, the same page) against one
+    // query per level (which reads the whole thread to put the page in depth-first order). One query per
     // reply stays out of the load test: each request is one query per returned reply, and those still
     // queued at 64 connections would keep the database busy through the other windows (timed alone instead).
     {
       sides: [
         {
-          name: `reply.thread ${big} replies`,
+          name: `reply.thread ${big} replies, first page`,
           server: 'cached',
-          requests: () => [thread(landmarks.bigThread)],
+          requests: () => [threadPage(landmarks.bigThread)],
         },
         {
-          name: `bare thread CTE ${big} (baseline b)`,
+          name: `bare thread CTE ${big}, first page (baseline b)`,
           server: 'bare',
           requests: () => [bareThread(landmarks.bigThread, 'cte')],
         },
         {
-          name: `bare thread per level ${big} (baseline b)`,
+          name: `bare thread per level ${big}, first page (baseline b)`,
           server: 'bare',
           requests: () => [bareThread(landmarks.bigThread, 'per-level')],
         },
@@ -252,20 +261,20 @@ export function comparisons(plan: SeedPlan): Comparison[] {
     },
     {
       name: `(b) reply.thread ${big} (one CTE) vs N+1 one query per level`,
-      over: `reply.thread ${big} replies`,
-      under: `bare thread per level ${big} (baseline b)`,
+      over: `reply.thread ${big} replies, first page`,
+      under: `bare thread per level ${big}, first page (baseline b)`,
       min: 10,
     },
     {
       name: `(b, same stack) bare CTE ${big} vs bare one query per level`,
-      over: `bare thread CTE ${big} (baseline b)`,
-      under: `bare thread per level ${big} (baseline b)`,
+      over: `bare thread CTE ${big}, first page (baseline b)`,
+      under: `bare thread per level ${big}, first page (baseline b)`,
       min: 10,
     },
     {
       name: "(b') the 1,000-deep chain: bare CTE vs bare one query per level",
-      over: 'bare thread CTE 1,000-deep chain',
-      under: 'bare thread per level 1,000-deep chain',
+      over: 'bare thread CTE 1,000-deep chain, first page',
+      under: 'bare thread per level 1,000-deep chain, first page',
       min: 10,
     },
     {
@@ -289,7 +298,7 @@ export function comparisons(plan: SeedPlan): Comparison[] {
   ];
 }
 
-/** The whole threads checked and timed one request at a time: the big thread and the first chain. */
+/** The threads whose first page is checked and timed one request at a time: the big thread and the first chain. */
 export function checkedThreads(plan: SeedPlan, landmarks: SeedLandmarks): CheckedThread[] {
   const [chain] = landmarks.chains;
   return [

@@ -1,46 +1,120 @@
 /**
  * `reply.thread` three ways, for the bare baseline server and its check (`thread.test.ts`): the
- * procedure's recursive CTE written out as plain SQL, one query per LEVEL, and one query per REPLY
- * (classic N+1). All three return the procedure's JSON for an anonymous viewer — the same nodes,
- * `moreReplies`, `truncated` and `total` — so the bench compares equal work.
+ * procedure's one statement sent as plain SQL, one query per LEVEL, and one query per REPLY (classic
+ * N+1). All three answer the procedure's JSON for an anonymous reader and the same request — the same
+ * page of nodes, `moreReplies`, `truncated`, `total`, `nextCursor` and `nextParentId` — so the bench
+ * compares equal work.
  *
- * Semantics (packages/contract/src/reply.ts): at most `THREAD_MAX_NODES` replies, breadth-first —
- * every level-1 reply oldest first, then each level in its parents' order, each parent's children oldest
- * first — until the cap, which may cut a level part-way. `moreReplies` marks every returned reply with a
- * child left out; `truncated` says anything in scope was left out; `total` counts the post's replies.
+ * Semantics (packages/contract/src/reply.ts): a page holds at most `limit` replies (200 by default) in
+ * DEPTH-FIRST order — a reply, then its replies oldest first, each followed by its own — down to
+ * `maxDepth` levels; `cursor` (the previous page's `nextCursor`) continues right after that page's last
+ * reply. Every strategy reads rows in that order and hands them to the procedure's own pure shaping
+ * (`toThreadPage`, packages/api/src/domains/reply/service.ts), so only how the rows are read differs.
  *
  * Strategies take a `RunSql` so that they run on postgres.js (the server, prepared statements like the
  * procedure's) and on PGlite (the check, when `DATABASE_URL` is unset). The one-statement twin takes its
  * SQL from the procedure's query module; the naive ones write their own (there is no procedure to copy).
  */
+import {
+  MAX_THREAD_DEPTH,
+  type RouterOutputs,
+  THREAD_PAGE_SIZE,
+  threadCursorAfter,
+  toThreadPage,
+} from '@devflow/api';
+import type { ThreadRow } from '@devflow/db';
 import { threadStatement, threadTargetState } from '@devflow/db/queries/reply';
 import { sql } from 'drizzle-orm';
 import { render, type SqlParam } from './render';
 
 export type { SqlParam } from './render';
 
-/** Levels `reply.thread` returns at most by default (`MAX_THREAD_DEPTH` of packages/contract/src/limits.ts; `thread.test.ts` checks they agree). */
-export const THREAD_MAX_DEPTH = 1000;
-/** Node cap of one `reply.thread` response (`MAX_THREAD_NODES` of packages/contract/src/limits.ts). */
-export const THREAD_MAX_NODES = 10_000;
-
-/** A value as either driver returns it: postgres.js gives int8 and counts as strings, PGlite numbers. */
-type Num = number | string | bigint;
 /** Runs one statement with `$n` parameters and resolves to its rows. */
 export type RunSql = <T extends object>(text: string, params: readonly SqlParam[]) => Promise<T[]>;
 
-/** What to load: the post, an optional subtree root, and the depth bound (as the procedure's input). */
+/** What to load, as the procedure's input: the post, an optional subtree root, the depth bound, the page. */
 export type ThreadRequest = {
   type: 'question' | 'answer';
   id: number;
   rootId?: number | undefined;
   maxDepth?: number | undefined;
+  /** Replies per page (the procedure's default when not given). */
+  limit?: number | undefined;
+  /** A previous page's `nextCursor`. */
+  cursor?: string | undefined;
 };
 
-/** A reply row with its author, as every strategy reads it. */
+/** One page of `reply.thread`, as the procedure answers it. */
+export type ThreadPage = RouterOutputs['reply']['thread'];
+
+/** The procedure's answer, or the tRPC code of its error (NOT_FOUND, or BAD_REQUEST for a bad cursor). */
+export type ThreadResponse = ThreadPage | { error: 'NOT_FOUND' | 'BAD_REQUEST' };
+
+const notFound = { error: 'NOT_FOUND' } as const;
+const badCursor = { error: 'BAD_REQUEST' } as const;
+
+/** The request's bounds with the procedure's defaults. */
+function bounds(request: ThreadRequest) {
+  return {
+    targetType: request.type,
+    targetId: request.id,
+    maxDepth: request.maxDepth ?? MAX_THREAD_DEPTH,
+    limit: request.limit ?? THREAD_PAGE_SIZE.default,
+  };
+}
+
+/** The reply the request's cursor continues after (null: first page), or undefined for a bad cursor. */
+function afterIdOf(request: ThreadRequest): number | null | undefined {
+  try {
+    return threadCursorAfter(request.cursor);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The statement of `loadThread` for an anonymous reader, rendered from packages/db/src/queries/reply.ts
+ * itself (`threadStatement`): the bare twin runs the procedure's very SQL text, so the two cannot drift.
+ * `afterId` defaults to the request's cursor (a cursor that does not decode counts as none here;
+ * `threadByCte` answers BAD_REQUEST for it before rendering).
+ */
+export function threadCteQuery(
+  request: ThreadRequest,
+  afterId: number | null = afterIdOf(request) ?? null,
+): { text: string; params: SqlParam[] } {
+  const { targetType, targetId, maxDepth, limit } = bounds(request);
+  return render(
+    threadStatement({
+      targetType,
+      targetId,
+      rootId: request.rootId ?? null,
+      maxDepth,
+      maxNodes: limit + 1,
+      afterId,
+      viewerId: null,
+    }),
+  );
+}
+
+/** `reply.thread` in ONE statement, the procedure's (packages/api/src/domains/reply/service.ts). */
+export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
+  const afterId = afterIdOf(request);
+  if (afterId === undefined) return badCursor;
+  const query = threadCteQuery(request, afterId);
+  const rows = await run<ThreadRow>(query.text, query.params);
+  const first = rows[0];
+  if (first?.target_state !== 'live') return notFound;
+  if (!first.cursor_ok) return badCursor;
+  if (request.rootId !== undefined && afterId === null && !rows.some((row) => row.id !== null)) {
+    return notFound;
+  }
+  return toThreadPage(rows, Number(first.total), bounds(request), false);
+}
+
+/** A reply row with its author, as the naive strategies read it. */
 type ReplyRow = {
-  id: Num;
-  parent_id: Num | null;
+  id: string | number;
+  parent_id: string | number | null;
   depth: number;
   body: string;
   body_html: string;
@@ -52,157 +126,37 @@ type ReplyRow = {
   deleted_at: Date | string | null;
   /** Set while flags hide the reply pending review (a tombstone to the readers the bench plays). */
   hidden_at: Date | string | null;
-  author_id: Num;
+  author_id: string | number;
   username: string;
   display_name: string | null;
   avatar_url: string | null;
 };
 
-/** A row of the CTE statement: a reply (or nothing, on the target-only row) plus the page's facts. */
-type CteRow = { [K in keyof ReplyRow]: ReplyRow[K] | null } & {
-  target_state: 'live' | 'deleted' | null;
-  total: Num;
-  roots: Num;
-  lvl: number | null;
-  my_reaction: number | null;
-  last_child: Num | null;
-};
-
-/** A node of `reply.thread` (the procedure's `ReplyNode`). */
-export type TreeNode = {
-  id: string;
-  parentId: string | null;
-  targetType: 'question' | 'answer';
-  targetId: string;
-  depth: number;
-  body: string;
-  bodyHtml: string;
-  author: { id: string; username: string; displayName: string | null; avatarUrl: string | null };
-  likes: number;
-  dislikes: number;
-  score: number;
-  myReaction: 'like' | 'dislike' | null;
-  createdAt: string;
-  updatedAt: string;
-  deleted: boolean;
-  /** Only moderators see a hidden reply as such; the bench reads as everyone else, to whom it is deleted. */
-  hidden: boolean;
-  moreReplies: boolean;
-  /** Ids of the returned children, oldest first. */
-  children: string[];
-};
-
-/** The output of `reply.thread`; null stands for NOT_FOUND (missing or deleted post, root elsewhere). */
-export type ThreadResponse = { items: TreeNode[]; truncated: boolean; total: number } | null;
-
-const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
-const reaction = (value: number | null) => (value === 1 ? 'like' : value === -1 ? 'dislike' : null);
-
-function toNode(row: ReplyRow, request: ThreadRequest, moreReplies: boolean, myReaction: number | null) {
-  const deleted = row.deleted_at !== null || row.hidden_at !== null;
-  const node: TreeNode = {
-    id: String(row.id),
-    parentId: row.parent_id === null ? null : String(row.parent_id),
-    targetType: request.type,
-    targetId: String(request.id),
-    depth: Number(row.depth),
-    body: deleted ? '' : row.body,
-    bodyHtml: deleted ? '' : row.body_html,
-    author: {
-      id: String(row.author_id),
-      username: row.username,
-      displayName: row.display_name,
-      avatarUrl: row.avatar_url,
-    },
-    likes: Number(row.likes),
-    dislikes: Number(row.dislikes),
-    score: Number(row.score),
-    myReaction: reaction(myReaction === null ? null : Number(myReaction)),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-    deleted,
-    hidden: false,
-    moreReplies,
-    children: [],
-  };
-  return node;
-}
-
-/**
- * Fills each node's `children` with the ids of its returned children, oldest first, given the nodes as the
- * procedure lists them: flat, level by level, by id within a level.
- */
-function link(items: TreeNode[]): TreeNode[] {
-  const byId = new Map<string, TreeNode>();
-  for (const node of items) {
-    const parent = node.parentId === null ? undefined : byId.get(node.parentId);
-    parent?.children.push(node.id);
-    byId.set(node.id, node);
-  }
-  return items;
-}
-
-/**
- * The statement of `loadThread` for an anonymous viewer, rendered from packages/db/src/queries/reply.ts
- * itself (`threadStatement`): the bare twin runs the procedure's very SQL text, so the two cannot drift.
- */
-export function threadCteQuery(request: ThreadRequest): { text: string; params: SqlParam[] } {
-  return render(
-    threadStatement({
-      targetType: request.type,
-      targetId: request.id,
-      rootId: request.rootId ?? null,
-      maxDepth: request.maxDepth ?? THREAD_MAX_DEPTH,
-      maxNodes: THREAD_MAX_NODES,
-      viewerId: null,
-    }),
-  );
-}
-
-const hasRow = (row: CteRow): row is CteRow & ReplyRow & { lvl: number } => row.id !== null;
-
-/** `reply.thread` in ONE statement, shaped like the procedure (packages/api/src/domains/reply/service.ts). */
-export async function threadByCte(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
-  const withRoot = request.rootId !== undefined;
-  const query = threadCteQuery(request);
-  const rows = await run<CteRow>(query.text, query.params);
-  const first = rows[0];
-  if (first?.target_state !== 'live') return null;
-  const nodes = rows.filter(hasRow);
-  if (withRoot && nodes.length === 0) return null;
-  // A reply misses children exactly when its newest child is not in the page (as in the service).
-  const returned = new Set(nodes.map((row) => String(row.id)));
-  const cut = (row: CteRow) => row.last_child !== null && !returned.has(String(row.last_child));
-  // Rows come by level, siblings oldest first; a `rootId` reply's parent is not in the page, so it is a root.
-  const items = link(nodes.map((row) => toNode(row, request, cut(row), row.my_reaction)));
-  const returnedRoots = nodes.filter((row) => row.lvl === 1).length;
-  const truncated = nodes.some(cut) || (!withRoot && Number(first.roots) > returnedRoots);
-  return { items, truncated, total: Number(first.total) };
-}
+/** A reply in the request's scope with its level there and its newest child's id (null: none). */
+type WalkRow = ReplyRow & { lvl: number; last_child: string | number | null };
 
 const replyColumns = `r.id, r.parent_id, r.depth, r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at,
   r.updated_at, r.deleted_at, r.hidden_at, r.author_id, u.username, u.display_name, u.avatar_url`;
 
-/** The post's state and reply counts (first query of the naive strategies), its state as the procedure reads it. */
-async function head(run: RunSql, request: ThreadRequest) {
+/** The post's reply count when it is live, as the procedure reads its state; null when NOT_FOUND. */
+async function liveTotal(run: RunSql, request: ThreadRequest): Promise<number | null> {
   const query = render(sql`
-    select (${threadTargetState(request.type, request.id)}) as target_state, count(*) as total,
-           count(*) filter (where s.parent_id is null) as roots
+    select (${threadTargetState(request.type, request.id)}) as target_state, count(*) as total
     from replies s where s.target_type = ${request.type} and s.target_id = ${request.id}`);
-  const [row] = await run<{ target_state: 'live' | 'deleted' | null; total: Num; roots: Num }>(
+  const [row] = await run<{ target_state: 'live' | 'deleted' | null; total: string | number }>(
     query.text,
     query.params,
   );
-  return row && row.target_state === 'live' ? { total: Number(row.total), roots: Number(row.roots) } : null;
+  return row?.target_state === 'live' ? Number(row.total) : null;
 }
 
-/** Level 1: the oldest top-level replies (at most the cap), or the root. */
-function firstLevel(run: RunSql, request: ThreadRequest) {
+/** The scope's first level: every top-level reply oldest first, or the `rootId` reply. */
+function firstLevel(run: RunSql, request: ThreadRequest): Promise<ReplyRow[]> {
   return request.rootId === undefined
     ? run<ReplyRow>(
         `select ${replyColumns} from replies r join users u on u.id = r.author_id
-         where r.target_type = $1 and r.target_id = $2 and r.parent_id is null order by r.id limit $3`,
-        [request.type, request.id, THREAD_MAX_NODES],
+         where r.target_type = $1 and r.target_id = $2 and r.parent_id is null order by r.id`,
+        [request.type, request.id],
       )
     : run<ReplyRow>(
         `select ${replyColumns} from replies r join users u on u.id = r.author_id
@@ -212,105 +166,103 @@ function firstLevel(run: RunSql, request: ThreadRequest) {
 }
 
 /**
- * The page's bookkeeping shared by the naive strategies: which replies were returned, in breadth-first
- * order, and which returned replies are known to have a child left out.
+ * The page the naive strategies share: `walk` yields the scope's replies in depth-first order; the
+ * replies up to the cursor are skipped, the next `limit + 1` kept, and the procedure's `toThreadPage`
+ * shapes them. A cursor the walk never meets is BAD_REQUEST, as the procedure's `cursor_ok`.
  */
-class Page {
-  readonly rows: ReplyRow[] = [];
-  readonly cut = new Set<string>();
-  constructor(
-    readonly request: ThreadRequest,
-    readonly head: { total: number; roots: number },
-  ) {}
-  get full() {
-    return this.rows.length >= THREAD_MAX_NODES;
+async function naivePage(
+  run: RunSql,
+  request: ThreadRequest,
+  walk: (run: RunSql, request: ThreadRequest, maxDepth: number) => AsyncIterable<WalkRow>,
+): Promise<ThreadResponse> {
+  const afterId = afterIdOf(request);
+  if (afterId === undefined) return badCursor;
+  const total = await liveTotal(run, request);
+  if (total === null) return notFound;
+  const page = bounds(request);
+  const rows: ThreadRow[] = [];
+  let passed = afterId === null;
+  for await (const row of walk(run, request, page.maxDepth)) {
+    if (!passed) {
+      passed = Number(row.id) === afterId;
+      continue;
+    }
+    rows.push({ ...row, target_state: 'live', cursor_ok: true, total, my_reaction: null });
+    if (rows.length > page.limit) break;
   }
-  /** Adds a parent's children, oldest first, until the cap; flags the parent if some did not fit. */
-  addChildren(parentId: string, children: ReplyRow[]): ReplyRow[] {
-    const room = THREAD_MAX_NODES - this.rows.length;
-    const kept = children.slice(0, Math.max(room, 0));
-    this.rows.push(...kept);
-    if (kept.length < children.length) this.cut.add(parentId);
-    return kept;
-  }
-  response(): ThreadResponse {
-    // Breadth-first order is each level in its parents' order; the procedure lists a level by id.
-    const rows = [...this.rows].sort(
-      (a, b) => Number(a.depth) - Number(b.depth) || Number(a.id) - Number(b.id),
-    );
-    const items = link(rows.map((row) => toNode(row, this.request, this.cut.has(String(row.id)), null)));
-    const roots = this.rows.filter((row) => this.request.rootId === undefined && row.parent_id === null);
-    const truncated =
-      this.cut.size > 0 || (this.request.rootId === undefined && this.head.roots > roots.length);
-    return { items, truncated, total: this.head.total };
+  if (!passed) return badCursor;
+  if (request.rootId !== undefined && afterId === null && rows.length === 0) return notFound;
+  return toThreadPage(rows, total, page, false);
+}
+
+/** Yields a tree in depth-first order, each parent's children oldest first, from its read levels. */
+function* depthFirst(
+  roots: ReplyRow[],
+  childrenOf: Map<string, ReplyRow[]>,
+  lastChildOf: (row: ReplyRow) => string | number | null,
+): Generator<WalkRow> {
+  const stack = roots.map((row) => ({ row, lvl: 1 })).reverse();
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    yield { ...top.row, lvl: top.lvl, last_child: lastChildOf(top.row) };
+    const children = childrenOf.get(String(top.row.id)) ?? [];
+    for (let i = children.length - 1; i >= 0; i -= 1) {
+      const child = children[i];
+      if (child) stack.push({ row: child, lvl: top.lvl + 1 });
+    }
   }
 }
 
 /**
- * `reply.thread` the naive way: one query per LEVEL for the children of the whole previous level (put in
- * breadth-first order in JS), until the page is full or `maxDepth` is reached; then one query for which
- * replies of the last level have children.
+ * The whole scope read one query per LEVEL (the children of the whole previous level), down to
+ * `maxDepth`, then one query for the newest child of each reply on the last level; put in depth-first
+ * order in JS. It reads every reply in scope whatever the page — the baseline a paged walk is measured by.
  */
-export async function threadPerLevel(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
-  const facts = await head(run, request);
-  if (!facts) return null;
-  const page = new Page(request, facts);
-  let level = await firstLevel(run, request);
-  if (request.rootId !== undefined && level.length === 0) return null;
-  page.rows.push(...level);
-  const maxDepth = request.maxDepth ?? THREAD_MAX_DEPTH;
-  for (let depth = 1; depth < maxDepth && level.length > 0 && !page.full; depth += 1) {
+async function* walkPerLevel(run: RunSql, request: ThreadRequest, maxDepth: number): AsyncGenerator<WalkRow> {
+  const roots = await firstLevel(run, request);
+  const childrenOf = new Map<string, ReplyRow[]>();
+  let level = roots;
+  for (let depth = 1; depth < maxDepth && level.length > 0; depth += 1) {
     const children = await run<ReplyRow>(
       `select ${replyColumns} from replies r join users u on u.id = r.author_id
        where r.parent_id = any($1::bigint[]) order by r.id`,
       [level.map((row) => String(row.id))],
     );
-    const byParent = new Map<string, ReplyRow[]>();
-    for (const child of children) {
-      const key = String(child.parent_id);
-      const list = byParent.get(key);
-      if (list) list.push(child);
-      else byParent.set(key, [child]);
-    }
-    const next: ReplyRow[] = [];
-    for (const parent of level) {
-      next.push(...page.addChildren(String(parent.id), byParent.get(String(parent.id)) ?? []));
-    }
-    level = next;
+    for (const parent of level) childrenOf.set(String(parent.id), []);
+    for (const child of children) childrenOf.get(String(child.parent_id))?.push(child);
+    level = children;
   }
-  // The last level's replies: their children were not read (cap or depth), so ask which have any.
+  // The last level's children were not read: ask for the newest child of each.
+  const lastOfLastLevel = new Map<string, string | number>();
   if (level.length > 0) {
-    const parents = await run<{ parent_id: Num }>(
-      'select distinct parent_id from replies where parent_id = any($1::bigint[])',
+    const rows = await run<{ parent_id: string | number; last_child: string | number }>(
+      `select parent_id, max(id) as last_child from replies where parent_id = any($1::bigint[])
+       group by parent_id`,
       [level.map((row) => String(row.id))],
     );
-    for (const row of parents) page.cut.add(String(row.parent_id));
+    for (const row of rows) lastOfLastLevel.set(String(row.parent_id), row.last_child);
   }
-  return page.response();
+  yield* depthFirst(roots, childrenOf, (row) => {
+    const children = childrenOf.get(String(row.id));
+    if (children === undefined) return lastOfLastLevel.get(String(row.id)) ?? null;
+    return children[children.length - 1]?.id ?? null;
+  });
 }
 
 /**
- * `reply.thread` the most naive way (classic N+1): one query per REPLY for its children, breadth-first,
- * until the page is full or `maxDepth` is reached; then one query per returned reply whose children were
- * not read, to know whether it has any.
+ * The scope walked depth-first with one query per REPLY (classic N+1): on reaching a reply, one query
+ * for its children (or, on the `maxDepth` level, for its newest child), until the page is full. The
+ * replies before the cursor are walked too: naive paging re-reads what earlier pages showed.
  */
-export async function threadPerNode(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
-  const facts = await head(run, request);
-  if (!facts) return null;
-  const page = new Page(request, facts);
-  const first = await firstLevel(run, request);
-  if (request.rootId !== undefined && first.length === 0) return null;
-  page.rows.push(...first);
-  const maxDepth = request.maxDepth ?? THREAD_MAX_DEPTH;
-  const level = new Map(first.map((row) => [String(row.id), 1]));
-  for (let i = 0; i < page.rows.length; i += 1) {
-    const row = page.rows[i];
-    if (!row) break;
-    const id = String(row.id);
-    const depth = level.get(id) ?? 1;
-    if (page.full || depth >= maxDepth) {
-      const [child] = await run<{ id: Num }>('select id from replies where parent_id = $1 limit 1', [id]);
-      if (child) page.cut.add(id);
+async function* walkPerNode(run: RunSql, request: ThreadRequest, maxDepth: number): AsyncGenerator<WalkRow> {
+  const stack = (await firstLevel(run, request)).map((row) => ({ row, lvl: 1 })).reverse();
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const id = String(top.row.id);
+    if (top.lvl >= maxDepth) {
+      const [child] = await run<{ id: string | number | null }>(
+        'select max(id) as id from replies where parent_id = $1',
+        [id],
+      );
+      yield { ...top.row, lvl: top.lvl, last_child: child?.id ?? null };
       continue;
     }
     const children = await run<ReplyRow>(
@@ -318,7 +270,20 @@ export async function threadPerNode(run: RunSql, request: ThreadRequest): Promis
        where r.parent_id = $1 order by r.id`,
       [id],
     );
-    for (const child of page.addChildren(id, children)) level.set(String(child.id), depth + 1);
+    yield { ...top.row, lvl: top.lvl, last_child: children[children.length - 1]?.id ?? null };
+    for (let i = children.length - 1; i >= 0; i -= 1) {
+      const child = children[i];
+      if (child) stack.push({ row: child, lvl: top.lvl + 1 });
+    }
   }
-  return page.response();
+}
+
+/** `reply.thread` the naive way: one query per LEVEL over the whole scope, paged in JS. */
+export function threadPerLevel(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
+  return naivePage(run, request, walkPerLevel);
+}
+
+/** `reply.thread` the most naive way (classic N+1): one query per REPLY, depth-first, until the page is full. */
+export function threadPerNode(run: RunSql, request: ThreadRequest): Promise<ThreadResponse> {
+  return naivePage(run, request, walkPerNode);
 }

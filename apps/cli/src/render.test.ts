@@ -85,14 +85,23 @@ describe('renderThread', () => {
     children,
   });
 
-  it('says why replies are missing: the --depth asked for, or the 10,000-reply cap', () => {
+  const hint = 'devflow show Q1 --all';
+
+  it('says why replies are missing: the --depth asked for, or the end of the page and how to go on', () => {
     const one = reply('1', null, true, ['2']);
-    const lines = renderThread([one, reply('3', null, false), reply('2', one, true)], true, 2);
+    const items = [one, reply('2', one, true), reply('3', null, false)];
+    const lines = renderThread({ items, truncated: true, nextCursor: 'next' }, 2, hint);
     expect(lines.filter((line) => line.includes('…'))).toEqual([
-      '│  … more replies not shown (a thread shows at most 10,000 replies)',
+      '│  … more replies on the next page (devflow show Q1 --all)',
       '│     … deeper replies not shown (raise --depth)',
-      '… (thread truncated: more replies exist)',
+      '… more replies follow: `devflow show Q1 --all` prints every page',
     ]);
+    const last = renderThread(
+      { items: [reply('3', null, false)], truncated: true, nextCursor: null },
+      2,
+      hint,
+    );
+    expect(last.at(-1)).toBe('… (thread truncated: more replies exist)');
   });
 
   it('draws a flat 1,000-deep chain (as reply.thread sends it) from a subtree root, level by level', () => {
@@ -103,7 +112,7 @@ describe('renderThread', () => {
       parent?.children.push(node.id);
       chain.push(node);
     }
-    const lines = renderThread(chain, false, 1000);
+    const lines = renderThread({ items: chain, truncated: false, nextCursor: null }, 1000, hint);
     const heads = lines.filter((line) => line.includes('└─'));
     expect(heads).toHaveLength(1000);
     expect(heads[0]).toMatch(/^└─ ada · #500 /);

@@ -1,6 +1,5 @@
 import type { RouterOutputs } from '@devflow/client';
 import { plural } from '@devflow/contract/format';
-import { MAX_THREAD_NODES } from '@devflow/contract/limits';
 
 /** `question.byId` as the CLI prints it. */
 export type QuestionDetail = RouterOutputs['question']['byId'];
@@ -61,45 +60,60 @@ export function drawTree<T>(
   return out;
 }
 
-/** A reply's lines; `lastLevel` is true on the deepest level the thread was asked for (`--depth`). */
-function replyLines(reply: ReplyNode, lastLevel: boolean): string[] {
+/**
+ * A reply's lines; `lastLevel` is true on the deepest level the thread was asked for (`--depth`), and
+ * `nextPageHint` the command that reads every page.
+ */
+function replyLines(reply: ReplyNode, lastLevel: boolean, nextPageHint: string): string[] {
   const head = `${reply.deleted ? '[deleted]' : reply.author.username} · #${reply.id} · ${counters(reply)} · ${formatDate(reply.createdAt)}`;
   const body = reply.deleted ? [] : bodyLines(reply.body);
-  // `moreReplies`: children were left out, by the depth asked for or by the server's reply cap.
+  // `moreReplies`: children were left out, by the depth asked for or by the end of the page.
   const more = !reply.moreReplies
     ? []
     : lastLevel
       ? ['… deeper replies not shown (raise --depth)']
-      : [
-          `… more replies not shown (a thread shows at most ${MAX_THREAD_NODES.toLocaleString('en')} replies)`,
-        ];
+      : [`… more replies on the next page (${nextPageHint})`];
   return [head, ...body, ...more];
 }
 
 /**
- * A reply thread read down to `maxDepth` levels as a tree, or nothing when there are no replies. The
- * thread comes flat (each reply names its children by id); its roots are the replies whose parent it does
- * not hold, all on the first level.
+ * A page of a reply thread read down to `maxDepth` levels as a tree, or nothing when there are no
+ * replies. The thread comes flat (each reply names its children by id); its roots are the replies whose
+ * parent it does not hold, all on the first level. When a next page exists (`nextCursor`), the last line
+ * says how to read it: `nextPageHint`.
  */
-export function renderThread(items: readonly ReplyNode[], truncated: boolean, maxDepth: number): string[] {
+export function renderThread(
+  thread: Pick<ThreadPage, 'items' | 'truncated' | 'nextCursor'>,
+  maxDepth: number,
+  nextPageHint: string,
+): string[] {
+  const { items } = thread;
   if (items.length === 0) return [];
   const byId = new Map(items.map((reply) => [reply.id, reply]));
   const roots = items.filter((reply) => reply.parentId === null || !byId.has(reply.parentId));
   const firstDepth = roots[0]?.depth ?? 0;
   const lines = drawTree(
     roots,
-    (reply) => replyLines(reply, reply.depth - firstDepth + 1 === maxDepth),
+    (reply) => replyLines(reply, reply.depth - firstDepth + 1 === maxDepth, nextPageHint),
     (reply) => reply.children.flatMap((id) => byId.get(id) ?? []),
   );
-  if (truncated) lines.push('… (thread truncated: more replies exist)');
+  if (thread.nextCursor !== null) lines.push(`… more replies follow: \`${nextPageHint}\` prints every page`);
+  else if (thread.truncated) lines.push('… (thread truncated: more replies exist)');
   return lines;
 }
 
-/** Threads keyed by `question` or by answer id, each read down to `maxDepth` levels. */
+/** A page of a `reply.thread` (or a whole thread read page by page, `apps/cli/src/thread-pages.ts`). */
+export type ThreadPage = RouterOutputs['reply']['thread'];
+
+/**
+ * Threads keyed by `question` or by answer id, each read down to `maxDepth` levels, and the command that
+ * reads every page of them.
+ */
 export type Threads = {
-  question: RouterOutputs['reply']['thread'];
-  answers: Map<string, RouterOutputs['reply']['thread']>;
+  question: ThreadPage;
+  answers: Map<string, ThreadPage>;
   maxDepth: number;
+  nextPageHint: string;
 };
 
 function indent(lines: string[], by = '  '): string[] {
@@ -115,7 +129,7 @@ export function renderQuestion(question: QuestionDetail, threads: Threads): stri
   );
   out.push(`  asked by ${question.author.username} on ${formatDate(question.createdAt)}`);
   out.push('', ...indent(bodyLines(question.body)));
-  const questionReplies = renderThread(threads.question.items, threads.question.truncated, threads.maxDepth);
+  const questionReplies = renderThread(threads.question, threads.maxDepth, threads.nextPageHint);
   if (questionReplies.length > 0) out.push('', '  Replies', ...indent(questionReplies));
   for (const answer of question.answers) {
     out.push('');
@@ -124,7 +138,7 @@ export function renderQuestion(question: QuestionDetail, threads: Threads): stri
     );
     out.push(...indent(bodyLines(answer.body)));
     const thread = threads.answers.get(answer.id);
-    const replies = thread ? renderThread(thread.items, thread.truncated, threads.maxDepth) : [];
+    const replies = thread ? renderThread(thread, threads.maxDepth, threads.nextPageHint) : [];
     if (replies.length > 0) out.push('', '  Replies', ...indent(replies));
   }
   return `${out.join('\n')}\n`;

@@ -115,6 +115,49 @@ describe('devflow CLI: the whole flow against a running server', () => {
     expect(show.stdout).toContain(`A${answerId}  score 0 (▲0 ▼0) · by bob`);
   });
 
+  it('shows the first page of each thread and says how to go on; --all follows every page', async () => {
+    const treeOf = (stdout: string) =>
+      stdout
+        .split('\n')
+        .filter((line) => /[├└│]/.test(line))
+        .map((line) => line.replace(/ · .*$/, ''));
+    // Two replies a page: the question's thread (three replies) goes on on a second page.
+    const first = await as(alice)(['show', `Q${questionId}`, '--limit', '2']);
+    expect(first.code).toBe(0);
+    // The question's first two replies, then the answer's thread (one reply).
+    expect(treeOf(first.stdout)).toEqual(['  └─ alice', '     └─ bob', '  └─ alice']);
+    expect(first.stdout).toContain('\n     Top-level reply on the question\n');
+    expect(first.stdout).toContain('\n        Nested reply by bob\n');
+    expect(first.stdout).not.toContain('Second top-level reply');
+    expect(first.stdout).toContain(
+      `\n  … more replies follow: \`devflow show Q${questionId} --all\` prints every page\n`,
+    );
+    // The answer's thread fits in the page: no hint under it.
+    expect(first.stdout.split('more replies follow')).toHaveLength(2);
+
+    const all = await as(alice)(['show', `Q${questionId}`, '--limit', '2', '--all']);
+    expect(all.code).toBe(0);
+    const whole = await as(alice)(['show', `Q${questionId}`]);
+    expect(all.stdout).toBe(whole.stdout);
+    expect(all.stdout).toContain('\n     Second top-level reply\n');
+    expect(all.stdout).not.toContain('more replies');
+
+    const json = JSON.parse(
+      (await as(alice)(['show', questionId, '--limit', '1', '--all', '--json'])).stdout,
+    );
+    expect(json.replies.items.map((reply: { body: string }) => reply.body)).toEqual([
+      'Top-level reply on the question',
+      'Nested reply by bob',
+      'Second top-level reply',
+    ]);
+    expect(json.replies).toMatchObject({ nextCursor: null, truncated: false, total: 3 });
+    expect(json.replies.items[0].children).toHaveLength(1);
+
+    const bad = await as(alice)(['show', questionId, '--limit', '0']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--limit');
+  });
+
   it('likes an answer and follows its author, whose posts then fill the feed', async () => {
     const like = await as(alice)(['like', `A${answerId}`]);
     expect(like).toMatchObject({ code: 0, stdout: `Liked A${answerId}: score 1 (▲1 ▼0).\n` });

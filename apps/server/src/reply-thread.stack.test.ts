@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppRouter } from '@devflow/api';
+import { MAX_THREAD_NODES } from '@devflow/contract/limits';
 import { createDb, queryRows } from '@devflow/db';
 import { seed } from '@devflow/db/seed';
 import { createEmptyPostgresDatabase } from '@devflow/db/testing';
@@ -11,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildServer, spawnServer } from './testing/child-server';
 
 /**
- * `reply.thread` at its documented limit — the seed's 1,000-deep chain, `maxDepth` 1,000 (the default) —
- * on a real server process started with `node --stack-size=400`, well under half of V8's default stack.
+ * `reply.thread` at its documented limits — the seed's 1,000-deep chain, `maxDepth` 1,000 (the default),
+ * one page of `limit` 10,000 — on a real server process started with `node --stack-size=400`, well under half of V8's default stack.
  * Validating, building and serializing a thread must not take stack in proportion to its depth: a nested
  * tree overflowed zod's output parse (a 500 on some calls and not others) and, at this stack size,
  * `JSON.stringify` itself.
@@ -108,7 +109,9 @@ describe(`the 1,000-deep chain under node --stack-size=${STACK_KB}`, () => {
   });
 
   it(`answers ${CALLS} of ${CALLS} calls to /trpc with the whole chain`, async () => {
-    const input = encodeURIComponent(JSON.stringify({ targetType: 'question', targetId: questionId }));
+    const input = encodeURIComponent(
+      JSON.stringify({ targetType: 'question', targetId: questionId, limit: MAX_THREAD_NODES }),
+    );
     const { statuses, last } = await callRepeatedly(`/trpc/reply.thread?input=${input}`);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     const thread = (last as { result: { data: Thread & { total: number; truncated: boolean } } }).result.data;
@@ -118,7 +121,7 @@ describe(`the 1,000-deep chain under node --stack-size=${STACK_KB}`, () => {
 
   it(`answers ${CALLS} of ${CALLS} calls to the REST mirror /api with the whole chain`, async () => {
     const { statuses, last } = await callRepeatedly(
-      `/api/reply/thread?targetType=question&targetId=${questionId}`,
+      `/api/reply/thread?targetType=question&targetId=${questionId}&limit=${MAX_THREAD_NODES}`,
     );
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     const thread = last as Thread & { total: number; truncated: boolean };
@@ -132,7 +135,7 @@ describe(`the 1,000-deep chain under node --stack-size=${STACK_KB}`, () => {
     });
     const threads = await Promise.all(
       Array.from({ length: 10 }, () =>
-        client.reply.thread.query({ targetType: 'question', targetId: questionId }),
+        client.reply.thread.query({ targetType: 'question', targetId: questionId, limit: MAX_THREAD_NODES }),
       ),
     );
     for (const thread of threads) expect(walkChain(thread)).toEqual(chain);

@@ -1,4 +1,4 @@
-export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode } from '@devflow/contract';
+export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode, THREAD_PAGE_SIZE } from '@devflow/contract';
 export {
   type ApiConfig,
   defaultApiConfig,
@@ -50,6 +50,11 @@ export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
 export { searchQuestions } from './domains/question/search';
 export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
 export { type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './domains/question/view';
+export {
+  type ThreadPageInput,
+  threadCursorAfter,
+  toThreadPage,
+} from './domains/reply/service';
 export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,

@@ -5,6 +5,7 @@ import { createTestCache } from '@devflow/cache/testing';
 import type { ReplyNode } from '@devflow/contract';
 import { answers, type DbHandle, queryRows, questions, replies, users } from '@devflow/db';
 import { createTestDb, type TestDbOptions } from '@devflow/db/testing';
+import { TRPCError } from '@trpc/server';
 import { eq, sql } from 'drizzle-orm';
 import { type ApiConfig, defaultApiConfig, type MailRetry } from './config';
 import { type ApiDeps, type Logger, silentLogger } from './deps';
@@ -278,3 +279,14 @@ export function nestThread(thread: { items: readonly ReplyNode[] }): NestedReply
 }
 
 export { activeContentIn, XSS_PAYLOADS } from './testing-xss';
+
+/** How a call ended, as tests compare it: `CODE: message` of the tRPC error it failed with, or 'ok'. */
+export async function outcome(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TRPCError) return `${error.code}: ${error.message}`;
+    throw error;
+  }
+}

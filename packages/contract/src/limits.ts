@@ -49,10 +49,13 @@ export const PAGE_SIZE = { min: 1, max: 100, default: 20 } as const;
 export const MAX_THREAD_DEPTH = 1000;
 
 /**
- * Most replies one `reply.thread` request returns, chosen breadth-first (level 1, then level 2, …); beyond
- * it the response says `truncated: true` and flags the nodes whose children were cut (`moreReplies`).
+ * Most replies one `reply.thread` page returns (its largest `limit`, for a client that wants a whole
+ * thread at once); beyond it the response carries a `nextCursor`.
  */
 export const MAX_THREAD_NODES = 10_000;
+
+/** Replies in one `reply.thread` page: `limit` is 1..`MAX_THREAD_NODES`, 200 when not given. */
+export const THREAD_PAGE_SIZE = { min: 1, default: 200 } as const;
 
 /** Calls in one tRPC batch at most: the server refuses larger batches. */
 export const MAX_BATCH_SIZE = 50;

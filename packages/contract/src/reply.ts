@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idInput, idOutput, isoDate, userSummary } from './common';
-import { MAX_THREAD_DEPTH, REPLY_BODY_LENGTH } from './limits';
+import { cursorInput, idInput, idOutput, isoDate, userSummary } from './common';
+import { MAX_THREAD_DEPTH, MAX_THREAD_NODES, REPLY_BODY_LENGTH, THREAD_PAGE_SIZE } from './limits';
 import { reactionValue } from './reaction';
 
 /** What a reply thread hangs from. */
@@ -31,14 +31,24 @@ export const replyUpdateInput = z.object({ id: idInput, body: replyBody });
 export const replyDeleteInput = z.object({ id: idInput });
 
 /**
- * Input of `reply.thread`: a whole thread, or the subtree under `rootId`, down to `maxDepth` levels
- * (the top-level replies, or the root, are level 1).
+ * Input of `reply.thread`: one page of a thread, or of the subtree under `rootId`, down to `maxDepth`
+ * levels (the top-level replies, or the root, are level 1). A page holds at most `limit` replies
+ * (default `THREAD_PAGE_SIZE.default`, at most `MAX_THREAD_NODES` for a client that wants everything at
+ * once) in depth-first order; `cursor` is a previous page's `nextCursor` (same target, `rootId` and
+ * `maxDepth`), and continues right after it.
  */
 export const replyThreadInput = z.object({
   targetType: replyTargetType,
   targetId: idInput,
   rootId: idInput.optional(),
   maxDepth: z.number().int().min(1).max(MAX_THREAD_DEPTH).default(MAX_THREAD_DEPTH),
+  limit: z
+    .number()
+    .int()
+    .min(THREAD_PAGE_SIZE.min)
+    .max(MAX_THREAD_NODES, `A thread page holds at most ${MAX_THREAD_NODES.toLocaleString('en')} replies.`)
+    .default(THREAD_PAGE_SIZE.default),
+  cursor: cursorInput,
 });
 
 /** Fields every reply carries. A deleted reply (tombstone) has an empty body and `deleted: true`. */
@@ -76,8 +86,9 @@ export const replyNode = z
     /** Hidden pending review by flags: only moderators see such a reply, with this mark (others see a tombstone). */
     hidden: z.boolean(),
     /**
-     * True when some of this reply's children are not in the response — cut by `maxDepth` or by the node
-     * cap. Ask again with `rootId` set to this reply to read them.
+     * True when some of this reply's children are not in this page: cut by `maxDepth` (ask again with
+     * `rootId` set to this reply) or by the end of the page (they come with `nextCursor`). A boolean, not
+     * a count: counting a reply's children would cost a scan of them on every page.
      */
     moreReplies: z.boolean(),
     /** Ids of this reply's children that are in the response, oldest first (each is also in `items`). */
@@ -89,21 +100,26 @@ export const replyNode = z
 export type ReplyNode = z.infer<typeof replyNode>;
 
 /**
- * Output of `reply.thread`: at most `MAX_THREAD_NODES` replies, breadth-first — every level-1 reply, then
- * level 2, … until the cap, which may cut a level part-way.
+ * Output of `reply.thread`: one page of at most `limit` replies, DEPTH-FIRST — a reply, then its replies
+ * oldest first, each followed by its own — and where the next page continues.
  */
 export const replyThreadOutput = z.object({
   /**
-   * Every returned reply, level by level (the top-level replies or the `rootId` reply first), oldest first
-   * within a level: a reply always comes after its parent. The tree's roots are the replies whose parent
-   * is not in the list; each reply's `children` lists its returned children.
+   * The page's replies in depth-first order: a reply always comes after its parent (when its parent is
+   * on the page). The page's roots are the replies whose parent is not in the list; each reply's
+   * `children` lists its children on this page.
    */
   items: z.array(replyNode),
-  /**
-   * True when anything in scope was left out: children of a node flagged `moreReplies`, or top-level
-   * replies beyond the cap (which have no returned parent to flag).
-   */
+  /** True when anything in scope was left out of this page: a `moreReplies` node, or a next page. */
   truncated: z.boolean(),
   /** Replies under the target post at any depth, tombstones included — whatever `rootId` and `maxDepth`. */
   total: z.number().int(),
+  /** Pass as `cursor` (with the same target, `rootId` and `maxDepth`) for the next page; null at the end. */
+  nextCursor: z.string().nullable(),
+  /**
+   * The reply under which the next page starts (its first reply's parent, which an earlier page
+   * returned), so a client can put "Show more replies" there; null when it starts at the top level or
+   * when there is no next page.
+   */
+  nextParentId: idOutput.nullable(),
 });

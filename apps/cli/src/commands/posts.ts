@@ -1,10 +1,18 @@
-import { MAX_THREAD_DEPTH, PAGE_SIZE, TAGS_COUNT, TITLE_LENGTH } from '@devflow/contract/limits';
+import {
+  MAX_THREAD_DEPTH,
+  MAX_THREAD_NODES,
+  PAGE_SIZE,
+  TAGS_COUNT,
+  THREAD_PAGE_SIZE,
+  TITLE_LENGTH,
+} from '@devflow/contract/limits';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readBody } from '../input';
 import { print } from '../output';
 import { renderFeed, renderQuestion, renderQuestionList, type Threads } from '../render';
 import { requireSignIn, type Session } from '../session';
 import { parseId, parseTarget } from '../targets';
+import { readThread } from '../thread-pages';
 
 type Open = (command: Command) => Promise<Session>;
 type BodyOptions = { body?: string; bodyFile?: string };
@@ -24,6 +32,7 @@ function wholeNumber(min: number, max: number): (value: string) => number {
 
 const limit = wholeNumber(PAGE_SIZE.min, PAGE_SIZE.max);
 const depth = wholeNumber(1, MAX_THREAD_DEPTH);
+const threadLimit = wholeNumber(THREAD_PAGE_SIZE.min, MAX_THREAD_NODES);
 
 function withBody(command: Command): Command {
   return command
@@ -106,44 +115,57 @@ export function registerPostCommands(program: Command, open: Open): void {
 
   program
     .command('show')
-    .description('show a question with its answers and reply trees')
+    .description('show a question with its answers and reply trees (the first page of each thread)')
     .argument('<id>', 'the question (e.g. 12 or Q12)')
     .option('-d, --depth <levels>', `reply levels to show (1 to ${MAX_THREAD_DEPTH})`, depth, 50)
-    .action(async (rawId: string, options: { depth: number }, command: Command) => {
-      const session = await open(command);
-      const id = parseId(rawId.replace(/^q/i, ''), 'question id');
-      const question = await session.client.question.byId.query({ id });
-      // Every thread in one batched HTTP request.
-      const [questionThread, ...answerThreads] = await Promise.all([
-        session.client.reply.thread.query({ targetType: 'question', targetId: id, maxDepth: options.depth }),
-        ...question.answers.map((answer) =>
-          session.client.reply.thread.query({
-            targetType: 'answer',
-            targetId: answer.id,
-            maxDepth: options.depth,
-          }),
-        ),
-      ]);
-      const threads: Threads = {
-        question: questionThread,
-        answers: new Map(
-          question.answers.map((answer, i) => [
-            answer.id,
-            answerThreads[i] ?? { items: [], truncated: false, total: 0 },
-          ]),
-        ),
-        maxDepth: options.depth,
-      };
-      print(
-        session.json,
-        {
-          ...question,
-          replies: questionThread,
-          answers: question.answers.map((answer) => ({ ...answer, replies: threads.answers.get(answer.id) })),
-        },
-        () => renderQuestion(question, threads),
-      );
-    });
+    .option(
+      '-n, --limit <n>',
+      `replies per thread page (${THREAD_PAGE_SIZE.min} to ${MAX_THREAD_NODES.toLocaleString('en')})`,
+      threadLimit,
+      THREAD_PAGE_SIZE.default,
+    )
+    .option('--all', 'read every page of every thread (one request per page)')
+    .action(
+      async (rawId: string, options: { depth: number; limit: number; all?: boolean }, command: Command) => {
+        const session = await open(command);
+        const id = parseId(rawId.replace(/^q/i, ''), 'question id');
+        const question = await session.client.question.byId.query({ id });
+        const read = (targetType: 'question' | 'answer', targetId: string) =>
+          readThread(
+            session.client,
+            { targetType, targetId, maxDepth: options.depth, limit: options.limit },
+            options.all === true,
+          );
+        // Every thread's first page in one batched HTTP request (with --all, the next pages follow).
+        const [questionThread, ...answerThreads] = await Promise.all([
+          read('question', id),
+          ...question.answers.map((answer) => read('answer', answer.id)),
+        ]);
+        const threads: Threads = {
+          question: questionThread,
+          answers: new Map(
+            question.answers.flatMap((answer, i) => {
+              const thread = answerThreads[i];
+              return thread ? [[answer.id, thread] as const] : [];
+            }),
+          ),
+          maxDepth: options.depth,
+          nextPageHint: `devflow show Q${id} --all`,
+        };
+        print(
+          session.json,
+          {
+            ...question,
+            replies: questionThread,
+            answers: question.answers.map((answer) => ({
+              ...answer,
+              replies: threads.answers.get(answer.id),
+            })),
+          },
+          () => renderQuestion(question, threads),
+        );
+      },
+    );
 
   program
     .command('list')

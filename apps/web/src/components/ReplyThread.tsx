@@ -1,5 +1,6 @@
 import { REPLY_BODY_LENGTH } from '@devflow/contract/limits';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { mergePages } from '@devflow/contract/thread-pages';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { isModerator, type Me, useMe } from '../hooks/useMe';
@@ -81,8 +82,12 @@ function ReplyForm({
 function useThreadMutations(query: ThreadInput) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  // A key without `rootId` also matches the subtree queries of the same post (partial key match).
-  const threadKey = trpc.reply.thread.queryKey({ targetType: query.targetType, targetId: query.targetId });
+  // A key without `rootId` also matches the subtree queries of the same post (partial key match); every
+  // loaded page is fetched again, each from the cursor of the refreshed page before it.
+  const threadKey = trpc.reply.thread.infiniteQueryKey({
+    targetType: query.targetType,
+    targetId: query.targetId,
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: threadKey });
   return {
     create: useMutation(trpc.reply.create.mutationOptions({ onSuccess: refresh })),
@@ -94,14 +99,30 @@ function useThreadMutations(query: ThreadInput) {
 
 type Mutations = ReturnType<typeof useThreadMutations>;
 
-/** What every reply of one view shares: the thread, its index, the viewer, the mutations. */
+/** Where the thread goes on when a next page exists: under `parentId` (null: at the top level). */
+type MorePages = { parentId: string | null; load: () => void; pending: boolean };
+
+/** What every reply of one view shares: the thread, its index, the viewer, the mutations, the next page. */
 type ViewProps = {
   thread: ThreadInput;
   questionId: string;
   index: ThreadIndex<ReplyNode>;
   me: Me;
   mutations: Mutations;
+  more: MorePages | null;
 };
+
+/**
+ * "Show more replies": loads the next page of the thread. It sits where that page goes on — after the
+ * loaded children of the reply the page continues under, or after the top-level replies.
+ */
+function ShowMore({ more }: { more: MorePages }) {
+  return (
+    <button type="button" className="btn btn--link btn--small" disabled={more.pending} onClick={more.load}>
+      {more.pending ? 'Loading more replies…' : 'Show more replies'}
+    </button>
+  );
+}
 
 /** Sibling replies, in order, each with its own subtree. */
 function ReplyList({
@@ -139,7 +160,7 @@ function ReplyItem({
   /** Levels under this node that the view shows; 0 on the last one, whose replies go on elsewhere. */
   levelsBelow: number;
 }) {
-  const { thread, questionId, index, me, mutations } = view;
+  const { thread, questionId, index, me, mutations, more } = view;
   const navigate = useNavigate();
   const [mode, setMode] = useState<'view' | 'reply' | 'edit'>('view');
   const [collapsed, setCollapsed] = useState(false);
@@ -263,7 +284,9 @@ function ReplyItem({
           {...view}
         />
       )}
-      {node.moreReplies && (
+      {more && more.parentId === node.id && <ShowMore more={more} />}
+      {/* Children cut by the view's last level go on on their own page (a page end is "Show more"). */}
+      {node.moreReplies && levelsBelow === 0 && (
         <Link className="btn btn--link btn--small" to={continuePath}>
           Continue this thread →
         </Link>
@@ -273,8 +296,8 @@ function ReplyItem({
 }
 
 /**
- * The nested reply thread under a question or an answer (`reply.thread`, one query), `SHOWN_LEVELS`
- * levels deep, with "Reply" at every level, collapse/expand per branch, votes, and edit/delete for authors
+ * The nested reply thread under a question or an answer (`reply.thread`: its first page, then the next
+ * ones on demand with "Show more replies" where each goes on), `SHOWN_LEVELS` levels deep, with "Reply" at every level, collapse/expand per branch, votes, and edit/delete for authors
  * and moderators. With `rootId` it shows the subtree rooted at that reply instead (the "Continue this
  * thread" page), with a link one level up.
  */
@@ -299,9 +322,20 @@ export function ReplyThread({
     maxDepth: SHOWN_LEVELS,
     ...(rootId === undefined ? {} : { rootId }),
   };
-  const query = useQuery(trpc.reply.thread.queryOptions(thread));
+  const query = useInfiniteQuery(
+    trpc.reply.thread.infiniteQueryOptions(thread, { getNextPageParam: (page) => page.nextCursor }),
+  );
   const mutations = useThreadMutations(thread);
-  const index = useMemo(() => indexThread(query.data?.items ?? []), [query.data]);
+  const index = useMemo(() => indexThread(mergePages(query.data?.pages ?? [])), [query.data]);
+  const lastPage = query.data?.pages.at(-1);
+  const more: MorePages | null =
+    query.hasNextPage && lastPage
+      ? {
+          parentId: lastPage.nextParentId,
+          load: () => void query.fetchNextPage(),
+          pending: query.isFetchingNextPage,
+        }
+      : null;
   const [writing, setWriting] = useState(false);
   const parentId = rootId === undefined ? null : (index.roots[0]?.parentId ?? null);
   return (
@@ -316,7 +350,7 @@ export function ReplyThread({
       )}
       {query.isPending ? (
         <Loading label="Loading replies…" />
-      ) : query.isError ? (
+      ) : !query.data ? (
         <ErrorMessage error={query.error} retry={() => query.refetch()} />
       ) : index.roots.length > 0 ? (
         <ReplyList
@@ -327,8 +361,12 @@ export function ReplyThread({
           index={index}
           me={me}
           mutations={mutations}
+          more={more}
         />
       ) : null}
+      {/* A later page that failed shows under the replies loaded so far. */}
+      {query.data && <ErrorMessage error={query.error} />}
+      {more && more.parentId === null && <ShowMore more={more} />}
       {me &&
         rootId === undefined &&
         (writing ? (

@@ -64,11 +64,11 @@ export function useQuestionReaction(questionId: string) {
   );
 }
 
-/** Like/dislike on a reply with an optimistic update of the cached `reply.thread` it belongs to. */
+/** Like/dislike on a reply with an optimistic update of the cached `reply.thread` pages it belongs to. */
 export function useReplyReaction(thread: ThreadInput) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const key = trpc.reply.thread.queryKey(thread);
+  const key = trpc.reply.thread.infiniteQueryKey(thread);
   return useMutation(
     trpc.reaction.set.mutationOptions({
       onMutate: async (input) => {
@@ -78,9 +78,12 @@ export function useReplyReaction(thread: ThreadInput) {
           data
             ? {
                 ...data,
-                items: updateNode(data.items, input.targetId, (node) => ({
-                  ...node,
-                  ...applyReaction(node, input.value ?? null),
+                pages: data.pages.map((page) => ({
+                  ...page,
+                  items: updateNode(page.items, input.targetId, (node) => ({
+                    ...node,
+                    ...applyReaction(node, input.value ?? null),
+                  })),
                 })),
               }
             : data,
@@ -95,7 +98,13 @@ export function useReplyReaction(thread: ThreadInput) {
           data
             ? {
                 ...data,
-                items: updateNode(data.items, input.targetId, (node) => ({ ...node, ...fromResult(result) })),
+                pages: data.pages.map((page) => ({
+                  ...page,
+                  items: updateNode(page.items, input.targetId, (node) => ({
+                    ...node,
+                    ...fromResult(result),
+                  })),
+                })),
               }
             : data,
         );

@@ -8,7 +8,7 @@ import { liveAlias } from './visibility';
 /** Where a reply thread hangs from. */
 export type ReplyTargetType = 'question' | 'answer';
 
-/** What `loadThread` needs: the thread, an optional subtree root, the bounds, and who is looking. */
+/** What `loadThread` needs: the thread, an optional subtree root, the bounds, the page, and who is looking. */
 export type LoadThreadParams = {
   targetType: ReplyTargetType;
   targetId: number;
@@ -16,26 +16,35 @@ export type LoadThreadParams = {
   rootId: number | null;
   /** Levels to return, counting the roots as level 1. */
   maxDepth: number;
-  /** Node cap of one response: the walk stops once it holds this many replies. */
+  /**
+   * Rows to read: the page size plus one, so the caller learns whether another page follows (the extra
+   * row also says under which reply it continues).
+   */
   maxNodes: number;
+  /**
+   * The last reply of the previous page: the walk resumes right after it in depth-first order. Null
+   * starts at the first reply. The statement checks it is in scope (`cursor_ok`).
+   */
+  afterId: number | null;
   /** Whose reaction fills `myReaction`; null for anonymous readers. */
   viewerId: number | null;
 };
 
 /**
- * One row of `loadThread`, level by level (`lvl`, then `id`). `id` is null only on the target-only row of
- * an empty result; `target_state`, `total` and `roots` are the same on every row.
+ * One row of `loadThread`, in depth-first order (`n`). `id` is null only on the target-only row of an
+ * empty result; `target_state`, `cursor_ok` and `total` are the same on every row.
  */
 export type ThreadRow = {
   /** 'live', 'deleted', or null when the target does not exist. */
   target_state: 'live' | 'deleted' | null;
+  /** False when `afterId` is not a reply of this thread within `rootId` and `maxDepth` (no rows follow). */
+  cursor_ok: boolean;
   /** Replies under the target at any depth, tombstones included (whatever `rootId` and `maxDepth`). */
   total: DbNumber;
-  /** Top-level replies under the target (level 1 of a whole-thread request). */
-  roots: DbNumber;
   id: DbNumber | null;
   parent_id: DbNumber | null;
   depth: number;
+  /** Level in the request's scope: 1 for a top-level reply (or the `rootId` reply), then +1 per level. */
   lvl: number;
   body: string;
   body_html: string;
@@ -53,41 +62,42 @@ export type ThreadRow = {
   avatar_url: string | null;
   my_reaction: number | null;
   /**
-   * On the last two returned levels: the id of this reply's newest child (null: no child). Children join
-   * the page oldest first, so the reply has children left out exactly when that id is not in the page.
-   * Null on the levels above, which are complete.
+   * The id of this reply's newest child (null: no child). Children follow their parent oldest first in
+   * depth-first order, so a reply has children left out of a page exactly when that id is not in it (or
+   * when the reply sits on the last level, `maxDepth`).
    */
   last_child: DbNumber | null;
 };
 
 /**
- * Loads the first `maxNodes` replies of a thread (or of the subtree under `rootId`) BREADTH-FIRST, in ONE
- * statement: every level-1 reply, then level 2, … until the cap, which may cut a level part-way.
+ * Loads one page of a thread (or of the subtree under `rootId`) in DEPTH-FIRST order — a reply, then its
+ * replies (oldest first) each followed by theirs — in ONE statement whose cost follows the page, not the
+ * thread:
  *
- * - `tree` is a recursive CTE scoped to the thread. Its anchor reads at most `maxNodes` top-level
- *   replies, oldest first, straight from `replies_thread_idx (target_type, target_id, parent_id, id)`
- *   (ordering by `parent_id, id` — all null — lets the planner see that the index is in that order, so
- *   it stops after `maxNodes` entries instead of sorting a huge flat thread), or the root by primary key.
- *   Each level probes `replies_parent_idx (parent_id, id)` once per parent, children oldest first
- *   straight from the index. The children are read in a `LATERAL` subquery fenced with `OFFSET 0`, so
- *   the planner cannot flatten it into a hash or merge join that rescans the thread on every level
- *   (quadratic on deep chains; packages/api/src/domains/reply/reply.test.ts reads a 10,000-deep chain to keep
- *   it from coming back): the plan is a nested loop over an index scan. JIT is off on
- *   every connection (`client.ts`).
- * - `page` reads `tree` with `LIMIT maxNodes` and NO `ORDER BY`. PostgreSQL evaluates a recursive CTE
- *   lazily, one level after the other (each level in the order of the level above, children by id), so
- *   the recursion stops as soon as the page is full: the cost follows the page, not the thread. The page
- *   is thus the first `maxNodes` replies ordered by (level, path of ids from the root).
- * - Only nodes on the last two returned levels can miss children (the levels above are complete), so
- *   only they are probed: `last_child` is one backward `replies_parent_idx` probe for the newest child.
- *   A parent's children join the page together, oldest first, so they are all there exactly when that
- *   child is; the caller checks it against the rows (a join to the page here would be planned as a
- *   quadratic nested loop once the prepared statement goes generic — estimated 6 page rows for 10,000).
- *   `total` and `roots` count the target's replies over `replies_thread_idx`.
- * - Rows come out by (`lvl`, `id`): every parent before its children, siblings oldest first, so the
- *   caller nests them in one linear pass. Bodies, authors and the viewer's reaction are joined for the
- *   page only. The target's state rides along on a row that exists even when the thread is empty, so the
- *   caller tells "no replies" from "no such post" without a second query.
+ * - `tree` is a recursive CTE that walks the thread ONE STEP PER ROW, like a cursor over the tree: a row
+ *   holds the path of ids from the scope's root level down to a reply. The next step is that reply's
+ *   oldest child (one `replies_parent_idx (parent_id, id)` probe, skipped on the `maxDepth` level), else
+ *   its next younger sibling (one probe of the same index, or of `replies_thread_idx (target_type,
+ *   target_id, parent_id, id)` among the top-level replies), else a "climb" row one level up (not
+ *   output) whose own next sibling is probed on the following step. Each probe is a `min(id)` over an
+ *   index range: one index descent (the top-level probe orders by `replies_thread_idx`'s columns, so
+ *   the planner reads that index and stops at the first entry: `min()` over an `is null` range was
+ *   planned as an aggregate over every later top-level reply — quadratic on a flat thread — and
+ *   `replies_parent_idx` would walk other threads' top-level replies). The probes sit in `CASE` branches, so only the ones
+ *   needed run, and each step's two `LATERAL` subqueries are fenced with `OFFSET 0`: inlined, their
+ *   probes were copied into every expression that reads them and ran several times per step.
+ * - `page` reads `tree` with `LIMIT maxNodes`. PostgreSQL evaluates a recursive CTE lazily, one working
+ *   row after the other here, so the walk stops once the page is full: a 100,000-reply thread's first
+ *   page costs what a 100-reply thread's does (EXPLAIN ANALYZE in bench/RESULTS.md). A whole thread
+ *   walked first and then LIMITed would not.
+ * - With `afterId`, `up` climbs from that reply to the scope's root by primary key (at most `maxDepth`
+ *   steps) and `seed` turns it into the path the walk resumes from; a reply outside the thread, outside
+ *   the `rootId` subtree or deeper than `maxDepth` gives no seed, no rows and `cursor_ok = false`.
+ * - Rows come out in walk order (`n`), every parent before its children, so the caller nests them in
+ *   one linear pass. Bodies, authors, the viewer's reaction and `last_child` (one backward probe) are
+ *   joined for the page only; `total` counts the target's replies over `replies_thread_idx`. The
+ *   target's state rides along on a row that exists even when the page is empty, so the caller tells "no
+ *   replies" from "no such post" without a second query. JIT is off on every connection (`client.ts`).
  */
 export async function loadThread(db: Executor, params: LoadThreadParams): Promise<ThreadRow[]> {
   return queryRows<ThreadRow>(db, threadStatement(params));
@@ -110,40 +120,84 @@ export function threadTargetState(targetType: ReplyTargetType, targetId: number)
  * bench's bare postgres.js twin (bench/thread.ts) sends this very SQL text rather than a copy of it.
  */
 export function threadStatement(params: LoadThreadParams): SQL {
-  const { targetType, targetId, rootId, maxDepth, maxNodes, viewerId } = params;
+  const { targetType, targetId, rootId, maxDepth, maxNodes, afterId, viewerId } = params;
+  const inThread = (alias: string) =>
+    sql`${sql.raw(alias)}.target_type = ${targetType} and ${sql.raw(alias)}.target_id = ${targetId}`;
+  // Where the walk starts: the first top-level reply, the `rootId` reply, or (not output) the cursor's path.
   const anchor =
-    rootId === null
-      ? sql`r.target_type = ${targetType} and r.target_id = ${targetId} and r.parent_id is null`
-      : sql`r.target_type = ${targetType} and r.target_id = ${targetId} and r.id = ${rootId}`;
-  return sql`
-      with recursive tree (id, parent_id, lvl) as (
-        (select r.id, r.parent_id, 1
-         from replies r
-         where ${anchor}
-         order by r.parent_id, r.id
-         limit ${maxNodes})
+    afterId !== null
+      ? sql`select s.path, cardinality(s.path), false, true, 0 from seed s`
+      : rootId === null
+        ? sql`select array[r.id], 1, true, true, 1 from replies r
+              where ${inThread('r')} and r.parent_id is null
+              order by r.parent_id, r.id limit 1`
+        : sql`select array[r.id], 1, true, true, 1 from replies r where ${inThread('r')} and r.id = ${rootId}`;
+  const cursorCtes =
+    afterId === null
+      ? sql``
+      : sql`
+      up (id, parent_id, k) as (
+        select r.id, r.parent_id, 1 from replies r where r.id = ${afterId} and ${inThread('r')}
         union all
-        select c.id, t.id, t.lvl + 1
+        select p.id, p.parent_id, u.k + 1
+        from up u
+        cross join lateral (select q.id, q.parent_id from replies q where q.id = u.parent_id offset 0) p
+        where u.k <= ${maxDepth} ${rootId === null ? sql`` : sql`and u.id <> ${rootId}`}
+      ),
+      seed (path) as (
+        select array_agg(u.id order by u.k desc) from up u
+        having count(*) <= ${maxDepth}
+          and bool_or(${rootId === null ? sql`u.parent_id is null` : sql`u.id = ${rootId}`})
+      ),`;
+  // The next younger top-level reply; a subtree's root has no siblings in scope.
+  const nextRoot =
+    rootId === null
+      ? sql`else (select k.id from replies k
+                  where ${inThread('k')} and k.parent_id is null and k.id > t.path[1]
+                  order by k.target_type, k.target_id, k.parent_id, k.id limit 1)`
+      : sql``;
+  return sql`
+      with recursive ${cursorCtes}
+      tree (path, lvl, out, down, n) as (
+        (${anchor})
+        union all
+        select
+          case when c.child is not null then t.path || c.child
+               when s.sib is not null then t.path[1:t.lvl - 1] || s.sib
+               else t.path[1:t.lvl - 1] end,
+          case when c.child is not null then t.lvl + 1 when s.sib is not null then t.lvl else t.lvl - 1 end,
+          c.child is not null or s.sib is not null,
+          c.child is not null or s.sib is not null,
+          t.n + 1
         from tree t
         cross join lateral (
-          select k.id from replies k where k.parent_id = t.id order by k.id offset 0
+          select case when t.down and t.lvl < ${maxDepth}
+            then (select min(k.id) from replies k where k.parent_id = t.path[t.lvl]) end as child
+          offset 0
         ) c
-        where t.lvl < ${maxDepth}
+        cross join lateral (
+          select case when c.child is null then
+            case when t.lvl > 1
+              then (select min(k.id) from replies k where k.parent_id = t.path[t.lvl - 1] and k.id > t.path[t.lvl])
+              ${nextRoot}
+            end end as sib
+          offset 0
+        ) s
+        where c.child is not null or s.sib is not null or t.lvl > 1
       ),
       page as (
-        select id, parent_id, lvl from tree limit ${maxNodes}
+        select path[lvl] as id, lvl, n from tree where out limit ${maxNodes}
       )
       select
-        tgt.target_state, sc.total, sc.roots, p.id, r.parent_id, r.depth, p.lvl,
+        tgt.target_state, ${afterId === null ? sql`true` : sql`exists (select 1 from seed)`} as cursor_ok,
+        sc.total, p.id, r.parent_id, r.depth, p.lvl,
         r.body, r.body_html, r.likes, r.dislikes, r.score, r.created_at, r.updated_at, r.deleted_at, r.hidden_at,
         r.author_id, u.username, u.display_name, u.avatar_url,
         rx.value as my_reaction,
-        case when p.lvl >= (select max(lvl) from page) - 1
-          then (select max(m.id) from replies m where m.parent_id = p.id) end as last_child
+        (select max(m.id) from replies m where m.parent_id = p.id) as last_child
       from (select (${threadTargetState(targetType, targetId)}) as target_state) tgt
       cross join (
-        select count(*) as total, count(*) filter (where s.parent_id is null) as roots
-        from replies s where s.target_type = ${targetType} and s.target_id = ${targetId}
+        select count(*) as total from replies s where ${inThread('s')}
       ) sc
       left join (
         page p
@@ -152,7 +206,7 @@ export function threadStatement(params: LoadThreadParams): SQL {
         left join reactions rx
           on rx.user_id = ${viewerId ?? 0} and rx.target_type = 'reply' and rx.target_id = p.id
       ) on true
-      order by p.lvl, p.id
+      order by p.n
     `;
 }
 

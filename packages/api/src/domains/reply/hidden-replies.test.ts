@@ -1,5 +1,4 @@
 import { answers, replies } from '@devflow/db';
-import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   createTestDeps,
   createTestQuestion,
   createTestUser,
+  outcome,
   type TestDeps,
 } from '../../testing';
 import type { SessionUser } from '../../trpc/context';
@@ -38,17 +38,6 @@ type Hidden = {
   child: string;
 };
 const hidden: Hidden[] = [];
-
-/** The code and message a call failed with (or 'ok'). */
-async function outcome(call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-    return 'ok';
-  } catch (error) {
-    if (error instanceof TRPCError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-}
 
 async function thread(target: Hidden['target']) {
   const top = await callerFor(deps, bob).reply.create({ ...target, body: 'a reply by bob' });

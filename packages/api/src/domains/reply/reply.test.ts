@@ -116,7 +116,11 @@ describe('reply.thread', () => {
     // Mail jobs of the writes above run in the background on this database: let them finish first.
     await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
-      callerFor(deps, alice).reply.thread({ targetType: 'answer', targetId: String(answer.id) }),
+      callerFor(deps, alice).reply.thread({
+        targetType: 'answer',
+        targetId: String(answer.id),
+        limit: 10_000,
+      }),
     );
     expect(statements).toHaveLength(1);
     expect(result.total).toBe(1000);
@@ -134,6 +138,7 @@ describe('reply.thread', () => {
         targetType: 'answer',
         targetId: String(answer.id),
         rootId: String(ids[rootIndex]),
+        limit: 10_000,
       }),
     );
     expect(sub.statements).toHaveLength(1);
@@ -147,6 +152,7 @@ describe('reply.thread', () => {
       targetType: 'answer',
       targetId: String(answer.id),
       maxDepth: 2,
+      limit: 10_000,
     });
     const cut = (nodes: Shape[], levels: number): Shape[] =>
       nodes.map((n) => ({ id: n.id, children: levels > 1 ? cut(n.children, levels - 1) : [] }));
@@ -205,20 +211,31 @@ describe('reply.thread', () => {
     // Mail jobs of the writes above run in the background on this database: let them finish first.
     await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
-      callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
+      callerFor(deps, null).reply.thread({
+        targetType: 'question',
+        targetId: String(question.id),
+        limit: 10_000,
+      }),
     );
     expect(statements).toHaveLength(1);
     expect(result.items.map((n) => n.id)).toEqual(ids.slice(0, 10_000).map(String));
     expect(result.items.some((n) => n.moreReplies || n.children.length > 0)).toBe(false);
     expect(result.total).toBe(10_001);
     expect(result.truncated).toBe(true);
+    expect(result.nextParentId).toBeNull();
+    const rest = await callerFor(deps, null).reply.thread({
+      targetType: 'question',
+      targetId: String(question.id),
+      cursor: result.nextCursor,
+    });
+    expect(rest.items.map((n) => n.id)).toEqual([String(ids[10_000])]);
+    expect(rest.nextCursor).toBeNull();
   });
 
-  it('caps a big thread breadth-first: whole levels, then part of one, and flags every cut node', async () => {
-    // Level sizes 100, 1,900, 6,000, 4,000, 500: the cap of 10,000 keeps levels 1-3 (8,000 replies) and
-    // 2,000 of level 4. Parents are drawn at random, so a level's breadth-first order (parent's order, then
-    // id) differs from id order, and level-3 replies end up with all or none of their children returned —
-    // except the one where the cap falls, which keeps a part.
+  it('caps a big thread depth-first at 10,000, flags the cut branch, and goes on from the cursor', async () => {
+    // Level sizes 100, 1,900, 6,000, 4,000, 500 with parents drawn at random, so depth-first order (a
+    // reply, then its replies oldest first, each followed by its own) differs from id order and from
+    // level order; the cap of 10,000 falls inside some branch.
     const question = await createTestQuestion(deps, alice);
     const sizes = [100, 1900, 6000, 4000, 500];
     let seed = 7;
@@ -226,14 +243,12 @@ describe('reply.thread', () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
       return seed / 2_147_483_648;
     };
-    const levelOf: number[] = [];
     const parentIndex: number[] = [];
     let start = 0;
     for (const [level, size] of sizes.entries()) {
       const previous = level === 0 ? 0 : (sizes[level - 1] ?? 0);
       for (let i = 0; i < size; i++) {
-        levelOf.push(level + 1);
-        // Level 4 hangs from every 12th level-3 reply only, so the reply where the cap falls has several.
+        // Level 4 hangs from every 12th level-3 reply only, so some replies have several children.
         const step = level === 3 ? 12 : 1;
         parentIndex.push(
           level === 0 ? -1 : start - previous + step * Math.floor((random() * previous) / step),
@@ -245,7 +260,7 @@ describe('reply.thread', () => {
     const deleted = ids[150];
     await deps.db.execute(sql`update replies set deleted_at = now() where id = ${deleted}`);
 
-    // Oracle: breadth-first from all rows — level 1 by id, then each level by parent's order, then id.
+    // Oracle: depth-first from all rows, children by id, with an explicit stack.
     const childrenOf = new Map<number, number[]>();
     for (const [i, p] of parentIndex.entries()) {
       const list = childrenOf.get(p) ?? [];
@@ -253,16 +268,15 @@ describe('reply.thread', () => {
       childrenOf.set(p, list);
     }
     const order: number[] = [];
-    for (let queue = [...(childrenOf.get(-1) ?? [])]; queue.length > 0 && order.length < 10_000; ) {
-      const next = queue.shift();
+    for (const stack = [...(childrenOf.get(-1) ?? [])].reverse(); stack.length > 0; ) {
+      const next = stack.pop();
       if (next === undefined) break;
       order.push(next);
-      queue.push(...(childrenOf.get(next) ?? []));
+      stack.push(...[...(childrenOf.get(next) ?? [])].reverse());
     }
-    const kept = new Set(order);
-    const indexOf = new Map(ids.map((id, i) => [String(id), i]));
-    const levelOfNode = (node: { id: string }) => levelOf[indexOf.get(node.id) ?? -1];
+    const kept = new Set(order.slice(0, 10_000));
     const expectedFlags = order
+      .slice(0, 10_000)
       .filter((i) => (childrenOf.get(i) ?? []).some((c) => !kept.has(c)))
       .map((i) => String(ids[i]))
       .sort();
@@ -270,43 +284,46 @@ describe('reply.thread', () => {
     // Mail jobs of the writes above run in the background on this database: let them finish first.
     await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
-      callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
+      callerFor(deps, null).reply.thread({
+        targetType: 'question',
+        targetId: String(question.id),
+        limit: 10_000,
+      }),
     );
     expect(statements).toHaveLength(1);
+    expect(result.items.map((n) => n.id)).toEqual(order.slice(0, 10_000).map((i) => String(ids[i])));
     const flat: NestedReply[] = [];
-    const walk = (nodes: NestedReply[], level: number) => {
+    const walk = (nodes: NestedReply[]) => {
       for (const node of nodes) {
         flat.push(node);
-        expect(levelOfNode(node)).toBe(level);
-        expect(node.children.map((c) => Number(c.id))).toEqual(
-          [...node.children.map((c) => Number(c.id))].sort((a, b) => a - b),
-        );
-        walk(node.children, level + 1);
+        walk(node.children);
       }
     };
-    walk(nestThread(result), 1);
-    // The flat list holds the same replies, level by level.
-    const levels = result.items.map((n) => levelOfNode(n) ?? -1);
-    expect(levels).toEqual([...levels].sort((x, y) => x - y));
-    expect(flat).toHaveLength(10_000);
-    expect(new Set(flat.map((n) => n.id))).toEqual(new Set(order.map((i) => String(ids[i]))));
-    const perLevel = [1, 2, 3, 4, 5].map((level) => flat.filter((n) => levelOfNode(n) === level).length);
-    expect(perLevel).toEqual([100, 1900, 6000, 2000, 0]);
+    walk(nestThread(result));
+    expect(flat.map((n) => n.id)).toEqual(result.items.map((n) => n.id));
     const flagged = flat
       .filter((n) => n.moreReplies)
       .map((n) => n.id)
       .sort();
     expect(flagged).toEqual(expectedFlags);
-    // Level-3 parents kept all their children, none of them, or (where the cap fell) a part.
-    const keptOf = (i: number) => (childrenOf.get(i) ?? []).filter((c) => kept.has(c)).length;
-    const level3 = order.filter((i) => levelOf[i] === 3 && (childrenOf.get(i) ?? []).length > 0);
-    const whole = level3.filter((i) => keptOf(i) === childrenOf.get(i)?.length);
-    const part = level3.filter((i) => keptOf(i) > 0 && keptOf(i) < (childrenOf.get(i)?.length ?? 0));
-    const none = level3.filter((i) => keptOf(i) === 0);
-    expect([whole.length > 0, part.length, none.length > 0]).toEqual([true, 1, true]);
+    expect(flagged.length).toBeGreaterThan(0);
     expect(result.truncated).toBe(true);
     expect(result.total).toBe(12_500);
     expect(flat.find((n) => n.id === String(deleted))).toMatchObject({ deleted: true, body: '' });
+
+    // The cursor goes on with the rest, in the same order.
+    const rest = await callerFor(deps, null).reply.thread({
+      targetType: 'question',
+      targetId: String(question.id),
+      limit: 10_000,
+      cursor: result.nextCursor,
+    });
+    expect(rest.items.map((n) => n.id)).toEqual(order.slice(10_000).map((i) => String(ids[i])));
+    expect(rest.nextCursor).toBeNull();
+    const next = order[10_000];
+    expect(result.nextParentId).toBe(
+      next === undefined || parentIndex[next] === -1 ? null : String(ids[parentIndex[next] ?? -1]),
+    );
 
     // A prepared statement goes generic after five runs, planned without knowing the thread: with the
     // statistics of many small threads (as in production) it then expects a handful of rows per thread,
@@ -328,6 +345,7 @@ describe('reply.thread', () => {
           rootId: null,
           maxDepth: 1000,
           maxNodes: 10_000,
+          afterId: null,
           viewerId: null,
         });
         return { mode, rows: rows.length, ms: performance.now() - started };
@@ -341,15 +359,13 @@ describe('reply.thread', () => {
     expect(fastest('force_generic_plan')).toBeLessThan(2.5 * fastest('force_custom_plan') + 50);
 
     // A flagged node is where to ask again: its subtree comes back with every child.
-    const level4 = order.find((i) => levelOf[i] === 4 && (childrenOf.get(i) ?? []).length > 0);
-    for (const index of [part[0], level4]) {
-      if (index === undefined) throw new Error('the shape has no such node');
-      const id = String(ids[index]);
-      expect(flagged).toContain(id);
+    for (const id of flagged) {
+      const index = ids.indexOf(Number(id));
       const sub = await callerFor(deps, null).reply.thread({
         targetType: 'question',
         targetId: String(question.id),
         rootId: id,
+        limit: 10_000,
       });
       expect(nestThread(sub).map((n) => n.id)).toEqual([id]);
       expect(sub.items[0]?.children).toEqual((childrenOf.get(index) ?? []).map((c) => String(ids[c])));
@@ -370,7 +386,11 @@ describe('reply.thread', () => {
     // Mail jobs of the writes above run in the background on this database: let them finish first.
     await deps.jobs.drainJobs();
     const { result, statements } = await counter.measure(() =>
-      callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }),
+      callerFor(deps, null).reply.thread({
+        targetType: 'question',
+        targetId: String(question.id),
+        limit: 10_000,
+      }),
     );
     const elapsed = performance.now() - started;
     expect(statements).toHaveLength(1);
@@ -422,12 +442,12 @@ describe('reply.thread', () => {
     // Moderators review deleted posts, replies included.
     expect(
       await callerFor(deps, moderator).reply.thread({ targetType: 'question', targetId: String(deleted.id) }),
-    ).toEqual({ items: [], truncated: false, total: 0 });
+    ).toEqual({ items: [], truncated: false, total: 0, nextCursor: null, nextParentId: null });
     await expect(
       anonymous.reply.thread({ targetType: 'question', targetId: String(question.id), rootId: elsewhere.id }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const empty = await anonymous.reply.thread({ targetType: 'question', targetId: String(question.id) });
-    expect(empty).toEqual({ items: [], truncated: false, total: 0 });
+    expect(empty).toEqual({ items: [], truncated: false, total: 0, nextCursor: null, nextParentId: null });
     await expect(
       anonymous.reply.thread({ targetType: 'question', targetId: String(question.id), maxDepth: 1001 }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });

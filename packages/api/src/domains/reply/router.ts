@@ -70,9 +70,11 @@ export const replyRouter = router({
     .mutation(({ ctx, input }) => deleteReply(ctx.deps, ctx.user, input)),
 
   /**
-   * A thread (or the subtree under `rootId`) as a tree, loaded with one recursive query: at most 10,000
-   * replies, breadth-first — every top-level reply, then the next level, and so on until the cap. A node
-   * with `moreReplies: true` has children that were left out: ask again with `rootId` set to it.
+   * One page of a thread (or of the subtree under `rootId`), loaded with one recursive query whose cost
+   * follows the page: at most `limit` replies (200 by default, up to 10,000), depth-first — a reply, then
+   * its replies oldest first, each followed by its own. `nextCursor` (null at the end) continues right
+   * after the page; `nextParentId` is the reply the next page starts under. A node with `moreReplies:
+   * true` has children not on this page (beyond `maxDepth`: ask again with `rootId` set to it).
    * `truncated` says whether anything was left out; `total` counts every reply under the post.
    */
   thread: publicProcedure
@@ -80,7 +82,10 @@ export const replyRouter = router({
       openapi: {
         method: 'GET',
         path: '/reply/thread',
-        errorResponses: { 404: 'the question or answer does not exist, or `rootId` is not in its thread' },
+        errorResponses: {
+          400: 'the cursor is not one of this thread (same target, `rootId` and `maxDepth`)',
+          404: 'the question or answer does not exist, or `rootId` is not in its thread',
+        },
         tags: ['reply'],
         summary: 'Load a reply thread',
         protect: false,

@@ -1,5 +1,4 @@
 import {
-  MAX_THREAD_NODES,
   type ReplyNode,
   type replyCreateInput,
   type replyDeleteInput,
@@ -30,6 +29,7 @@ import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { BadInputError, NotFoundError } from '../../platform/domain-errors';
 import { renderMarkdown } from '../../platform/markdown';
+import { decodeCursor, encodeCursor, INVALID_CURSOR_MESSAGE, idCursor } from '../../platform/pagination';
 import { assertCan, assertMay, can } from '../../platform/policy';
 import type { SessionUser } from '../../trpc/context';
 import { type LiveBatch, liveTransaction, postKey } from '../live/events';
@@ -227,30 +227,36 @@ export async function deleteReply(
 
 const num = (value: DbNumber): number => Number(value);
 
+/** A thread row that holds a reply (every row but the target-only row of an empty page). */
+type ReplyRow = ThreadRow & { id: DbNumber };
+
 /**
- * Loads a thread — or the subtree under `rootId` — down to `maxDepth` levels, with ONE SQL statement
- * (`loadThread`, a recursive CTE). At most `MAX_THREAD_NODES` replies, chosen BREADTH-FIRST: every
- * level-1 reply, then level 2, … until the cap (a level may be cut part-way), so the cost follows the
- * page, not the thread. Rows arrive level by level, siblings oldest first, so each node's parent is
- * already listed when the node arrives: one linear pass links every node to its parent's `children`,
- * with no recursion anywhere (a chain is as deep as `maxDepth`; the output stays flat, `packages/contract/src/reply.ts`).
- * `moreReplies` marks every returned node with children left out (by `maxDepth` or by the cap), so a
- * client can ask again with `rootId` = that node; `truncated` says whether anything in scope was left
- * out; `total` counts every reply under the target. Tombstones keep their place with an empty body. A
- * missing target, a deleted one (except for moderators, `post.viewDeleted`) or a `rootId` outside the
- * thread is NOT_FOUND.
+ * Loads one page of a thread — or of the subtree under `rootId` — down to `maxDepth` levels, with ONE
+ * SQL statement (`loadThread`). The page holds at most `limit` replies in DEPTH-FIRST order: a reply,
+ * then its replies oldest first, each followed by its own; `nextCursor` (null at the end) continues
+ * right after the page's last reply in that order, so the pages of a thread, read one after the other,
+ * hold every reply once, in the order one page of `MAX_THREAD_NODES` would. `nextParentId` names the
+ * reply under which the next page starts (null: at the top level). Each node names its returned
+ * children; `moreReplies` marks a node whose children are not all on this page — cut by `maxDepth` (ask
+ * again with `rootId` set to it) or by the page end (follow `nextCursor`). Rows come parent first, so one
+ * linear pass links every node, with no recursion (a chain is as deep as `maxDepth`; the output stays
+ * flat, `packages/contract/src/reply.ts`). Tombstones keep their place with an empty body. A missing
+ * target, a deleted one (except for moderators, `post.viewDeleted`) or a `rootId` outside the thread is
+ * NOT_FOUND; a cursor that is not one of this thread's (or of this `rootId` and `maxDepth`) is BAD_REQUEST.
  */
 export async function loadReplyThread(
   deps: ApiDeps,
   viewer: SessionUser | null,
   input: z.infer<typeof replyThreadInput>,
 ): Promise<z.infer<typeof replyThreadOutput>> {
+  const afterId = threadCursorAfter(input.cursor);
   const rows = await loadThread(deps.db, {
     targetType: input.targetType,
     targetId: input.targetId,
     rootId: input.rootId ?? null,
     maxDepth: input.maxDepth,
-    maxNodes: MAX_THREAD_NODES,
+    maxNodes: input.limit + 1,
+    afterId,
     viewerId: viewer?.id ?? null,
   });
   const first = rows[0];
@@ -259,58 +265,100 @@ export async function loadReplyThread(
   if (!first || !visible) {
     throw notFound(input.targetType);
   }
-  const nodes = rows.filter((row): row is ThreadRow & { id: DbNumber } => row.id !== null);
-  if (input.rootId !== undefined && nodes.length === 0) {
+  if (!first.cursor_ok) throw new BadInputError(INVALID_CURSOR_MESSAGE);
+  if (input.rootId !== undefined && afterId === null && !rows.some((row) => row.id !== null)) {
     throw new NotFoundError(`Reply ${input.rootId} is not part of this thread.`);
   }
+  // A reply hidden by flags is a tombstone to everyone but moderators, who see it marked `hidden`.
+  return toThreadPage(rows, num(first.total), input, can(viewer, 'post.viewDeleted'));
+}
+
+/** The reply a `reply.thread` cursor continues after (null: the first page); BAD_REQUEST for any other string. */
+export function threadCursorAfter(cursor: string | null | undefined): number | null {
+  return cursor ? decodeCursor(cursor, idCursor)[0] : null;
+}
+
+/** What `toThreadPage` reads of `reply.thread`'s input. */
+export type ThreadPageInput = Pick<
+  z.infer<typeof replyThreadInput>,
+  'targetType' | 'targetId' | 'maxDepth' | 'limit'
+>;
+
+/**
+ * `reply.thread`'s answer from the rows `loadThread` read for `input` (at most `limit + 1` replies in
+ * depth-first order, each with its level and newest child) and the post's reply count: the first
+ * `limit` as linked nodes, `nextCursor`/`nextParentId` from the extra row. Pure — no database,
+ * no checks (the caller has told NOT_FOUND and a bad cursor apart already) — so the bench's bare
+ * strategies (bench/thread.ts) shape their rows with it too. `seesHidden`: the reader is a moderator,
+ * to whom a reply hidden by flags is marked `hidden` rather than a tombstone.
+ */
+export function toThreadPage(
+  rows: readonly ThreadRow[],
+  total: number,
+  input: ThreadPageInput,
+  seesHidden: boolean,
+): z.infer<typeof replyThreadOutput> {
+  const all = rows.filter((row): row is ReplyRow => row.id !== null);
+  const next = all.length > input.limit ? all[input.limit] : undefined;
+  const pageRows = next === undefined ? all : all.slice(0, input.limit);
   const byId = new Map<string, ReplyNode>();
   const items: ReplyNode[] = [];
   const lastChildOf = new Map<ReplyNode, string>();
-  let roots = 0;
-  // A reply hidden by flags is a tombstone to everyone but moderators, who see it marked `hidden`.
-  const seesHidden = can(viewer, 'post.viewDeleted');
-  for (const row of nodes) {
-    const hidden = row.hidden_at !== null;
-    const deleted = row.deleted_at !== null || (hidden && !seesHidden);
-    const node: ReplyNode = {
-      id: toId(num(row.id)),
-      parentId: row.parent_id === null ? null : toId(num(row.parent_id)),
-      targetType: input.targetType,
-      targetId: toId(input.targetId),
-      depth: Number(row.depth),
-      body: deleted ? '' : row.body,
-      bodyHtml: deleted ? '' : row.body_html,
-      author: {
-        id: toId(num(row.author_id)),
-        username: row.username,
-        displayName: row.display_name,
-        avatarUrl: row.avatar_url,
-      },
-      likes: Number(row.likes),
-      dislikes: Number(row.dislikes),
-      score: Number(row.score),
-      myReaction: reactionName(row.my_reaction === null ? null : Number(row.my_reaction)),
-      createdAt: toIso(toDate(row.created_at)),
-      updatedAt: toIso(toDate(row.updated_at)),
-      deleted,
-      hidden: hidden && seesHidden,
-      moreReplies: false,
-      children: [],
-    };
-    if (row.last_child !== null) lastChildOf.set(node, toId(num(row.last_child)));
+  for (const row of pageRows) {
+    const node = toReplyNode(row, input, seesHidden);
+    if (row.last_child !== null) {
+      // On the last level every child is left out; above it, the newest child tells.
+      if (Number(row.lvl) >= input.maxDepth) node.moreReplies = true;
+      else lastChildOf.set(node, toId(num(row.last_child)));
+    }
     const parent = Number(row.lvl) > 1 && node.parentId !== null ? byId.get(node.parentId) : undefined;
     if (parent) parent.children.push(node.id);
-    else roots += 1;
     items.push(node);
     byId.set(node.id, node);
   }
-  // Children join the page oldest first: a reply misses some exactly when its newest one is not here.
-  let truncated = false;
-  for (const [node, lastChild] of lastChildOf) {
-    node.moreReplies = !byId.has(lastChild);
-    if (node.moreReplies) truncated = true;
-  }
-  // Top-level replies beyond the cap have no returned parent to flag.
-  if (input.rootId === undefined && num(first.roots) > roots) truncated = true;
-  return { items, truncated, total: num(first.total) };
+  // Children follow their parent oldest first: a reply misses some exactly when its newest one is not here.
+  for (const [node, lastChild] of lastChildOf) node.moreReplies = !byId.has(lastChild);
+  const last = pageRows[pageRows.length - 1];
+  const nextCursor = next !== undefined && last !== undefined ? encodeCursor([num(last.id)]) : null;
+  return {
+    items,
+    truncated: nextCursor !== null || items.some((node) => node.moreReplies),
+    total,
+    nextCursor,
+    nextParentId:
+      next === undefined || next.parent_id === null || Number(next.lvl) === 1
+        ? null
+        : toId(num(next.parent_id)),
+  };
+}
+
+/** One thread row as the API's node, with no children linked yet. */
+function toReplyNode(row: ReplyRow, input: ThreadPageInput, seesHidden: boolean): ReplyNode {
+  const hidden = row.hidden_at !== null;
+  const deleted = row.deleted_at !== null || (hidden && !seesHidden);
+  return {
+    id: toId(num(row.id)),
+    parentId: row.parent_id === null ? null : toId(num(row.parent_id)),
+    targetType: input.targetType,
+    targetId: toId(input.targetId),
+    depth: Number(row.depth),
+    body: deleted ? '' : row.body,
+    bodyHtml: deleted ? '' : row.body_html,
+    author: {
+      id: toId(num(row.author_id)),
+      username: row.username,
+      displayName: row.display_name,
+      avatarUrl: row.avatar_url,
+    },
+    likes: Number(row.likes),
+    dislikes: Number(row.dislikes),
+    score: Number(row.score),
+    myReaction: reactionName(row.my_reaction === null ? null : Number(row.my_reaction)),
+    createdAt: toIso(toDate(row.created_at)),
+    updatedAt: toIso(toDate(row.updated_at)),
+    deleted,
+    hidden: hidden && seesHidden,
+    moreReplies: false,
+    children: [],
+  };
 }

@@ -3,7 +3,7 @@ import { type Query, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import {
   addAnswers,
-  addReply,
+  addReplyToPages,
   applyQuestionCounts,
   type LiveAnswer,
   type LiveReply,
@@ -11,6 +11,7 @@ import {
   removeAnswer,
   setAccepted,
   type ThreadData,
+  type ThreadPages,
   tombstone,
   updateAnswer,
   updateReply,
@@ -53,17 +54,17 @@ export function useLiveQuestion(questionId: string, me: Me): LiveQuestion {
   const [pending, setPending] = useState<Pending>(NONE);
   const questionKey = trpc.question.byId.queryKey({ id: questionId });
   const threadKey = (targetType: 'question' | 'answer', targetId: string) =>
-    trpc.reply.thread.queryKey({ targetType, targetId, maxDepth: SHOWN_LEVELS });
+    trpc.reply.thread.infiniteQueryKey({ targetType, targetId, maxDepth: SHOWN_LEVELS });
   const setQuestion = (update: (question: QuestionData) => QuestionData) =>
     queryClient.setQueryData(questionKey, (data) => (data ? update(data) : data));
   const setThread = (reply: LiveReply) =>
     queryClient.setQueryData(threadKey(reply.targetType, reply.targetId), (data) =>
-      data ? addReply(data, reply, SHOWN_LEVELS) : data,
+      data ? addReplyToPages(data, reply, SHOWN_LEVELS) : data,
     );
-  /** Applies `update` to every cached thread (a reply id names one reply, wherever it is cached). */
+  /** Applies `update` to every loaded page of every cached thread (a reply id names one reply). */
   const setThreads = (update: (thread: ThreadData) => ThreadData) =>
-    queryClient.setQueriesData<ThreadData>({ queryKey: trpc.reply.thread.pathKey() }, (data) =>
-      data ? update(data) : data,
+    queryClient.setQueriesData<ThreadPages>({ queryKey: trpc.reply.thread.pathKey() }, (data) =>
+      data ? { ...data, pages: data.pages.map(update) } : data,
     );
   const refetchAll = () => {
     void queryClient.invalidateQueries({ queryKey: questionKey });

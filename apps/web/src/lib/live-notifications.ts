@@ -24,12 +24,15 @@ function isSharedEvent(message: unknown): message is SharedEvent {
  * of the same name; the others only listen. Every tab remembers the last event id it saw, so when the
  * leader's tab closes (its lock is released), the next tab in the lock's queue takes over and resumes
  * the stream right after that id: no event is missed. Without Web Locks or BroadcastChannel each tab
- * opens its own stream. Returns the function that stops (and releases the lead).
+ * opens its own stream. `onFreshStart` hears when the leader's stream starts at the newest event (no id
+ * to resume from), so what the page read before may be behind. Returns the function that stops (and
+ * releases the lead).
  */
 export function shareNotificationStream(
   client: Client,
   userId: string,
   onEvent: (event: LiveNotificationEvent) => void,
+  onFreshStart?: () => void,
 ): () => void {
   const name = `devflow:live.notifications:${userId}`;
   const stop = new AbortController();
@@ -39,6 +42,10 @@ export function shareNotificationStream(
     (data, id) => {
       channel?.postMessage({ id, data } satisfies SharedEvent);
       onEvent(data);
+    },
+    // A stream that starts at the newest event may have missed what came after the page read its counts.
+    (resumedAfter) => {
+      if (resumedAfter === null) onFreshStart?.();
     },
   );
   channel?.addEventListener('message', (message: MessageEvent<unknown>) => {

@@ -107,6 +107,35 @@ export function addReply(thread: ThreadData, reply: LiveReply, maxDepth: number)
   return { ...thread, items: [...items, node], total };
 }
 
+/** A cached paged `reply.thread` (TanStack's infinite query data): its pages, in order. */
+export type ThreadPages = { pages: ThreadData[] };
+
+/**
+ * The loaded pages with `reply` added where the reader would meet it: under its parent, on the page that
+ * holds the parent; a top-level reply at the end, once the last page is loaded (until then the next page
+ * brings it). Every page's `total` counts it.
+ */
+export function addReplyToPages<Data extends ThreadPages>(
+  data: Data,
+  reply: LiveReply,
+  maxDepth: number,
+): Data {
+  if (data.pages.some((page) => page.items.some((node) => node.id === reply.id))) return data;
+  const last = data.pages.length - 1;
+  const holder =
+    reply.parentId === null
+      ? data.pages[last]?.nextCursor === null
+        ? last
+        : -1
+      : data.pages.findIndex((page) => page.items.some((node) => node.id === reply.parentId));
+  return {
+    ...data,
+    pages: data.pages.map((page, index) =>
+      index === holder ? addReply(page, reply, maxDepth) : { ...page, total: page.total + 1 },
+    ),
+  };
+}
+
 /** The thread with the reply `id` changed by `update` (the same object when it has no such reply). */
 export function updateReply(
   thread: ThreadData,

@@ -138,7 +138,7 @@ function tagQuestions(userId: number, cursor: FeedCursor | null, limit: number):
     from tag_watches w
     join question_tags qt on qt.tag_id = w.tag_id
     join questions q on q.id = qt.question_id
-    where w.user_id = ${userId} and q.author_id <> ${userId} and q.deleted_at is null
+    where w.user_id = ${userId} and q.author_id <> ${userId} and ${liveAlias('q')}
       and ${after('question', 'q', cursor)}
     order by q.created_at desc, q.id desc
     limit ${limit}
@@ -153,9 +153,9 @@ function watchedAnswers(userId: number, cursor: FeedCursor | null, limit: number
   return sql`(
     select 'answer'::text as type, a.id, a.created_at
     from question_watches w
-    join questions wq on wq.id = w.question_id and wq.deleted_at is null
+    join questions wq on wq.id = w.question_id and ${liveAlias('wq')}
     join answers a on a.question_id = w.question_id
-    where w.user_id = ${userId} and a.author_id <> ${userId} and a.deleted_at is null
+    where w.user_id = ${userId} and a.author_id <> ${userId} and ${liveAlias('a')}
       and ${after('answer', 'a', cursor)}
     order by a.created_at desc, a.id desc
     limit ${limit}

@@ -118,12 +118,21 @@ describe('a hidden question', () => {
   it('is hidden from byId (page cache too), lists, search, similar, feed and notifications; moderators see it marked', async () => {
     const follower = await createTestUser(deps);
     await as(follower).follow.follow({ userId: String(author.id) });
+    // Watchers meet the question (tag) and its answer (question) in their feeds too.
     const q = await ask(author, `Why does ${word} segfault on startup sometimes?`);
+    const tagWatcher = await createTestUser(deps);
+    await as(tagWatcher).watch.tag({ tag: 'moderation' });
+    const questionWatcher = await createTestUser(deps);
+    await as(questionWatcher).watch.question({ questionId: q.id });
     const answerer = await createTestUser(deps);
     await as(answerer).answer.create({
       questionId: q.id,
       body: 'Check the stack size of the main thread first.',
     });
+    const feedOf = async (user: SessionUser) =>
+      (await as(user).feed.list({ limit: 100 })).items.map((i) => i.questionId);
+    expect(await feedOf(tagWatcher)).toContain(q.id);
+    expect(await feedOf(questionWatcher)).toContain(q.id);
     // Fill the caches first: the page and the first list page.
     expect((await as(null).question.byId({ id: q.id })).hidden).toBe(false);
     expect((await as(null).question.list({ sort: 'newest' })).items.map((i) => i.id)).toContain(q.id);
@@ -149,6 +158,8 @@ describe('a hidden question', () => {
       (await as(null).question.similar({ title: 'segfault on startup' })).map((i) => i.id),
     ).not.toContain(q.id);
     expect((await as(follower).feed.list({})).items.map((i) => i.questionId)).not.toContain(q.id);
+    expect(await feedOf(tagWatcher)).not.toContain(q.id);
+    expect(await feedOf(questionWatcher)).not.toContain(q.id);
     const notes = await as(author).notification.list({});
     expect(notes.items.some((n) => n.questionTitle === q.title)).toBe(false);
     expect(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDevflowClient } from '@devflow/client';
+import { MAX_THREAD_NODES } from '@devflow/contract/limits';
 import { DATA_DIR_LOCK_FILE } from '@devflow/db';
 import { SEED_PASSWORD, SEED_PLANS, seedLandmarks } from '@devflow/db/seed';
 import { createEmptyPostgresDatabase } from '@devflow/db/testing';
@@ -42,7 +43,12 @@ async function snapshot(target: TransferTarget): Promise<Record<string, string>>
 async function readChain(url: string, token: string) {
   const client = createDevflowClient({ url, token });
   const { viewCount: _views, ...question } = await client.question.byId.query({ id: chainQuestion });
-  const thread = await client.reply.thread.query({ targetType: 'question', targetId: chainQuestion });
+  // The whole 1,000-deep chain in one page (the largest a page may be).
+  const thread = await client.reply.thread.query({
+    targetType: 'question',
+    targetId: chainQuestion,
+    limit: MAX_THREAD_NODES,
+  });
   const me = await client.auth.me.query();
   return { question, thread, me };
 }

@@ -4,6 +4,7 @@ import {
   createTestAnswer,
   createTestDeps,
   createTestQuestion,
+  createTestReplies,
   createTestUser,
 } from '@devflow/api/testing';
 import { questions } from '@devflow/db';
@@ -116,6 +117,8 @@ const errorLines: string[] = [];
 let moderator: SessionUser;
 let author: SessionUser;
 let token: string;
+/** A question with a small reply tree, for `reply.thread`'s pages. */
+let threadedId = '';
 
 beforeAll(async () => {
   deps = await createTestDeps();
@@ -158,6 +161,9 @@ beforeAll(async () => {
   for (const target of await deps.db.select({ id: questions.id }).from(questions).limit(3)) {
     await callerFor(deps, moderator).bookmark.add({ targetType: 'question', targetId: String(target.id) });
   }
+  const threaded = await createTestQuestion(deps, author, { title: 'A threaded pagination question' });
+  threadedId = String(threaded.id);
+  await createTestReplies(deps, { type: 'question', id: threaded.id }, [-1, 0, 0, 1, -1, 4, 5], author.id);
   ({ token } = await createSession(deps, { userId: moderator.id, ip: null, userAgent: null }));
 });
 
@@ -189,6 +195,12 @@ const FIXTURES: Record<string, () => fc.Arbitrary<Record<string, unknown>>> = {
   'bookmark.list': () => fc.record({ limit: fc.constantFrom(1, 20) }),
   'notification.list': () => fc.record({ unreadOnly: fc.boolean() }),
   'user.list': () => fc.record({ q: fc.constantFrom(undefined, 'user') }),
+  'reply.thread': () =>
+    fc.record({
+      targetType: fc.constant('question'),
+      targetId: fc.constant(threadedId),
+      limit: fc.constantFrom(1, 2, 200),
+    }),
   'review.list': () =>
     fc.record({
       queue: fc.constantFrom(undefined, 'flags', 'first-posts', 'suggested-edits', 'close-votes'),
@@ -211,6 +223,7 @@ const examples = (): Record<string, Record<string, unknown>[]> => ({
   'bookmark.list': [{ limit: 20 }],
   'notification.list': [{ unreadOnly: false }],
   'user.list': [{ q: undefined }],
+  'reply.thread': [{ targetType: 'question', targetId: threadedId, limit: 2 }],
   'review.list': [{ state: 'open' }, { state: 'resolved' }],
 });
 

@@ -101,6 +101,29 @@ describe('live.question in one process (embedded default)', () => {
     await stream.done;
   });
 
+  it('starts where it stood when the call answered: what is posted before the stream is read is sent', async () => {
+    await waitClosed(deps);
+    const question = await createTestQuestion(deps, asker);
+    const questionId = String(question.id);
+    const abort = new AbortController();
+    // tRPC sends the SSE `connected` event (the client's `onStarted`) once this call has answered.
+    const iterable = await watcher(deps, abort.signal).live.question({ questionId });
+    await callerFor(deps, writers[1] as SessionUser).answer.create({ questionId, body: answerBody(2) });
+    const stream = collect<LiveQuestionEvent>(iterable);
+    await stream.until((events) => events.length === 1);
+    expect(stream.events[0]?.event.type).toBe('answer.created');
+    abort.abort();
+    await stream.done;
+    await waitClosed(deps);
+
+    // A client that leaves before its stream is read leaves nothing attached.
+    const gone = new AbortController();
+    await watcher(deps, gone.signal).live.question({ questionId });
+    expect(liveHubFor(deps).open).toBe(1);
+    gone.abort();
+    await waitClosed(deps);
+  });
+
   it('replays exactly the missed events after a reconnect, in order', async () => {
     const question = await createTestQuestion(deps, asker);
     const writer = writers[1] as SessionUser;

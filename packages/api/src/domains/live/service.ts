@@ -55,61 +55,93 @@ function admit(deps: ApiDeps, ctx: Pick<Context, 'session' | 'req'>): () => void
 }
 
 /**
- * The stream of one channel: attaches to the hub (listening) before reading anything, then sends every
- * event after the client's `lastEventId` — from the hub's memory or the backlog table — and waits for
- * more, until `signal` aborts (the client went away) or the hub closes (SIGTERM). Each event is sent once,
- * in order, with its number as the SSE id. A client resuming from an id the backlog no longer reaches
- * (older than the retention window), or from one never issued, is sent a `reload` event first.
+ * Opens the stream of `channel`: attaches to it and fixes where the stream starts — right after
+ * `lastEventId`, or at the newest event when the client gives none — BEFORE it returns, so before tRPC
+ * tells the client the stream is open (the SSE `connected` event, `onStarted`): an event committed after
+ * the client heard that is always sent. The returned generator sends every event after that position,
+ * then waits for more, until `signal` aborts (the client went away) or the hub closes (SIGTERM). Each
+ * event is sent once, in order, with its number as the SSE id. A client resuming from an id the backlog
+ * no longer reaches (older than the retention window), or from one never issued, is sent a `reload` event
+ * first. A stream the client leaves before it is read is closed all the same.
  */
-async function* channelStream<Event>(
+async function channelStream<Event>(
   deps: ApiDeps,
   channel: string,
   lastEventId: string | null | undefined,
   signal: AbortSignal | undefined,
   toEvent: (row: LiveEventRow) => Promise<Event | null>,
   release: () => void,
+): Promise<AsyncGenerator<LiveItem<Event | Reload>, void, unknown>> {
+  const hub = liveHubFor(deps);
+  let subscription: Awaited<ReturnType<typeof hub.attach>>;
+  try {
+    subscription = await hub.attach(channel);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const attached = subscription;
+  const start = lastEventId == null ? attached.head() : Number(lastEventId);
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    signal?.removeEventListener('abort', finish);
+    attached.close();
+    release();
+  };
+  // The client may leave before tRPC reads the generator (whose `finally` would then never run).
+  signal?.addEventListener('abort', finish, { once: true });
+  if (signal?.aborted) finish();
+  return follow(deps, channel, attached, start, signal, toEvent, finish);
+}
+
+/** The events of an attached channel after `start`, as `channelStream` describes; `finish` ends it. */
+async function* follow<Event>(
+  deps: ApiDeps,
+  channel: string,
+  subscription: Awaited<ReturnType<ReturnType<typeof liveHubFor>['attach']>>,
+  start: number,
+  signal: AbortSignal | undefined,
+  toEvent: (row: LiveEventRow) => Promise<Event | null>,
+  finish: () => void,
 ): AsyncGenerator<LiveItem<Event | Reload>, void, unknown> {
   const hub = liveHubFor(deps);
   const stop = signal ? AbortSignal.any([signal, hub.closing]) : hub.closing;
   try {
-    const subscription = await hub.attach(channel);
-    try {
-      let last = lastEventId == null ? subscription.head() : Number(lastEventId);
-      if (last > subscription.head()) {
-        last = subscription.head();
-        yield reload(last, LIVE_RELOAD_REASONS.unknownEvent);
-      }
-      while (!stop.aborted) {
-        const version = subscription.version();
-        let rows = subscription.since(last);
-        if (rows === null) {
-          rows = await readLiveEvents(deps.db, { channel, afterSeq: last, limit: PAGE });
-          const first = rows[0];
-          if ((first && first.seq !== last + 1) || (!first && subscription.head() > last)) {
-            last = subscription.head();
-            yield reload(last, LIVE_RELOAD_REASONS.tooOld);
-            continue;
-          }
+    let last = start;
+    if (last > subscription.head()) {
+      last = subscription.head();
+      yield reload(last, LIVE_RELOAD_REASONS.unknownEvent);
+    }
+    while (!stop.aborted) {
+      const version = subscription.version();
+      let rows = subscription.since(last);
+      if (rows === null) {
+        rows = await readLiveEvents(deps.db, { channel, afterSeq: last, limit: PAGE });
+        const first = rows[0];
+        if ((first && first.seq !== last + 1) || (!first && subscription.head() > last)) {
+          last = subscription.head();
+          yield reload(last, LIVE_RELOAD_REASONS.tooOld);
+          continue;
         }
-        for (const row of rows) {
-          if (stop.aborted) break;
-          last = row.seq;
-          if (row.redacted) continue;
-          const event = await toEvent(row);
-          if (event !== null) yield { id: String(row.seq), event };
-        }
-        if (rows.length === 0) await subscription.wait(version, stop);
       }
-      if (hub.closing.aborted && !signal?.aborted) {
-        // SIGTERM: end with a retryable error, so the client link reconnects (to another process behind
-        // a load balancer) with its last id instead of taking the stream as finished.
-        throw new DomainError('SERVICE_UNAVAILABLE', 'This server is restarting; live updates reconnect.');
+      for (const row of rows) {
+        if (stop.aborted) break;
+        last = row.seq;
+        if (row.redacted) continue;
+        const event = await toEvent(row);
+        if (event !== null) yield { id: String(row.seq), event };
       }
-    } finally {
-      subscription.close();
+      if (rows.length === 0) await subscription.wait(version, stop);
+    }
+    if (hub.closing.aborted && !signal?.aborted) {
+      // SIGTERM: end with a retryable error, so the client link reconnects (to another process behind
+      // a load balancer) with its last id instead of taking the stream as finished.
+      throw new DomainError('SERVICE_UNAVAILABLE', 'This server is restarting; live updates reconnect.');
     }
   } finally {
-    release();
+    finish();
   }
 }
 

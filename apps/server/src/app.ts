@@ -31,6 +31,7 @@ import { oauthRoutes } from './oauth-routes';
 import { mountOpenApi } from './openapi';
 import { securityHeaders } from './security-headers';
 import { trpcFastPath } from './trpc-fast-path';
+import { trpcSseFastPath } from './trpc-sse-fast-path';
 import { unsubscribeRoutes } from './unsubscribe-routes';
 
 /** Requests bodies above this are refused with 413 before anything parses them. */
@@ -48,8 +49,8 @@ export type AppOptions = {
   /** Folder of the built web app (`apps/web/dist`); served at `/` when present. */
   webDir: string;
   /**
-   * Answer plain JSON tRPC calls with the lean handler (`trpc-fast-path.ts`) before the stock fetch
-   * adapter (default true). Tests turn it off to compare the two.
+   * Answer plain JSON tRPC calls and SSE subscriptions with the lean handlers (`trpc-fast-path.ts`,
+   * `trpc-sse-fast-path.ts`) before the stock fetch adapter (default true). Tests turn it off to compare.
    */
   trpcFastPath?: boolean;
 };
@@ -87,6 +88,26 @@ export function createApp(options: AppOptions) {
     return c.json({ error: { code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_ERROR_MESSAGE } }, 500);
   });
 
+  const fast = options.trpcFastPath !== false;
+  // One context factory for /trpc and /api: the same session, CSRF and rate-limit rules on both.
+  const createContext = (c: HonoContext<Env>, resHeaders: Headers) =>
+    createHttpContext({
+      deps,
+      headers: c.req.raw.headers,
+      ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
+      requestId: c.get('requestId'),
+      resHeaders,
+    });
+  const onTrpcError = ({ error, path, type }: { error: TRPCError; path?: string; type: string }) => {
+    if (isServiceUnavailable(error)) {
+      log.warn({ err: error.cause ?? error, path, type }, 'database unavailable');
+    } else if (error.code === 'INTERNAL_SERVER_ERROR') {
+      log.error({ err: error.cause ?? error, path, type }, 'procedure failed');
+    }
+  };
+  const sse = trpcSseFastPath({ router: appRouter, endpoint: '/trpc', createContext, onError: onTrpcError });
+  // Outermost: a live stream's head goes out once every middleware below has added its headers.
+  if (fast) app.use(sse.start);
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();
@@ -136,23 +157,6 @@ export function createApp(options: AppOptions) {
   // Cache hit/miss/error counters and job queue gauges (Prometheus text); counts only, nothing about
   // users or content.
   app.get('/metrics', async (c) => c.text(cacheMetricsText(deps.cache) + (await jobsMetricsText(deps.jobs))));
-  // One context factory for /trpc and /api: the same session, CSRF and rate-limit rules on both.
-  const createContext = (c: HonoContext<Env>, resHeaders: Headers) =>
-    createHttpContext({
-      deps,
-      headers: c.req.raw.headers,
-      ip: clientIp(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), trustProxy),
-      requestId: c.get('requestId'),
-      resHeaders,
-    });
-
-  const onTrpcError = ({ error, path, type }: { error: TRPCError; path?: string; type: string }) => {
-    if (isServiceUnavailable(error)) {
-      log.warn({ err: error.cause ?? error, path, type }, 'database unavailable');
-    } else if (error.code === 'INTERNAL_SERVER_ERROR') {
-      log.error({ err: error.cause ?? error, path, type }, 'procedure failed');
-    }
-  };
   const errorHeaders = (errors: readonly TRPCError[]) => {
     const seconds = retryAfter(errors);
     return seconds === null ? undefined : new Headers({ 'retry-after': String(seconds) });
@@ -161,7 +165,8 @@ export function createApp(options: AppOptions) {
   const noContent = emptyBodyAsNoInput();
   app.use('/trpc/*', noContent);
   app.use(`${REST_PREFIX}/*`, noContent);
-  if (options.trpcFastPath !== false) {
+  if (fast) {
+    app.use('/trpc/*', sse.handle);
     app.use(
       '/trpc/*',
       trpcFastPath({

@@ -95,7 +95,7 @@ export type ThreadRow = {
  *   the `rootId` subtree or deeper than `maxDepth` gives no seed, no rows and `cursor_ok = false`.
  * - Rows come out in walk order (`n`), every parent before its children, so the caller nests them in
  *   one linear pass. Bodies, authors, the viewer's reaction and `last_child` (one backward probe) are
- *   joined for the page only; `total` counts the target's replies over `replies_thread_idx`. The
+ *   joined for the page only; `total` is the thread's row of `reply_counts` (kept by triggers). The
  *   target's state rides along on a row that exists even when the page is empty, so the caller tells "no
  *   replies" from "no such post" without a second query. JIT is off on every connection (`client.ts`).
  */
@@ -197,7 +197,10 @@ export function threadStatement(params: LoadThreadParams): SQL {
         (select max(m.id) from replies m where m.parent_id = p.id) as last_child
       from (select (${threadTargetState(targetType, targetId)}) as target_state) tgt
       cross join (
-        select count(*) as total from replies s where ${inThread('s')}
+        select coalesce(
+          (select c.total from reply_counts c where c.target_type = ${targetType} and c.target_id = ${targetId}),
+          0
+        ) as total
       ) sc
       left join (
         page p

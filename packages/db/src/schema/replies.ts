@@ -1,4 +1,13 @@
-import { type AnyPgColumn, bigint, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { replyTarget } from './enums';
 import { users } from './users';
 
@@ -37,4 +46,20 @@ export const replies = pgTable(
     index('replies_parent_idx').on(t.parentId, t.id),
     index('replies_author_idx').on(t.authorId, t.createdAt.desc().nullsFirst()),
   ],
+);
+
+/**
+ * How many replies each thread holds (tombstones included), so a page of a thread reports its total
+ * without counting the thread. Kept by statement-level triggers on `replies` (migration
+ * `0009_reply_counts.sql`): every insert, delete and truncate, from the services, the seed, the transfer
+ * import or psql alike, in the transaction that changes `replies`.
+ */
+export const replyCounts = pgTable(
+  'reply_counts',
+  {
+    targetType: replyTarget().notNull(),
+    targetId: bigint({ mode: 'number' }).notNull(),
+    total: bigint({ mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.targetType, t.targetId] })],
 );

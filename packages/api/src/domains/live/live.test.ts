@@ -1,4 +1,5 @@
 import { LIVE_LIMITS, type LiveNotificationEvent, type LiveQuestionEvent } from '@devflow/contract';
+import { writeSiteSettings } from '@devflow/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../../root';
 import { callerFor, createTestDeps, createTestQuestion, createTestUser, type TestDeps } from '../../testing';
@@ -213,6 +214,41 @@ describe('live.question in one process (embedded default)', () => {
     expect(JSON.stringify(replay.events)).not.toContain('cheap watches');
     abort.abort();
     await replay.done;
+  });
+
+  it('closing and reopening through the close-votes review queue are events too', async () => {
+    const admin = await createTestUser(deps, { role: 'admin' });
+    await writeSiteSettings(deps.db, {
+      settings: { thresholds: { closeVotes: 0 }, closeVotesToClose: 3 },
+      updatedBy: admin.id,
+    });
+    try {
+      const questionId = String((await createTestQuestion(deps, asker)).id);
+      const itemId = async () =>
+        (await callerFor(deps, moderator).review.list({ queue: 'close-votes', limit: 100 })).items.find(
+          (item) => item.target.id === questionId,
+        )?.id ?? '0';
+      // One vote of three: the question waits in the queue, and the moderator decides there.
+      await callerFor(deps, writers[0] as SessionUser).question.close({
+        id: questionId,
+        reason: 'off-topic',
+      });
+      await callerFor(deps, moderator).review.resolve({ id: await itemId(), action: 'close' });
+      await callerFor(deps, writers[1] as SessionUser).question.reopen({ id: questionId });
+      await callerFor(deps, moderator).review.resolve({ id: await itemId(), action: 'reopen' });
+      const abort = new AbortController();
+      const replay = collect<LiveQuestionEvent>(
+        await watcher(deps, abort.signal).live.question({ questionId, lastEventId: '0' }),
+      );
+      await replay.until((events) => events.some(({ event }) => event.type === 'question.reopened'));
+      const [closed, reopened] = replay.events.map(({ event }) => event);
+      expect(closed?.type === 'question.closed' && closed.closed.reason).toBe('off-topic');
+      expect(reopened).toEqual({ type: 'question.reopened', questionId });
+      abort.abort();
+      await replay.done;
+    } finally {
+      await writeSiteSettings(deps.db, { settings: {}, updatedBy: admin.id });
+    }
   });
 
   it('8 concurrent writers: every subscriber receives every event once and in order', async () => {

@@ -25,7 +25,7 @@ import { hasRole } from '../../platform/policy';
 import { requirePrivilege } from '../../platform/privileges';
 import { getSiteSettings } from '../../platform/settings';
 import type { SessionUser } from '../../trpc/context';
-import { liveTransaction } from '../live/events';
+import { type LiveBatch, liveTransaction } from '../live/events';
 import { notFound, visibleTo } from '../posts/posts';
 import { toClosed } from '../question/view';
 
@@ -60,6 +60,23 @@ export function closureOfVotes(votes: Vote[]): { reason: CloseReason; duplicateO
         )
       : null;
   return { reason, duplicateOfId: original === null ? null : Number(original) };
+}
+
+/**
+ * Tells the question's live subscribers its closure changed — `question.closed` with the closure as the
+ * page shows it, or `question.reopened` — in the transaction that changed it (`question.close`,
+ * `question.reopen`, `review.resolve`).
+ */
+export async function announceClosure(tx: Executor, live: LiveBatch, questionId: number): Promise<void> {
+  const row = await findQuestion(tx, questionId);
+  if (!row) return;
+  const closed = toClosed(row);
+  live.question(
+    questionId,
+    closed
+      ? { type: 'question.closed', questionId: toId(questionId), closed }
+      : { type: 'question.reopened', questionId: toId(questionId) },
+  );
 }
 
 /** The question's closure now and the vote count, as `question.close` / `question.reopen` answer. */
@@ -175,15 +192,8 @@ export async function closeQuestion(
       await endCloseVotes(tx, { questionId: row.id, kind: 'close', state: 'spent' });
       await endCloseVotes(tx, { questionId: row.id, kind: 'reopen', state: 'dismissed' });
       await settleCloseVotesItem(tx, { questionId: row.id, action: 'close', byId: actor.id, at });
-      const outcome = await outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
-      if (outcome.closed) {
-        live.question(row.id, {
-          type: 'question.closed',
-          questionId: outcome.questionId,
-          closed: outcome.closed,
-        });
-      }
-      return outcome;
+      await announceClosure(tx, live, row.id);
+      return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
     };
     if (moderator) return close({ reason: input.reason, duplicateOfId });
     const ballot: Ballot = {
@@ -231,7 +241,7 @@ export async function reopenQuestion(
     const reopen = async () => {
       await reopenNow(tx, row.id);
       await settleCloseVotesItem(tx, { questionId: row.id, action: 'reopen', byId: actor.id, at });
-      live.question(row.id, { type: 'question.reopened', questionId: toId(row.id) });
+      await announceClosure(tx, live, row.id);
       return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
     };
     if (moderator) return reopen();

@@ -56,6 +56,38 @@ const shape = (nodes: NestedReply[]): Shape[] =>
 const countNodes = (nodes: NestedReply[]): number =>
   nodes.reduce((sum, n) => sum + 1 + countNodes(n.children), 0);
 
+describe('reply.thread total (reply_counts, kept by triggers)', () => {
+  it('stays exact under 16 parallel replies, bulk inserts, deletions (tombstones count) and hard deletes', async () => {
+    const question = await createTestQuestion(deps, alice);
+    const answer = await createTestAnswer(deps, bob, question);
+    const target = { targetType: 'answer' as const, targetId: String(answer.id) };
+    const writers = [alice, bob, carol];
+    const created = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        callerFor(deps, writers[i % 3] as SessionUser).reply.create({
+          ...target,
+          body: `Parallel reply ${i}.`,
+        }),
+      ),
+    );
+    const total = async () => (await callerFor(deps, null).reply.thread({ ...target, limit: 1 })).total;
+    expect(await total()).toBe(16);
+    // A bulk insert (as the seed and the transfer import write) counts every row it adds.
+    await flatReplies({ type: 'answer', id: answer.id }, 50, carol.id);
+    expect(await total()).toBe(66);
+    // A deleted reply stays as a tombstone and still counts; a row removed from the table does not.
+    await callerFor(deps, moderator).reply.delete({ id: created[0]?.id ?? '0' });
+    expect(await total()).toBe(66);
+    await deps.db.delete(replies).where(eq(replies.id, Number(created[1]?.id)));
+    expect(await total()).toBe(65);
+    // Another thread's count is its own.
+    expect(
+      (await callerFor(deps, null).reply.thread({ targetType: 'question', targetId: String(question.id) }))
+        .total,
+    ).toBe(0);
+  });
+});
+
 describe('reply.thread', () => {
   it('returns a 10-deep chain, flat, parents first, in one query', async () => {
     const question = await createTestQuestion(deps, alice);

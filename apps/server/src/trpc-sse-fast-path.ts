@@ -157,10 +157,9 @@ export function trpcSseFastPath<TContext extends object>(
     return frame({ event: 'serialized-error', data: JSON.stringify(serialize(shape)) });
   };
 
-  /** Writes the stream until the procedure ends, fails, or the client leaves. */
+  /** Writes the stream (its head is out) until the procedure ends, fails, or the client leaves. */
   const run = async (
     outgoing: ServerResponse,
-    headers: Headers,
     source: AsyncIterable<unknown> | Buffer,
     abort: AbortController,
     fail: (error: TRPCError) => Buffer,
@@ -185,7 +184,6 @@ export function trpcSseFastPath<TContext extends object>(
     const deadline =
       maxDurationMs && maxDurationMs > 0 ? setTimeout(() => abort.abort(), maxDurationMs) : undefined;
     deadline?.unref();
-    outgoing.writeHead(200, headRecord(headers));
     stream.write(frame({ event: 'connected', data: JSON.stringify(sse.client ?? {}) }));
     if (Buffer.isBuffer(source)) {
       stream.write(source);
@@ -306,7 +304,11 @@ export function trpcSseFastPath<TContext extends object>(
     } catch (cause) {
       source = fail(getTRPCErrorFromUnknown(cause));
     }
-    pending.set(c, (headers) => void run(outgoing, headers, source, abort, fail, lastEventId));
+    pending.set(c, (headers) => {
+      // Written here, so the stream's long-lived frame keeps no reference to the response's headers.
+      if (!abort.signal.aborted) outgoing.writeHead(200, headRecord(headers));
+      void run(outgoing, source, abort, fail, lastEventId);
+    });
     const headers = new Headers([['vary', 'trpc-accept, accept'], ...Object.entries(sseHeaders)]);
     for (const [key, value] of resHeaders) headers.append(key, value);
     headers.set(ALREADY_SENT, '1');

@@ -355,13 +355,18 @@ async function measureLevels(bench: Bench, baseline: Memory, levels: Level[]): P
       `  ${subscribers} subscribers: ${open} open after ${((now() - began) / 1000).toFixed(1)} s` +
         (opened.failures.length > 0 ? ` (refused: ${opened.failures.join(' / ').slice(0, 300)})` : ''),
     );
-    const memory = await settledMemory(bench);
     const delivery = await timeDelivery(bench, open);
     log(
       `    createdAt → last subscriber: p50 ${delivery.fromCreated.p50.toFixed(0)} ms, p99 ${delivery.fromCreated.p99.toFixed(0)} ms; first → last p50 ${delivery.spread.p50.toFixed(0)} ms, p99 ${delivery.spread.p99.toFixed(0)} ms (${delivery.delivered})`,
     );
     const live = await cpuWindow(bench, () => sleep(bench.options.windowSeconds * 1000));
     log(`    live: server ${live.serverPerMinute.toFixed(2)} CPU s/min`);
+    // Memory in the steady state: after the deliveries and the live window, not in the wake of the
+    // burst of connections (whose garbage V8 and malloc give back only over time).
+    const memory = await settledMemory(bench);
+    log(
+      `    memory: RSS +${((memory.rss - baseline.rss) / 1024 ** 2).toFixed(0)} MB, V8 heap +${((memory.heapUsed - baseline.heapUsed) / 1024 ** 2).toFixed(0)} MB`,
+    );
     levels.push({
       subscribers,
       open,
@@ -562,8 +567,9 @@ function renderSection(
       `each visitor. At each level ${options.events} answers are posted one at a time through \`answer.create\`; ` +
       "delivery is the time from the answer's `createdAt` (set inside its transaction, so at or before the " +
       "commit: a conservative start) until the last subscriber's generator read the event (same clock). " +
-      `Memory: server RSS after two full GCs (SIGUSR2 → \`gc()\`, bench/live-gc.ts) minus the same before any ` +
-      `subscriber, divided by the open streams. CPU: /proc/<pid>/stat over a ${options.windowSeconds} s window ` +
+      `Memory: server RSS after two full GCs (SIGUSR2 → \`gc()\`, bench/live-gc.ts), taken after the level's ` +
+      `deliveries and live CPU window, minus the same before any subscriber, divided by the open streams; the ` +
+      `V8 heap in use and V8's off-heap (\`external\`) memory the same way. CPU: /proc/<pid>/stat over a ${options.windowSeconds} s window ` +
       'with an answer posted every 5 s, once with the N streams open (live) and once, after closing them, ' +
       'with the same N clients polling `question.byId` every 5 s over keep-alive connections (polling); ' +
       `the same window with no client at all cost the server ${idle.serverPerMinute.toFixed(2)} CPU s/min ` +

@@ -193,13 +193,12 @@ export function trpcSseFastPath<TContext extends object>(
     }
     watch(stream);
     const iterator = source[Symbol.asyncIterator]();
-    const stopped = new Promise<IteratorReturnResult<undefined>>((resolve) =>
-      abort.signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true }),
-    );
     let lastEventId = resumeFrom !== null && !/[\0\n\r]/.test(resumeFrom) ? resumeFrom : null;
     try {
       while (!abort.signal.aborted) {
-        const next = await Promise.race([iterator.next(), stopped]);
+        // A procedure that leaves its stream when `signal` aborts (as tRPC expects, and ours do) ends
+        // this wait when the client goes away; tRPC's adapter waits the same way.
+        const next = await iterator.next();
         if (abort.signal.aborted) break;
         if (next.done) {
           stream.write(RETURN);

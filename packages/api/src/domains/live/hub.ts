@@ -85,8 +85,8 @@ export type LiveSubscription = {
   version(): number;
   /** Events after `afterSeq` from memory, or null when memory does not reach back that far. */
   since(afterSeq: number): LiveEventRow[] | null;
-  /** Resolves when the channel moved past `version`, or `signal` aborted. */
-  wait(version: number, signal: AbortSignal): Promise<void>;
+  /** Resolves when the channel moved past `version`, `signal` aborted, or the hub closed. */
+  wait(version: number, signal?: AbortSignal): Promise<void>;
   /** Detaches (idempotent). */
   close(): void;
 };
@@ -218,14 +218,15 @@ export class LiveHub {
       },
       wait: (version, signal) =>
         new Promise<void>((resolve) => {
-          if (held.version !== version || signal.aborted) return resolve();
+          if (held.version !== version || signal?.aborted || this.stopping.signal.aborted) return resolve();
           const done = () => {
             held.waiters.delete(done);
-            signal.removeEventListener('abort', done);
+            signal?.removeEventListener('abort', done);
             resolve();
           };
+          // `close` wakes every waiter of every channel, so only the client's signal is listened to.
           held.waiters.add(done);
-          signal.addEventListener('abort', done, { once: true });
+          signal?.addEventListener('abort', done, { once: true });
         }),
       close,
     };

@@ -107,7 +107,13 @@ async function* follow<Event>(
   finish: () => void,
 ): AsyncGenerator<LiveItem<Event | Reload>, void, unknown> {
   const hub = liveHubFor(deps);
-  const stop = signal ? AbortSignal.any([signal, hub.closing]) : hub.closing;
+  // Not `AbortSignal.any`: that allocates a signal with weak references per stream; the hub wakes
+  // every waiter itself when it closes.
+  const stop = {
+    get aborted() {
+      return signal?.aborted === true || hub.closing.aborted;
+    },
+  };
   try {
     let last = start;
     if (last > subscription.head()) {
@@ -133,7 +139,7 @@ async function* follow<Event>(
         const event = await toEvent(row);
         if (event !== null) yield { id: String(row.seq), event };
       }
-      if (rows.length === 0) await subscription.wait(version, stop);
+      if (rows.length === 0) await subscription.wait(version, signal);
     }
     if (hub.closing.aborted && !signal?.aborted) {
       // SIGTERM: end with a retryable error, so the client link reconnects (to another process behind

@@ -1,8 +1,8 @@
 import { createTestDeps, type TestDeps } from '@devflow/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, MAX_BATCH_SIZE } from './app';
-import { type RunningServer, startHttpServer } from './http-server';
-import { createLogger } from './logger';
+import { MAX_BATCH_SIZE } from './app';
+import type { RunningServer } from './http-server';
+import { startFastAndStockServers } from './testing/server';
 
 /**
  * The lean tRPC handler must answer exactly as tRPC's own fetch adapter does. Two servers share one
@@ -30,17 +30,7 @@ describe('tRPC fast path', () => {
         writes: { points: 1000, durationSeconds: 60 },
       },
     });
-    const log = createLogger('silent');
-    fast = await startHttpServer(
-      createApp({ deps: { ...deps, log }, log, trustProxy: 0, webDir: '/x' }),
-      '127.0.0.1',
-      0,
-    );
-    stock = await startHttpServer(
-      createApp({ deps: { ...deps, log }, log, trustProxy: 0, webDir: '/x', trpcFastPath: false }),
-      '127.0.0.1',
-      0,
-    );
+    ({ fast, stock } = await startFastAndStockServers(deps));
     const registered = await post(fast.url, 'auth.register', {
       email: 'fast@example.com',
       username: 'fastpath',

@@ -5,9 +5,8 @@ import { trpcServer } from '@hono/trpc-server';
 import { initTRPC, tracked } from '@trpc/server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from './app';
-import { type RunningServer, startHttpServer } from './http-server';
-import { createLogger } from './logger';
+import type { RunningServer } from './http-server';
+import { startFastAndStockServers } from './testing/server';
 import { trpcSseFastPath } from './trpc-sse-fast-path';
 
 /** What a client read from one SSE response before it stopped reading. */
@@ -88,17 +87,7 @@ describe('tRPC SSE fast path against the stock adapter, on the app', () => {
 
   beforeAll(async () => {
     deps = await createTestDeps();
-    const log = createLogger('silent');
-    fast = await startHttpServer(
-      createApp({ deps: { ...deps, log }, log, trustProxy: 0, webDir: '/x' }),
-      '127.0.0.1',
-      0,
-    );
-    stock = await startHttpServer(
-      createApp({ deps: { ...deps, log }, log, trustProxy: 0, webDir: '/x', trpcFastPath: false }),
-      '127.0.0.1',
-      0,
-    );
+    ({ fast, stock } = await startFastAndStockServers(deps));
     token = (
       await post(fast.url, 'auth.register', {
         email: 'sse@example.com',

@@ -1,7 +1,7 @@
 import type { ApiConfig } from '@devflow/api';
 import { createTestDeps, type TestDeps } from '@devflow/api/testing';
 import { createApp } from '../app';
-import { startHttpServer } from '../http-server';
+import { type RunningServer, startHttpServer } from '../http-server';
 import { createLogger, type ServerLogger } from '../logger';
 
 /** A real DevFlow HTTP server for one test file, on a free port, over the run's backends. */
@@ -33,4 +33,23 @@ export async function startTestServer(
       await deps.close();
     },
   };
+}
+
+/**
+ * Two servers over the same database and cache: one with the lean tRPC handlers (`trpc-fast-path.ts`,
+ * `trpc-sse-fast-path.ts`, the default) and one with tRPC's stock adapter only, so a test sends the same
+ * request to both and compares the answers.
+ */
+export async function startFastAndStockServers(
+  deps: TestDeps,
+): Promise<{ fast: RunningServer; stock: RunningServer }> {
+  const log = createLogger('silent');
+  const start = (trpcFastPath: boolean) =>
+    startHttpServer(
+      createApp({ deps: { ...deps, log }, log, trustProxy: 0, webDir: '/x', trpcFastPath }),
+      '127.0.0.1',
+      0,
+    );
+  const [fast, stock] = await Promise.all([start(true), start(false)]);
+  return { fast, stock };
 }

@@ -4,9 +4,12 @@ import type { TRPCError } from '@trpc/server';
 import {
   type AnyRouter,
   getErrorShape,
+  getLastEventId,
   getProcedureAtPath,
   getTRPCErrorFromUnknown,
   isAbortError,
+  isAsyncIterable,
+  isObject,
   isTrackedEnvelope,
   type ProcedureType,
   sseHeaders,
@@ -54,24 +57,6 @@ function frame(fields: { event?: string; data: string; id?: string }): Buffer {
   text += `data: ${fields.data}\n`;
   if (fields.id !== undefined) text += `id: ${fields.id}\n`;
   return Buffer.from(`${text}\n\n`);
-}
-
-/** True for anything `for await` can read. */
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
-  );
-}
-
-/** The last event id a reconnecting client sends, where tRPC's `getLastEventId` looks for it. */
-function lastEventIdOf(c: HonoContext, url: URL): string | null {
-  return (
-    c.req.header('last-event-id') ??
-    url.searchParams.get('lastEventId') ??
-    url.searchParams.get('Last-Event-Id')
-  );
 }
 
 /** The response head of a stream: every header the middlewares set, cookies as separate lines. */
@@ -266,11 +251,10 @@ export function trpcSseFastPath<TContext extends object>(
     // The client leaving (the socket closing) ends the stream at any point from here on.
     const abort = new AbortController();
     outgoing.once('close', () => abort.abort());
-    const lastEventId = lastEventIdOf(c, url);
+    const lastEventId = getLastEventId({ headers: c.req.raw.headers, searchParams: url.searchParams });
     if (lastEventId) {
       // As tRPC does: the header's id becomes the input's `lastEventId`.
-      if (typeof input === 'object' && input !== null && !Array.isArray(input))
-        input = { ...input, lastEventId };
+      if (isObject(input)) input = { ...input, lastEventId };
       else input ??= { lastEventId };
     }
     const resHeaders = new Headers();

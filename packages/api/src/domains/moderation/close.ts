@@ -62,15 +62,19 @@ export function closureOfVotes(votes: Vote[]): { reason: CloseReason; duplicateO
   return { reason, duplicateOfId: original === null ? null : Number(original) };
 }
 
+/** The question's closure as the page shows it (null while it is open), read in `tx`. */
+export async function closureNow(tx: Executor, id: number): Promise<Outcome['closed']> {
+  const row = await findQuestion(tx, id);
+  if (!row) throw notFound('question');
+  return toClosed(row);
+}
+
 /**
  * Tells the question's live subscribers its closure changed — `question.closed` with the closure as the
  * page shows it, or `question.reopened` — in the transaction that changed it (`question.close`,
  * `question.reopen`, `review.resolve`).
  */
-export async function announceClosure(tx: Executor, live: LiveBatch, questionId: number): Promise<void> {
-  const row = await findQuestion(tx, questionId);
-  if (!row) return;
-  const closed = toClosed(row);
+export function announceClosure(live: LiveBatch, questionId: number, closed: Outcome['closed']): void {
   live.question(
     questionId,
     closed
@@ -81,9 +85,7 @@ export async function announceClosure(tx: Executor, live: LiveBatch, questionId:
 
 /** The question's closure now and the vote count, as `question.close` / `question.reopen` answer. */
 async function outcomeOf(tx: Executor, id: number, votes: number, votesNeeded: number): Promise<Outcome> {
-  const row = await findQuestion(tx, id);
-  if (!row) throw notFound('question');
-  return { questionId: toId(id), closed: toClosed(row), votes, votesNeeded };
+  return { questionId: toId(id), closed: await closureNow(tx, id), votes, votesNeeded };
 }
 
 /**
@@ -192,8 +194,9 @@ export async function closeQuestion(
       await endCloseVotes(tx, { questionId: row.id, kind: 'close', state: 'spent' });
       await endCloseVotes(tx, { questionId: row.id, kind: 'reopen', state: 'dismissed' });
       await settleCloseVotesItem(tx, { questionId: row.id, action: 'close', byId: actor.id, at });
-      await announceClosure(tx, live, row.id);
-      return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+      const outcome = await outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+      announceClosure(live, row.id, outcome.closed);
+      return outcome;
     };
     if (moderator) return close({ reason: input.reason, duplicateOfId });
     const ballot: Ballot = {
@@ -241,8 +244,9 @@ export async function reopenQuestion(
     const reopen = async () => {
       await reopenNow(tx, row.id);
       await settleCloseVotesItem(tx, { questionId: row.id, action: 'reopen', byId: actor.id, at });
-      await announceClosure(tx, live, row.id);
-      return outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+      const outcome = await outcomeOf(tx, row.id, 0, settings.closeVotesToClose);
+      announceClosure(live, row.id, outcome.closed);
+      return outcome;
     };
     if (moderator) return reopen();
     const ballot: Ballot = {

@@ -36,7 +36,7 @@ import { deleteAnswer, updateAnswer } from '../answer/service';
 import { awardBadge } from '../badge/service';
 import { postSnapshot, sameSnapshot } from '../edit/service';
 import { liveTransaction } from '../live/events';
-import { announceClosure, closureOfVotes, reopenNow } from '../moderation/close';
+import { announceClosure, closureNow, closureOfVotes, reopenNow } from '../moderation/close';
 import { postScope } from '../moderation/scope';
 import { toUserSummary } from '../posts/posts';
 import { deleteQuestion, updateQuestion } from '../question/service';
@@ -277,13 +277,13 @@ export async function resolveReview(
           if (!closure) throw new ConflictError('The close votes on this question expired meanwhile.');
           await setQuestionClosure(tx, { id: row.targetId, closure: { ...closure, at, byId: actor.id } });
           await endCloseVotes(tx, { questionId: row.targetId, kind: 'close', state: 'spent' });
-          await announceClosure(tx, live, row.targetId);
+          announceClosure(live, row.targetId, await closureNow(tx, row.targetId));
         } else if (action === 'reopen') {
           if ((await activeCloseVotes(tx, { questionId: row.targetId, kind: 'reopen' })).length === 0) {
             throw new ConflictError('The reopen votes on this question expired meanwhile.');
           }
           await reopenNow(tx, row.targetId);
-          await announceClosure(tx, live, row.targetId);
+          announceClosure(live, row.targetId, await closureNow(tx, row.targetId));
         } else {
           const kind = action === 'leave-closed' ? 'reopen' : 'close';
           await endCloseVotes(tx, { questionId: row.targetId, kind, state: 'dismissed' });

@@ -6,48 +6,16 @@
  * measures the production shape (PostgreSQL + Redis, separate load generators).
  *
  *   node --expose-gc --import tsx bench/live-transport.ts        (LIVE_TRANSPORT_N streams, default 3,000)
+ *
+ * The streams come from a bench/live-load.ts process, as in bench/live.ts.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { Agent, get } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { createTestDeps } from '@devflow/api/testing';
 import { createApp } from '../apps/server/src/app';
 import { startHttpServer } from '../apps/server/src/http-server';
 import { createLogger } from '../apps/server/src/logger';
+import { Generator } from './live';
 
-const here = fileURLToPath(import.meta.url);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Child mode: opens `count` streams one after another (each a distinct visitor) and keeps them open. */
-async function openStreams(url: string, questionId: string, count: number): Promise<void> {
-  const agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
-  let open = 0;
-  const input = encodeURIComponent(JSON.stringify({ questionId }));
-  for (let i = 0; i < count; i++) {
-    await new Promise<void>((resolve) => {
-      const request = get(
-        `${url}/trpc/live.question?input=${input}`,
-        {
-          agent,
-          headers: {
-            accept: 'text/event-stream',
-            'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-          },
-        },
-        (response) => {
-          response.once('data', () => {
-            open += 1;
-            resolve();
-          });
-          response.resume();
-        },
-      );
-      request.on('error', () => resolve());
-    });
-  }
-  process.send?.({ open });
-  setInterval(() => undefined, 1 << 30);
-}
 
 /** One side: a server, N streams, memory per stream, CPU for ten answers delivered to all. */
 async function measure(fastPath: boolean, count: number) {
@@ -87,22 +55,29 @@ async function measure(fastPath: boolean, count: number) {
     }
     return process.memoryUsage();
   };
-  const spawn = (n: number) => fork(here, ['open', server.url, question.id, String(n)]);
-  const opened = (child: ChildProcess) =>
-    new Promise<number>((resolve) => child.once('message', (m) => resolve((m as { open: number }).open)));
+  // Raw SSE streams from a load generator process (bench/live-load.ts), each a distinct visitor.
+  const generator = Generator.start();
+  const open = async (count: number, firstClient: number) =>
+    (
+      await generator.ask<'opened'>({
+        op: 'open',
+        url: server.url,
+        questionId: question.id,
+        count,
+        firstClient,
+      })
+    ).open;
   // Warm every path (a few streams and an answer) before the baseline.
-  const warm = spawn(50);
-  await opened(warm);
+  await open(50, 0);
   await post(
     'answer.create',
     { questionId: question.id, body: 'A first answer, to warm every path.' },
     token,
   );
-  warm.kill();
+  await generator.ask<'closed'>({ op: 'close' });
   await sleep(1000);
   const before = await settled();
-  const child = spawn(count);
-  const open = await opened(child);
+  const streams = await open(count, 50);
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < 10; i++) {
     await post(
@@ -114,26 +89,22 @@ async function measure(fastPath: boolean, count: number) {
   }
   const cpu = process.cpuUsage(cpu0);
   const after = await settled();
-  child.kill();
+  await generator.stop();
   await server.stop(1000);
   await deps.close();
   return {
-    open,
-    heapKb: (after.heapUsed - before.heapUsed) / open / 1024,
-    rssKb: (after.rss - before.rss) / open / 1024,
+    open: streams,
+    heapKb: (after.heapUsed - before.heapUsed) / streams / 1024,
+    rssKb: (after.rss - before.rss) / streams / 1024,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
-if (process.argv[2] === 'open') {
-  await openStreams(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5]));
-} else {
-  const count = Number(process.env.LIVE_TRANSPORT_N ?? 3000);
-  for (const fastPath of [true, false]) {
-    const r = await measure(fastPath, count);
-    process.stdout.write(
-      `${fastPath ? 'SSE fast path      ' : "tRPC's fetch adapter"}: ${r.open} streams, V8 heap ${r.heapKb.toFixed(1)} KB and RSS ${r.rssKb.toFixed(1)} KB each; ten answers delivered to all: ${r.cpuMs.toFixed(0)} ms of server CPU\n`,
-    );
-  }
-  process.exit(0);
+const count = Number(process.env.LIVE_TRANSPORT_N ?? 3000);
+for (const fastPath of [true, false]) {
+  const r = await measure(fastPath, count);
+  process.stdout.write(
+    `${fastPath ? 'SSE fast path      ' : "tRPC's fetch adapter"}: ${r.open} streams, V8 heap ${r.heapKb.toFixed(1)} KB and RSS ${r.rssKb.toFixed(1)} KB each; ten answers delivered to all: ${r.cpuMs.toFixed(0)} ms of server CPU\n`,
+  );
 }
+process.exit(0);

@@ -98,8 +98,8 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** A load generator process and a way to send it a command and await its answer. */
-class Generator {
+/** A load generator process (bench/live-load.ts) and a way to send it a command and await its answer. */
+export class Generator {
   private readonly answers: ((answer: LoadAnswer) => void)[] = [];
 
   constructor(readonly child: ChildProcess) {

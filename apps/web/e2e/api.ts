@@ -1,6 +1,8 @@
+import type { BrowserContext } from 'playwright-core';
+
 /**
  * HTTP helpers for the browser tests: what another user (or device) does over the API while a page is
- * open, with a session token as `Authorization: Bearer`.
+ * open, with a session token as `Authorization: Bearer`; and the same token as a browser's session cookie.
  */
 
 /** Calls a tRPC mutation of the server at `url` over plain HTTP and returns its data (throws on an error). */
@@ -29,4 +31,12 @@ export async function register(url: string, username: string): Promise<string> {
   });
   if (typeof token !== 'string') throw new Error('no token');
   return token;
+}
+
+/** The session cookie's name (`SESSION_COOKIE`, packages/api/src/domains/auth/session.ts). */
+const SESSION_COOKIE = 'devflow_session';
+
+/** Signs a browser context in on the server at `url`: `token` becomes its session cookie. */
+export async function addSession(context: BrowserContext, url: string, token: string): Promise<void> {
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url }]);
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mutate as mutateOn, register } from './api';
+import { addSession, mutate as mutateOn, register } from './api';
 import { launchBrowser } from './browser';
 import { type RunningServer, startServer } from './server';
 
@@ -49,7 +49,7 @@ function mutate(path: string, input: unknown, token?: string): Promise<Record<st
 /** A browser context signed in with `token`'s session cookie. */
 async function signedInContext(token: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 860 } });
-  await context.addCookies([{ name: 'devflow_session', value: token, url: server.url }]);
+  await addSession(context, server.url, token);
   return context;
 }
 

@@ -12,7 +12,7 @@ import {
 } from '@devflow/contract/messages';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mutate, register } from './api';
+import { addSession, mutate, register } from './api';
 import { launchBrowser } from './browser';
 import { type RunningServer, startServer } from './server';
 
@@ -45,7 +45,7 @@ let answerId = '';
 /** Registers an account over HTTP and signs the browser context in with its session cookie. */
 async function signedIn(context: BrowserContext, username: string): Promise<string> {
   const token = await register(server.url, username);
-  await context.addCookies([{ name: 'devflow_session', value: token, url: server.url }]);
+  await addSession(context, server.url, token);
   return token;
 }
 

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addSession } from './api';
 import { launchBrowser } from './browser';
 import { type RunningServer, startServer } from './server';
 
@@ -42,7 +43,7 @@ async function signUp(username: string): Promise<string> {
 /** A page whose browser context holds `token` as the session cookie. */
 async function pageFor(token: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 860 } });
-  await context.addCookies([{ name: 'devflow_session', value: token, url: server.url }]);
+  await addSession(context, server.url, token);
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   return page;

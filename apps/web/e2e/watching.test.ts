@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addSession } from './api';
 import { launchBrowser } from './browser';
 import { mailCount, type RunningServer, startServer, waitForCode } from './server';
 
@@ -96,7 +97,7 @@ describe('watching, bookmarks and notification mail in the browser', () => {
     questionId = String(question && typeof question === 'object' ? Reflect.get(question, 'id') : '');
     const options = { baseURL: server.url, viewport: { width: 1280, height: 860 } };
     bobContext = await browser.newContext(options);
-    await bobContext.addCookies([{ name: 'devflow_session', value: bob.token, url: server.url }]);
+    await addSession(bobContext, server.url, bob.token);
     strangerContext = await browser.newContext(options);
     page = await bobContext.newPage();
     page.setDefaultTimeout(30_000);

@@ -47,7 +47,7 @@ function cell(result: ScenarioResult, connections: number): string {
   const failed = level.non2xx + level.errors + level.timeouts;
   const rps = level.rps >= 100 ? level.rps.toFixed(0) : level.rps.toFixed(1);
   const cpu = level.cpuMsPerRequest === null ? '' : ` · ${level.cpuMsPerRequest.toFixed(2)} ms CPU`;
-  return `${rps} rps · ${level.p50} / ${level.p99} ms${cpu}${failed > 0 ? ` · ${failed} failed` : ''}`;
+  return `${rps} rps · ${level.p50} / ${level.p95} / ${level.p99} ms${cpu}${failed > 0 ? ` · ${failed} failed` : ''}`;
 }
 
 /**
@@ -101,7 +101,7 @@ export function writeResults(report: Report): void {
   }
   lines.push('', '## Scenarios', '');
   lines.push(
-    'Each cell: throughput · p50 / p99 latency · CPU time of the server process per request (user + system, from /proc; the server shares the 2 cores with PostgreSQL and autocannon).',
+    'Each cell: throughput · p50 / p95 / p99 latency · CPU time of the server process per request (user + system, from /proc; the server shares the 2 cores with PostgreSQL and autocannon).',
     '',
   );
   lines.push('| scenario | 1 connection | 16 connections | 64 connections |', '| --- | --- | --- | --- |');
@@ -124,7 +124,11 @@ export function writeResults(report: Report): void {
   // `reply.thread` pages, 100 vs 100,000 replies, written by bench/thread-pages.ts (its own run and date).
   const threadPages = join(here, 'THREAD-PAGES.md');
   if (existsSync(threadPages)) lines.push('', readFileSync(threadPages, 'utf8').trim());
-  lines.push('', "## EXPLAIN ANALYZE of each scenario's main statement", '');
+  lines.push('', '## EXPLAIN (ANALYZE, BUFFERS) of every statement the measured procedures send', '');
+  lines.push(
+    "Each tRPC scenario's first request replayed once with the page cache off (bench/explain.ts); each statement explained in a transaction that is rolled back, numbered in the order the procedure sends it.",
+    '',
+  );
   for (const plan of report.plans) {
     lines.push(`### ${plan.scenario}`, '', '```sql', plan.statement, '```', '', '```', plan.plan, '```', '');
   }

@@ -9,7 +9,7 @@ import { createRedisCache } from '@devflow/cache';
 import { type SeedPlan, seedLandmarks } from '@devflow/db/seed';
 import postgres from 'postgres';
 import { type BenchDatabase, benchDatabase, dropBenchDatabase, recreateBenchDatabase } from './database';
-import { explainAll } from './explain';
+import { type ExplainedCall, explainEvery } from './explain';
 import { type LoadOptions, type RunningProcess, runLoad, startProcess } from './processes';
 import { type Ratio, type ScenarioResult, type SingleResult, writeResults } from './report';
 import { call, get, post } from './requests';
@@ -21,11 +21,11 @@ import {
   type Comparison,
   checkedThreads,
   comparisons,
-  HOT_IDS,
   type LoadKind,
   PAGE_SIZE,
   type Scenario,
   type ServerName,
+  type Side,
   scenarios,
   threadPage,
 } from './scenarios';
@@ -270,7 +270,9 @@ async function measure(run: Run, scenario: Scenario): Promise<ScenarioResult[]> 
   for (const [i, side] of ready.entries()) {
     const mine = levels.filter((l) => l.target === i);
     results.push({ name: side.name, server: side.server.url, levels: mine });
-    const cells = mine.map((l) => `${l.connections}c ${l.rps.toFixed(0)} rps p50 ${l.p50} p99 ${l.p99}`);
+    const cells = mine.map(
+      (l) => `${l.connections}c ${l.rps.toFixed(0)} rps p50 ${l.p50} p95 ${l.p95} p99 ${l.p99}`,
+    );
     const bad = mine.reduce((n, l) => n + l.non2xx + l.errors + l.timeouts, 0);
     log(`  ${side.name.padEnd(44)} ${cells.join(' | ')}${bad > 0 ? `  (${bad} failed)` : ''}`);
   }
@@ -367,6 +369,21 @@ function ratiosOf(
   });
 }
 
+/**
+ * The first request of every tRPC side of the table (the bare baselines are not the procedures'
+ * statements), the uncached server's sides first: the explainer runs without the page cache.
+ */
+function explainedCalls(table: Scenario[], facts: BenchFacts): ExplainedCall[] {
+  const uncachedFirst = (sides: Side[]) =>
+    [...sides].sort((a, b) => Number(a.server !== 'uncached') - Number(b.server !== 'uncached'));
+  return table.flatMap((scenario) =>
+    uncachedFirst(scenario.sides).flatMap((side) => {
+      const [request] = side.server === 'bare' ? [] : (side.requests(facts) ?? []);
+      return request ? [{ scenario: side.name, request }] : [];
+    }),
+  );
+}
+
 /** The machine the run measured on, for the report. */
 async function machineOf(db: postgres.Sql, poolSize: number) {
   const [version] = await db`select version() as v`;
@@ -416,12 +433,7 @@ export async function runBench(options: BenchOptions, log: Log): Promise<void> {
     const metrics = await fetch(`${cached.url}/metrics`)
       .then((r) => (r.ok ? r.text() : ''))
       .catch(() => '');
-    const plans = await explainAll(db, {
-      hotId: HOT_IDS[0] ?? 101,
-      page1000: run.facts.page1000,
-      feedUserId: run.facts.feedUserId,
-      threadQuestions: [...landmarks.sideThreads.slice(0, 1), landmarks.bigThread],
-    });
+    const plans = await explainEvery(db, target.url, explainedCalls(table, run.facts));
     const threads = checkedThreads(plan, landmarks);
     await checkThreads(run, threads);
     const singles = await timeThreads(run, threads);

@@ -4,7 +4,15 @@
  * is many queries), a ~1k-reply side thread and 1,000-deep chains.
  */
 import { createDb } from '@devflow/db';
-import { SEED_PLANS, type SeedPlan, type SeedProgress, seed } from '@devflow/db/seed';
+import {
+  SEED_PLANS,
+  type SeedPlan,
+  type SeedProgress,
+  seed,
+  seededRandom,
+  VOCABULARY_SIZE,
+  vocabularyWord,
+} from '@devflow/db/seed';
 import postgres from 'postgres';
 
 /** The data set `pnpm bench --quick` loads: small enough to seed in seconds, deep enough for page 1000. */
@@ -33,14 +41,19 @@ export const FULL_PLAN: SeedPlan = {
   sideThreads: [{ replies: 1_000, shape: { kind: 'conversation', window: 10 } }],
 };
 
-/** Words the search scenario queries (all present in the seeded titles, packages/db/src/seed/text.ts). */
-export const SEARCH_TERMS = [
-  'postgresql index',
-  'react hook',
-  'redis sessions',
-  'docker image',
-  'keyset pagination',
-];
+/** How many different queries the search scenario sends (round-robin). */
+const SEARCH_QUERY_COUNT = 200;
+
+/**
+ * What the search scenario asks, like a query log: one or two words of the seeded body vocabulary
+ * (packages/db/src/seed/text.ts), each drawn with the same Zipf's law the seed draws them with, so most
+ * queries hit common words with thousands of matches and some hit rare ones with a handful. Reproducible.
+ */
+export const SEARCH_TERMS = (() => {
+  const random = seededRandom(20_260_101);
+  const word = () => vocabularyWord(Math.max(1, Math.floor(VOCABULARY_SIZE ** random())));
+  return Array.from({ length: SEARCH_QUERY_COUNT }, () => (random() < 0.5 ? word() : `${word()} ${word()}`));
+})();
 
 /**
  * Seeds the migrated, empty database at `url` with `plan` (users without a password: the bench registers

@@ -21,7 +21,9 @@ export {
   type ThreadPlan,
   type ThreadShape,
 } from './plans';
+export { seededRandom } from './random';
 export type { SeedProgress } from './run';
+export { VOCABULARY_SIZE, vocabularyWord } from './text';
 
 /** The password of every seeded user (benchmarks sign in as `user1`…`userN`). */
 export const SEED_PASSWORD = 'devflow-seed-password';

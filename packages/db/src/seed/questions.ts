@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { pick, randomId, words } from './random';
+import { pick, randomId, words, zipfPick } from './random';
 import type { SeedRun } from './run';
-import { SENTENCES, TAGS, TITLE_PARTS } from './text';
+import { BODY_VOCABULARY_WORDS, SENTENCES, TAGS, TITLE_PARTS, VOCABULARY, VOCABULARY_SIZE } from './text';
 
 /** The tags of `TAGS`, ids 1…n in that order. */
 export function seedTags(run: SeedRun): Promise<void> {
@@ -17,7 +17,8 @@ export function seedTags(run: SeedRun): Promise<void> {
 
 /**
  * Questions by random authors, spread evenly over the last year in id order (question 1 is the oldest),
- * with a made-up title and a body of three sentences.
+ * with a made-up title and a body of three sentences and a dozen words of the made-up vocabulary
+ * (`VOCABULARY`, drawn with Zipf's law: what search ranks).
  */
 export function seedQuestions(run: SeedRun): Promise<void> {
   const { users, questions } = run.plan;
@@ -34,7 +35,10 @@ export function seedQuestions(run: SeedRun): Promise<void> {
         select g, ${randomId(users)} as author,
           ${pick(openers)} || ' ' || ${pick(verbs)} || ' ' || ${pick(objects)} || ' ' || ${pick(endings)}
             || ' (#' || g || ')?' as title,
-          ${pick(SENTENCES)} || ' ' || ${pick(SENTENCES)} || ' ' || ${pick(SENTENCES)} as body,
+          ${pick(SENTENCES)} || ' ' || ${pick(SENTENCES)} || ' ' || ${pick(SENTENCES)} || ' '
+            -- "+ 0 * g" ties the words to the row: PostgreSQL would run an uncorrelated subquery once.
+            || (select string_agg(${zipfPick(VOCABULARY, VOCABULARY_SIZE)}, ' ')
+                from generate_series(1, ${BODY_VOCABULARY_WORDS} + 0 * g)) as body,
           now() - interval '365 days' + (g::float / ${questions}) * interval '364 days' as at
         from generate_series(${from}::bigint, ${to}::bigint) g
       ) q`,

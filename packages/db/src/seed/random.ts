@@ -10,6 +10,15 @@ export function pick(list: SQL): SQL {
   return sql`(${list})[1 + floor(random() * cardinality(${list}))::int]`;
 }
 
+/**
+ * One element of a word array, picked with Zipf's law (the word of rank r about as often as 1/r): a
+ * log-uniform rank, `floor(size ^ random())`, so the first words are everywhere and most are rare, as in a
+ * real vocabulary. `size` is the array's length.
+ */
+export function zipfPick(list: SQL, size: number): SQL {
+  return sql`(${list})[floor(power(${size}::float8, random()))::int]`;
+}
+
 /** A random id in 1…count, every id alike. */
 export function randomId(count: number): SQL {
   return sql`(1 + floor(random() * ${count})::bigint)`;

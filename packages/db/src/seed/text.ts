@@ -96,6 +96,62 @@ export const SENTENCES = words([
   'Benchmarks show p99 latency doubling after the change.',
 ]);
 
+/** Syllables of the made-up vocabulary: none ends in a letter the English stemmer strips (s, e, y). */
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ru',
+  'ten',
+  'vak',
+  'zor',
+  'bin',
+  'da',
+  'fu',
+  'gor',
+  'hal',
+  'jun',
+  'kir',
+  'lam',
+  'mo',
+  'nar',
+  'po',
+  'quin',
+  'rak',
+  'sol',
+  'tu',
+  'vin',
+  'wa',
+  'xan',
+  'yor',
+  'zu',
+  'brom',
+  'cal',
+  'dri',
+  'fen',
+  'glo',
+];
+
+/** How many words the vocabulary of question bodies has. */
+export const VOCABULARY_SIZE = 8_000;
+
+/**
+ * The word of rank `rank` (1…VOCABULARY_SIZE) in the made-up vocabulary of question bodies: three
+ * syllables, a different word for every rank. The seed draws words by rank with Zipf's law (`zipfPick`),
+ * so search sees common words in half the questions and rare ones in a handful, as on a real site.
+ */
+export function vocabularyWord(rank: number): string {
+  const base = SYLLABLES.length;
+  const at = (n: number) => SYLLABLES[n % base] ?? '';
+  return `${at(rank)}${at(Math.floor(rank / base))}${at(Math.floor(rank / base ** 2))}`;
+}
+
+/** The vocabulary of question bodies, in rank order (the first word is the most common). */
+export const VOCABULARY = words(Array.from({ length: VOCABULARY_SIZE }, (_, i) => vocabularyWord(i + 1)));
+
+/** Words a question body adds to its three sentences, each drawn from the vocabulary with Zipf's law. */
+export const BODY_VOCABULARY_WORDS = 12;
+
 /** First sentences of answers. */
 export const ANSWERS = words([
   'Add a composite index that matches the ORDER BY, then the planner can walk it in order.',

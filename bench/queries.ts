@@ -98,21 +98,13 @@ const list = (after: boolean) =>
 const listColumns = summaryColumns(EXCERPT_SOURCE_CHARS);
 const listKeyset = template(list(true), listColumns);
 const listOffset = template(list(false).offset(sql.placeholder('offset')), listColumns);
-/** `tagsOfQuestions` for n ids renders `in ($1, …, $n)`: one template per n. */
-const tagsOfMany = new Map<number, Template>();
+const tagsOfMany = template(tagsOfQuestionsQuery(statementsOnly, sql.placeholder('ids')), tagPairColumns);
 
-/** The tags of `ids` through `tagsOfQuestions`'s statement, by question. */
+/** The tags of `ids` through `tagsOfQuestions`'s statement (the ids as one array parameter), by question. */
 async function tagsByQuestion(run: RunValues, ids: number[]): Promise<Map<number, string[]>> {
   const byQuestion = new Map<number, string[]>();
   if (ids.length === 0) return byQuestion;
-  let t = tagsOfMany.get(ids.length);
-  if (!t) {
-    const placeholders = ids.map((_, index) => sql.placeholder(`id${index}`));
-    t = template(tagsOfQuestionsQuery(statementsOnly, placeholders), tagPairColumns);
-    tagsOfMany.set(ids.length, t);
-  }
-  const values = Object.fromEntries(ids.map((id, index) => [`id${index}`, id]));
-  for (const tag of await rowsOf<TagRow>(run, t, values)) {
+  for (const tag of await rowsOf<TagRow>(run, tagsOfMany, { ids })) {
     byQuestion.set(tag.questionId, [...(byQuestion.get(tag.questionId) ?? []), tag.slug]);
   }
   return byQuestion;

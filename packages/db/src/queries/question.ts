@@ -319,8 +319,10 @@ export type QuestionListParams = {
   htmlChars: number;
 };
 
-/** `QuestionListParams` whose position and limit may also be placeholders (a statement rendered once). */
-export type QuestionListStatementParams = Omit<QuestionListParams, 'after' | 'limit'> & {
+/** `QuestionListParams` whose values may also be placeholders (a statement rendered once). */
+export type QuestionListStatementParams = Omit<QuestionListParams, 'after' | 'limit' | 'tag' | 'authorId'> & {
+  tag?: string | Placeholder | undefined;
+  authorId?: number | Placeholder | undefined;
   after?: readonly [number | string | Placeholder, number | Placeholder] | null | undefined;
   limit: number | Placeholder;
 };
@@ -364,11 +366,98 @@ export function questionListQuery(db: Executor, params: QuestionListStatementPar
 /** One list item as `questionListQuery` and `questionSummariesByIds` return it. */
 export type QuestionSummaryRow = Awaited<ReturnType<typeof questionListQuery>>[number];
 
-/** The summaries of the questions `ids` (in no particular order; missing ids are left out). */
-export async function questionSummariesByIds(
+/**
+ * What makes two list statements different text: the values of `QuestionListParams` become placeholders,
+ * their presence and the sort do not.
+ */
+function listShape(params: QuestionListParams): string {
+  const has = (value: unknown) => (value === undefined || value === null ? '-' : '+');
+  return [
+    params.sort,
+    params.deleted,
+    params.htmlChars,
+    has(params.tag),
+    has(params.authorId),
+    has(params.after),
+  ].join(':');
+}
+
+/** `questionListQuery` with placeholders for every value of `params`: the statement of one shape. */
+function listTemplate(db: Executor, params: QuestionListParams) {
+  return questionListQuery(db, {
+    sort: params.sort,
+    deleted: params.deleted,
+    htmlChars: params.htmlChars,
+    tag: params.tag === undefined ? undefined : sql.placeholder('tag'),
+    authorId: params.authorId === undefined ? undefined : sql.placeholder('authorId'),
+    after: params.after ? [sql.placeholder('at'), sql.placeholder('id')] : null,
+    limit: sql.placeholder('limit'),
+  });
+}
+
+/** The prepared list statements of a database handle, one per shape, built on first use. */
+const listStatements = perDatabase(
+  () => new Map<string, ReturnType<ReturnType<typeof listTemplate>['prepare']>>(),
+);
+
+/**
+ * `questionListQuery` as a prepared statement per shape (sort, filters present, first page or not), built
+ * once per database handle: Drizzle neither rebuilds nor re-renders the list per request (the text is the
+ * one `questionListQuery` renders, values bound). Runs on the database, never inside a transaction.
+ */
+export async function listQuestionsPrepared(
+  db: Database,
+  params: QuestionListParams,
+): Promise<QuestionSummaryRow[]> {
+  const statements = listStatements(db);
+  const shape = listShape(params);
+  let statement = statements.get(shape);
+  if (!statement) {
+    statement = listTemplate(db, params).prepare(`question_list_${statements.size}`);
+    statements.set(shape, statement);
+  }
+  return statement.execute({
+    tag: params.tag,
+    authorId: params.authorId,
+    at: params.after?.[0],
+    id: params.after?.[1],
+    limit: params.limit,
+  });
+}
+
+/**
+ * The statement of `questionSummariesByIds`: the ids as one array parameter, so every page sends the same
+ * text. Ids or a placeholder; exported for the bench's bare twin (bench/queries.ts).
+ */
+export function questionSummariesByIdsQuery(
   db: Executor,
+  ids: readonly number[] | Placeholder,
+  htmlChars: number,
+) {
+  return summarySelect(db, htmlChars).where(sql`${questions.id} = any(${sql.param(ids)}::bigint[])`);
+}
+
+/** `questionSummariesByIds`'s prepared statements, one per excerpt length, built on first use. */
+const summariesStatements = perDatabase(
+  () => new Map<number, ReturnType<ReturnType<typeof questionSummariesByIdsQuery>['prepare']>>(),
+);
+
+/**
+ * The summaries of the questions `ids` (in no particular order; missing ids are left out), through a
+ * prepared statement. Runs on the database, never inside a transaction.
+ */
+export async function questionSummariesByIds(
+  db: Database,
   params: { ids: number[]; htmlChars: number },
 ): Promise<QuestionSummaryRow[]> {
   if (params.ids.length === 0) return [];
-  return summarySelect(db, params.htmlChars).where(inArray(questions.id, params.ids));
+  const statements = summariesStatements(db);
+  let statement = statements.get(params.htmlChars);
+  if (!statement) {
+    statement = questionSummariesByIdsQuery(db, sql.placeholder('ids'), params.htmlChars).prepare(
+      `question_summaries_${params.htmlChars}`,
+    );
+    statements.set(params.htmlChars, statement);
+  }
+  return statement.execute({ ids: params.ids });
 }

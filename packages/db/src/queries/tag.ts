@@ -25,9 +25,30 @@ export async function tagsOfQuestions(db: Executor, questionIds: number[]): Prom
   return tagsOfQuestionsQuery(db, questionIds);
 }
 
-/** The statement of `tagsOfQuestions` (ids or placeholders; exported for the bench's bare twin). */
-export function tagsOfQuestionsQuery(db: Executor, questionIds: readonly (number | Placeholder)[]) {
-  return tagPairs(db, inArray(questionTags.questionId, questionIds));
+/**
+ * The statement of `tagsOfQuestions`: the ids travel as one array parameter (`= any($1::bigint[])`), so
+ * every page sends the same text, whatever its length, and the prepared form serves them all. Ids or a
+ * placeholder; exported for the bench's bare twin (bench/queries.ts).
+ */
+export function tagsOfQuestionsQuery(db: Executor, questionIds: readonly number[] | Placeholder) {
+  return tagPairs(db, sql`${questionTags.questionId} = any(${sql.param(questionIds)}::bigint[])`);
+}
+
+/** The prepared form of `tagsOfQuestions`, built once per database handle. */
+const tagsOfQuestionsStatement = perDatabase((db) =>
+  tagsOfQuestionsQuery(db, sql.placeholder('ids')).prepare('tags_of_questions'),
+);
+
+/**
+ * `tagsOfQuestions` through a prepared statement (list pages, search and feed reads): Drizzle neither
+ * rebuilds nor re-renders it per call. Runs on the database, never inside a transaction.
+ */
+export async function tagsOfQuestionsPrepared(
+  db: Database,
+  questionIds: number[],
+): Promise<QuestionTagRow[]> {
+  if (questionIds.length === 0) return [];
+  return tagsOfQuestionsStatement(db).execute({ ids: questionIds });
 }
 
 /**

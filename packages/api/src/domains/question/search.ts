@@ -2,7 +2,7 @@ import { questionSummariesByIds, searchQuestionIds } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
 import { decodeCursor, rankIdCursor, toPage } from '../../platform/pagination';
 import { EXCERPT_SOURCE_CHARS } from '../posts/posts';
-import { tagsOf } from '../tag/service';
+import { tagsOfPage } from '../tag/service';
 import { toQuestionSummary } from './view';
 
 /**
@@ -19,7 +19,7 @@ export async function searchQuestions(
   const ids = hits.map((hit) => hit.id);
   const rows = await questionSummariesByIds(deps.db, { ids, htmlChars: EXCERPT_SOURCE_CHARS });
   const byId = new Map(rows.map((row) => [row.id, row]));
-  const tagMap = await tagsOf(
+  const tagMap = await tagsOfPage(
     deps.db,
     rows.map((row) => row.id),
   );

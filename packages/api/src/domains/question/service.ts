@@ -2,11 +2,13 @@ import { toIso } from '@devflow/contract';
 import {
   answersOfQuestion,
   answersOfQuestionPrepared,
+  type Database,
   type Executor,
   findQuestion,
   findQuestionPrepared,
   insertQuestion,
   insertQuestionWatch,
+  listQuestionsPrepared,
   type QuestionListParams,
   type QuestionRow,
   type QuestionSummaryRow,
@@ -33,7 +35,7 @@ import {
   saveRevision,
   visibleTo,
 } from '../posts/posts';
-import { adjustTagUsage, attachTags, detachTags, tagsOf } from '../tag/service';
+import { adjustTagUsage, attachTags, detachTags, tagsOf, tagsOfPage } from '../tag/service';
 import { type AnswerViewRow, type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './view';
 
 /** What question services need from the world. */
@@ -270,9 +272,9 @@ export async function questionRevisions(deps: Deps, actor: SessionUser | null, i
   return revisionsOf(deps.db, 'question', id);
 }
 
-/** Turns summary rows into `questionSummary` items, loading all their tags in one query. */
-async function toSummaries(db: Executor, rows: QuestionSummaryRow[]) {
-  const tagMap = await tagsOf(
+/** Turns summary rows into `questionSummary` items, loading all their tags in one prepared query. */
+async function toSummaries(db: Database, rows: QuestionSummaryRow[]) {
+  const tagMap = await tagsOfPage(
     db,
     rows.map((row) => row.id),
   );
@@ -294,9 +296,15 @@ export type ListQuestionsParams = Pick<
  * row) so tests can EXPLAIN exactly what runs.
  */
 export function listQuestionsQuery(db: Executor, params: ListQuestionsParams) {
+  const statement = listStatementParams(params);
+  return { query: questionListQuery(db, statement), cursorOf: cursorOfRow(params) };
+}
+
+/** What `question.list` reads for `params`: the cursor decoded (BAD_REQUEST when it is not ours), one row more than the page. */
+function listStatementParams(params: ListQuestionsParams) {
   const top = params.sort === 'top';
   const after = params.cursor ? decodeCursor(params.cursor, top ? scoreIdCursor : timeIdCursor) : null;
-  const query = questionListQuery(db, {
+  return {
     sort: params.sort,
     tag: params.tag,
     authorId: params.authorId,
@@ -304,12 +312,15 @@ export function listQuestionsQuery(db: Executor, params: ListQuestionsParams) {
     after,
     limit: params.limit + 1,
     htmlChars: EXCERPT_SOURCE_CHARS,
-  });
-  const cursorOf = (row: QuestionSummaryRow): (string | number)[] =>
-    top
+  };
+}
+
+/** The keyset cursor of a row of a list sorted as `params` ask. */
+function cursorOfRow(params: ListQuestionsParams) {
+  return (row: QuestionSummaryRow): (string | number)[] =>
+    params.sort === 'top'
       ? [row.score, row.id]
       : [toIso(params.sort === 'active' ? row.lastActivityAt : row.createdAt), row.id];
-  return { query, cursorOf };
 }
 
 /**
@@ -319,8 +330,8 @@ export function listQuestionsQuery(db: Executor, params: ListQuestionsParams) {
  */
 export async function listQuestions(deps: Deps, actor: SessionUser | null, params: ListQuestionsParams) {
   if (params.deleted) assertCan(actor, 'post.viewDeleted');
-  const { query, cursorOf } = listQuestionsQuery(deps.db, params);
-  const rows = await query;
+  // The prepared statement of `listQuestionsQuery`'s shape: the same text, not rebuilt per request.
+  const rows = await listQuestionsPrepared(deps.db, listStatementParams(params));
   const toItem = await toSummaries(deps.db, rows);
-  return toPage(rows, params.limit, toItem, cursorOf);
+  return toPage(rows, params.limit, toItem, cursorOfRow(params));
 }

@@ -1,5 +1,6 @@
 import {
   addTagUsage,
+  type Database,
   deleteQuestionTags,
   type Executor,
   insertQuestionTags,
@@ -7,6 +8,7 @@ import {
   type QuestionTagRow,
   tagsByPrefix,
   tagsOfQuestions,
+  tagsOfQuestionsPrepared,
   upsertTags,
 } from '@devflow/db';
 import type { ApiDeps } from '../../deps';
@@ -27,6 +29,14 @@ export function groupTags(rows: QuestionTagRow[]): Map<number, string[]> {
  */
 export async function tagsOf(db: Executor, questionIds: number[]): Promise<Map<number, string[]>> {
   return groupTags(await tagsOfQuestions(db, questionIds));
+}
+
+/**
+ * `tagsOf` for the pages of lists, search and feeds: the same statement, prepared once per database
+ * handle. Never inside a transaction.
+ */
+export async function tagsOfPage(db: Database, questionIds: number[]): Promise<Map<number, string[]>> {
+  return groupTags(await tagsOfQuestionsPrepared(db, questionIds));
 }
 
 /**

@@ -93,6 +93,29 @@ const withAccounts =
 
 const byId = () => HOT_IDS.map((id) => get('question.byId', { id: String(id) }));
 const newest = () => [get('question.list', { sort: 'newest' })];
+/** Seeded users whose profiles `user.byUsername` reads (`user1`…, packages/db/src/seed/users.ts). */
+const PROFILES = Array.from({ length: 100 }, (_, i) => `user${i + 1}`);
+const profiles = () => PROFILES.map((username) => get('user.byUsername', { username }));
+
+/**
+ * A procedure measured through the full stack against its bare twin (bench/baseline-server.ts: the same
+ * statements over postgres.js in a plain Hono route, the same JSON), and, where it has one, through the
+ * page cache: the sides of one interleaved scenario.
+ */
+function twin(
+  name: string,
+  trpc: Side['requests'],
+  bareRequests: Side['requests'],
+  options: { cached?: boolean; server?: ServerName } = {},
+): Side[] {
+  return [
+    ...(options.cached
+      ? [{ name: `${name} cached`, server: 'cached' as const, requests: trpc, warm: true }]
+      : []),
+    { name: `${name} uncached`, server: options.server ?? 'uncached', requests: trpc },
+    { name: `bare ${name}`, server: 'bare', requests: bareRequests },
+  ];
+}
 
 /** The scenarios, in the order they run, for a data set. */
 export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] {
@@ -100,25 +123,17 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
   const [sidePlan] = plan.sideThreads;
   const [sideThread] = landmarks.sideThreads;
   const [chain] = landmarks.chains;
-  const one = (side: Side, load: LoadKind = 'normal'): Scenario => ({
-    sides: [side],
-    load,
-    when: 'always',
-  });
+  const normal = (sides: Side[]): Scenario => ({ sides, load: 'normal', when: 'always' });
   return [
-    {
-      sides: [
-        { name: 'question.byId cached', server: 'cached', requests: byId, warm: true },
-        { name: 'question.byId uncached (cold)', server: 'uncached', requests: byId },
-        {
-          name: 'bare Hono+postgres.js byId (baseline a)',
-          server: 'bare',
-          requests: () => HOT_IDS.map((id) => bare(`question.byId?id=${id}`)),
-        },
-      ],
-      load: 'normal',
-      when: 'always',
-    },
+    normal([
+      { name: 'question.byId cached', server: 'cached', requests: byId, warm: true },
+      { name: 'question.byId uncached (cold)', server: 'uncached', requests: byId },
+      {
+        name: 'bare Hono+postgres.js byId (baseline a)',
+        server: 'bare',
+        requests: () => HOT_IDS.map((id) => bare(`question.byId?id=${id}`)),
+      },
+    ]),
     // Cluster mode: the same server, two workers sharing the port (see bench/cluster-server.ts).
     {
       sides: [
@@ -132,77 +147,95 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
       load: 'normal',
       when: 'cluster',
     },
-    one({ name: 'question.list page 1 (cached)', server: 'cached', requests: newest }),
-    one({ name: 'question.list page 1 uncached', server: 'uncached', requests: newest }),
-    one({
-      name: 'question.list page 1000 keyset',
-      server: 'uncached',
-      requests: ({ cursor }) =>
-        cursor ? [get('question.list', { sort: 'newest', limit: PAGE_SIZE, cursor })] : null,
-    }),
-    one({
-      name: 'bare list page 1000 keyset (baseline c)',
-      server: 'bare',
-      requests: ({ page1000 }) =>
-        page1000 ? [bare(`list-keyset?at=${encodeURIComponent(page1000.at)}&id=${page1000.id}`)] : null,
-    }),
-    one({
-      name: 'bare list page 1000 OFFSET (baseline c)',
-      server: 'bare',
-      requests: () => [bare(`list-offset?offset=${999 * PAGE_SIZE}`)],
-    }),
-    one({
-      name: 'question.search',
-      server: 'uncached',
-      requests: () => SEARCH_TERMS.map((q) => get('question.search', { q })),
-    }),
-    one({
-      name: `reply.thread ${thousands(sidePlan?.replies ?? 0)} replies, first page`,
-      server: 'cached',
-      requests: () => (sideThread === undefined ? null : [threadPage(sideThread)]),
-    }),
-    one({
-      name: 'feed.list (follows 1,000)',
-      server: 'cached',
-      requests: withAccounts((facts) => [get('feed.list', {}, auth(facts, 0))]),
-    }),
-    one({
-      name: 'reaction.set',
-      server: 'cached',
-      requests: withAccounts((facts) => {
-        const values = ['like', 'dislike', null];
-        return Array.from({ length: 3000 }, (_, i) =>
-          post(
-            'reaction.set',
-            { targetType: 'question', targetId: String(1000 + ((i * 7919) % 5000)), value: values[i % 3] },
-            auth(facts, i),
-          ),
-        );
+    normal(twin('question.list page 1', newest, () => [bare('list-first')], { cached: true })),
+    normal([
+      {
+        name: 'question.list page 1000 keyset',
+        server: 'uncached',
+        requests: ({ cursor }) =>
+          cursor ? [get('question.list', { sort: 'newest', limit: PAGE_SIZE, cursor })] : null,
+      },
+      {
+        name: 'bare list page 1000 keyset (baseline c)',
+        server: 'bare',
+        requests: ({ page1000 }) =>
+          page1000 ? [bare(`list-keyset?at=${encodeURIComponent(page1000.at)}&id=${page1000.id}`)] : null,
+      },
+      {
+        name: 'bare list page 1000 OFFSET (baseline c)',
+        server: 'bare',
+        requests: () => [bare(`list-offset?offset=${999 * PAGE_SIZE}`)],
+      },
+    ]),
+    normal(
+      twin(
+        'question.search',
+        () => SEARCH_TERMS.map((q) => get('question.search', { q })),
+        () => SEARCH_TERMS.map((q) => bare(`search?q=${encodeURIComponent(q)}`)),
+      ),
+    ),
+    normal(
+      twin(
+        `reply.thread ${thousands(sidePlan?.replies ?? 0)} replies, first page`,
+        () => (sideThread === undefined ? null : [threadPage(sideThread)]),
+        () => (sideThread === undefined ? null : [bareThread(sideThread, 'cte')]),
+      ),
+    ),
+    normal(
+      twin(
+        'feed.list (follows 1,000)',
+        withAccounts((facts) => [get('feed.list', {}, auth(facts, 0))]),
+        ({ feedUserId }) => (feedUserId ? [bare(`feed?userId=${feedUserId}`)] : null),
+      ),
+    ),
+    normal(
+      twin('user.byUsername', profiles, () => PROFILES.map((username) => bare(`user?username=${username}`)), {
+        cached: true,
       }),
-    }),
-    one({
-      name: 'answer.create',
-      server: 'cached',
-      requests: withAccounts((facts) =>
-        Array.from({ length: 500 }, (_, i) =>
-          post(
-            'answer.create',
-            {
-              questionId: String(2000 + i),
-              body: `A benchmark answer number ${i}, long enough to pass validation.`,
-            },
-            auth(facts, i),
+    ),
+    normal([
+      {
+        name: 'reaction.set',
+        server: 'cached',
+        requests: withAccounts((facts) => {
+          const values = ['like', 'dislike', null];
+          return Array.from({ length: 3000 }, (_, i) =>
+            post(
+              'reaction.set',
+              { targetType: 'question', targetId: String(1000 + ((i * 7919) % 5000)), value: values[i % 3] },
+              auth(facts, i),
+            ),
+          );
+        }),
+      },
+    ]),
+    normal([
+      {
+        name: 'answer.create',
+        server: 'cached',
+        requests: withAccounts((facts) =>
+          Array.from({ length: 500 }, (_, i) =>
+            post(
+              'answer.create',
+              {
+                questionId: String(2000 + i),
+                body: `A benchmark answer number ${i}, long enough to pass validation.`,
+              },
+              auth(facts, i),
+            ),
           ),
         ),
-      ),
-    }),
-    one({
-      name: 'auth.login',
-      server: 'cached',
-      requests: withAccounts(({ accounts }) =>
-        accounts.usernames.map((login) => post('auth.login', { login, password: accounts.password })),
-      ),
-    }),
+      },
+    ]),
+    normal([
+      {
+        name: 'auth.login',
+        server: 'cached',
+        requests: withAccounts(({ accounts }) =>
+          accounts.usernames.map((login) => post('auth.login', { login, password: accounts.password })),
+        ),
+      },
+    ]),
     // (b') where levels are many and narrow: the 1,000-deep chain's first page, one CTE against one query
     // per level (which reads the whole chain to know the page).
     {
@@ -229,7 +262,7 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
       sides: [
         {
           name: `reply.thread ${big} replies, first page`,
-          server: 'cached',
+          server: 'uncached',
           requests: () => [threadPage(landmarks.bigThread)],
         },
         {
@@ -249,16 +282,52 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
   ];
 }
 
+/** The full stack against its bare twin: at least 0.8× the twin's throughput. */
+const TWIN_MIN = 0.8;
+
+/** The page cache against the same read without it: at least 2×. */
+const CACHE_MIN = 2;
+
 /** The comparisons the run reports, each between sides measured in the same run. */
 export function comparisons(plan: SeedPlan): Comparison[] {
   const big = thousands(plan.bigThread);
+  const side = `reply.thread ${thousands(plan.sideThreads[0]?.replies ?? 0)} replies, first page`;
+  const twinOf = (name: string): Comparison => ({
+    name: `(a) ${name}: full stack (uncached) vs bare twin`,
+    over: `${name} uncached`,
+    under: `bare ${name}`,
+    min: TWIN_MIN,
+  });
+  const cacheOf = (name: string): Comparison => ({
+    name: `(d) ${name}: cached vs uncached`,
+    over: `${name} cached`,
+    under: `${name} uncached`,
+    min: CACHE_MIN,
+  });
   return [
     {
-      name: '(a) tRPC+Drizzle question.byId vs bare Hono+postgres.js (uncached)',
+      name: '(a) question.byId: full stack (uncached) vs bare twin',
       over: 'question.byId uncached (cold)',
       under: 'bare Hono+postgres.js byId (baseline a)',
-      min: 0.8,
+      min: TWIN_MIN,
     },
+    twinOf('question.list page 1'),
+    {
+      name: '(a) question.list page 1000 (keyset): full stack vs bare twin',
+      over: 'question.list page 1000 keyset',
+      under: 'bare list page 1000 keyset (baseline c)',
+      min: TWIN_MIN,
+    },
+    twinOf('question.search'),
+    twinOf(side),
+    {
+      name: `(a) reply.thread ${big} replies, first page: full stack vs bare twin`,
+      over: `reply.thread ${big} replies, first page`,
+      under: `bare thread CTE ${big}, first page (baseline b)`,
+      min: TWIN_MIN,
+    },
+    twinOf('feed.list (follows 1,000)'),
+    twinOf('user.byUsername'),
     {
       name: `(b) reply.thread ${big} (one CTE) vs N+1 one query per level`,
       over: `reply.thread ${big} replies, first page`,
@@ -290,11 +359,13 @@ export function comparisons(plan: SeedPlan): Comparison[] {
       min: 1,
     },
     {
-      name: '(d) question.byId cached vs uncached',
+      name: '(d) question.byId: cached vs uncached',
       over: 'question.byId cached',
       under: 'question.byId uncached (cold)',
-      min: 2,
+      min: CACHE_MIN,
     },
+    cacheOf('question.list page 1'),
+    cacheOf('user.byUsername'),
   ];
 }
 

@@ -87,12 +87,16 @@ async function main(): Promise<void> {
     const big = await seedThread(sql, user.id, 100_000, 'tree');
     const chain = await seedThread(sql, user.id, 1000, 'chain');
     await sql`vacuum analyze replies`;
-    const page = (targetId: number, afterId: number | null): LoadThreadParams => ({
+    const page = (
+      targetId: number,
+      afterId: number | null,
+      limit: number = THREAD_PAGE_SIZE.default,
+    ): LoadThreadParams => ({
       targetType: 'question',
       targetId,
       rootId: null,
       maxDepth: 1000,
-      maxNodes: THREAD_PAGE_SIZE.default + 1,
+      maxNodes: limit + 1,
       afterId,
       viewerId: null,
     });
@@ -100,6 +104,11 @@ async function main(): Promise<void> {
     const cases: Case[] = [
       { name: 'first page, 100-reply thread', params: page(small.questionId, null) },
       { name: 'first page, 100,000-reply thread', params: page(big.questionId, null) },
+      // The same number of replies as the 100-reply thread's whole page: what the thread's size costs alone.
+      {
+        name: 'first page of 100 (`limit: 100`), 100,000-reply thread',
+        params: page(big.questionId, null, 100),
+      },
       {
         name: 'a page from a cursor in the middle of the 100,000-reply thread',
         params: page(big.questionId, middle),
@@ -153,9 +162,14 @@ async function main(): Promise<void> {
     }
     const ratio =
       median(times.get(cases[1]?.name ?? '') ?? []) / median(times.get(cases[0]?.name ?? '') ?? []);
+    const sameSize =
+      median(times.get(cases[2]?.name ?? '') ?? []) / median(times.get(cases[0]?.name ?? '') ?? []);
     lines.push(
       '',
       `First page 100,000 / 100 replies: **${ratio.toFixed(2)}×** (target ≤ 1.5×: ${ratio <= 1.5 ? 'PASS' : 'FAIL'}).`,
+      `The same 100 replies from each (\`limit: 100\` on the big thread): **${sameSize.toFixed(2)}×** — the`,
+      "default page of the big thread shows twice the replies the small thread has, and a page's cost grows with",
+      'the replies it shows.',
       '',
       'The walk stops after the page (`tree` reads about one row per reply returned, whatever the',
       "thread's size — see `rows=` of its `Recursive Union` below); `total`, which the response keeps",

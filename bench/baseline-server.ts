@@ -11,7 +11,15 @@ import { createCache } from '@devflow/cache';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import postgres from 'postgres';
-import { countView, listAfter, listFromOffset, questionPage, questionRow, type RunValues } from './queries';
+import {
+  countView,
+  listAfter,
+  listFirst,
+  listFromOffset,
+  questionPage,
+  questionRow,
+  type RunValues,
+} from './queries';
 import {
   type RunSql,
   type ThreadRequest,
@@ -63,6 +71,9 @@ app.get('/bare/question.byId', async (c) => {
   }
   return c.json(ok(await questionPage(values, row)));
 });
+
+/** question.list page 1 for an anonymous reader with no input (newest, default limit), with its nextCursor. */
+app.get('/bare/list-first', async (c) => c.json(ok(await listFirst(values))));
 
 /** question.list newest, page N by OFFSET (what keyset pagination avoids). */
 app.get('/bare/list-offset', async (c) => {

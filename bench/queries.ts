@@ -5,7 +5,15 @@
  * functions, so the JSON is the procedures' JSON. What they leave out is the framework around the SQL:
  * tRPC, zod, Drizzle's builders and row mapping. Reply threads and their naive loaders live in `thread.ts`.
  */
-import { EXCERPT_SOURCE_CHARS, toAnswer, toQuestion, toQuestionSummary } from '@devflow/api';
+import {
+  EXCERPT_SOURCE_CHARS,
+  listQuestionsInput,
+  listQuestionsQuery,
+  toAnswer,
+  toPage,
+  toQuestion,
+  toQuestionSummary,
+} from '@devflow/api';
 import {
   addQuestionViewQuery,
   answerColumns,
@@ -80,8 +88,10 @@ type AnswerRow = Awaited<ReturnType<typeof answersOfQuestionTemplate>>[number];
 type SummaryRow = Awaited<ReturnType<typeof questionListQuery>>[number];
 type TagRow = Awaited<ReturnType<typeof tagsOfQuestionQuery>>[number];
 
-/** Rows a list page reads: one more than it shows, to know whether another page follows. */
-const PAGE = 20;
+/** `question.list`'s input when the request gives none: newest, live questions, the default limit, page 1. */
+const firstPageInput = listQuestionsInput.parse({});
+/** Items a list page shows; it reads one row more, to know whether another page follows. */
+const PAGE = firstPageInput.limit;
 
 const byId = template(questionByIdQuery(statementsOnly, sql.placeholder('id')), questionColumns);
 const liveAnswers = template(answersOfQuestionTemplate(statementsOnly, true), answerColumns);
@@ -98,6 +108,9 @@ const list = (after: boolean) =>
 const listColumns = summaryColumns(EXCERPT_SOURCE_CHARS);
 const listKeyset = template(list(true), listColumns);
 const listOffset = template(list(false).offset(sql.placeholder('offset')), listColumns);
+/** The first page's statement and cursor, from the service's own `listQuestionsQuery`. */
+const firstPage = listQuestionsQuery(statementsOnly, firstPageInput);
+const listFirstTemplate = template(firstPage.query, listColumns);
 /** `tagsOfQuestions` for n ids renders `in ($1, …, $n)`: one template per n. */
 const tagsOfMany = new Map<number, Template>();
 
@@ -145,14 +158,30 @@ export async function questionPage(run: RunValues, row: QuestionRow) {
   };
 }
 
-/** The items of a list page from its rows (one more than the page may have been read). */
-async function listPage(run: RunValues, rows: SummaryRow[]) {
-  const shown = rows.slice(0, PAGE);
+/**
+ * The summaries of a list page's rows (one more than the page may have been read) with their tags, read
+ * for every row as the service's `toSummaries` reads them.
+ */
+async function summariesOf(run: RunValues, rows: SummaryRow[]) {
   const tags = await tagsByQuestion(
     run,
-    shown.map((row) => row.id),
+    rows.map((row) => row.id),
   );
-  return shown.map((row) => toQuestionSummary(row, tags.get(row.id) ?? []));
+  return (row: SummaryRow) => toQuestionSummary(row, tags.get(row.id) ?? []);
+}
+
+/** The items of a list page from its rows (one more than the page may have been read). */
+async function listPage(run: RunValues, rows: SummaryRow[]) {
+  return rows.slice(0, PAGE).map(await summariesOf(run, rows));
+}
+
+/**
+ * `question.list` for an anonymous reader who gives no input (newest, the default limit, no cursor):
+ * the procedure's statement, and its page with the procedure's `nextCursor`.
+ */
+export async function listFirst(run: RunValues) {
+  const rows = await rowsOf<SummaryRow>(run, listFirstTemplate, {});
+  return toPage(rows, firstPageInput.limit, await summariesOf(run, rows), firstPage.cursorOf);
 }
 
 /** `question.list` newest after the keyset position `(at, id)`: the procedure's statement. */

@@ -10,7 +10,7 @@ import { QueryCounter } from '@devflow/db/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listAfter, listFromOffset, questionPage, questionRow, type RunValues } from './queries';
+import { listAfter, listFirst, listFromOffset, questionPage, questionRow, type RunValues } from './queries';
 
 let deps: TestDeps;
 const statements = new QueryCounter();
@@ -89,8 +89,17 @@ describe('bench twins of question.byId and question.list', () => {
     expect(sent.length).toBe(3);
     expect(byIdSent).toEqual(expect.arrayContaining(sent));
 
+    // question.list with no input: page 1, newest, default limit — its nextCursor too.
+    const { result: page1, statements: firstSent } = await statements.measure(() =>
+      callerFor(deps, null).question.list({}),
+    );
+    sent.length = 0;
+    expect(JSON.parse(JSON.stringify(await listFirst(run)))).toEqual(JSON.parse(JSON.stringify(page1)));
+    expect(page1.items).toHaveLength(20);
+    expect(sent.length).toBe(2);
+    expect(firstSent).toEqual(sent);
+
     // question.list, newest: page 2 by cursor = the keyset twin after page 1's last row = OFFSET 20.
-    const page1 = await callerFor(deps, null).question.list({ sort: 'newest', limit: 20 });
     if (!page1.nextCursor) throw new Error('expected a second page');
     const { result: page2, statements: listSent } = await statements.measure(() =>
       callerFor(deps, null).question.list({ sort: 'newest', limit: 20, cursor: page1.nextCursor ?? '' }),

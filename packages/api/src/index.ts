@@ -1,4 +1,13 @@
-export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode, THREAD_PAGE_SIZE } from '@devflow/contract';
+export {
+  byUsernameInput,
+  feedListInput,
+  listQuestionsInput,
+  MAX_THREAD_DEPTH,
+  MAX_THREAD_NODES,
+  type ReplyNode,
+  searchQuestionsInput,
+  THREAD_PAGE_SIZE,
+} from '@devflow/contract';
 export {
   type ApiConfig,
   defaultApiConfig,
@@ -48,7 +57,12 @@ export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
 export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
 export { searchQuestions } from './domains/question/search';
-export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
+export {
+  getQuestion,
+  listQuestions,
+  listQuestionsQuery,
+  loadQuestionDetail,
+} from './domains/question/service';
 export { type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './domains/question/view';
 export {
   type ThreadPageInput,
@@ -80,6 +94,7 @@ export {
   minimumRetrySpanSeconds,
   type QueuedMail,
 } from './platform/mail';
+export { toPage } from './platform/pagination';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export {

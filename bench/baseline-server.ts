@@ -7,6 +7,7 @@
  * Env: `DATABASE_URL` (required), `REDIS_URL` (views are deduplicated there, like the server does),
  * `PORT`, `DB_POOL_SIZE` (default 10).
  */
+import { searchQuestionsInput } from '@devflow/api';
 import { createCache } from '@devflow/cache';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
@@ -18,8 +19,10 @@ import {
   listFromOffset,
   questionPage,
   questionRow,
+  type RunRows,
   type RunValues,
 } from './queries';
+import { searchFirst } from './queries-search';
 import {
   type RunSql,
   type ThreadRequest,
@@ -52,6 +55,10 @@ app.get('/healthz', (c) => c.json({ ok: true }));
  */
 const values: RunValues = (text, params) =>
   sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();
+
+/** The raw statements of the twins (`sql` templates), prepared alike; rows as objects by column name. */
+const rows: RunRows = (text, params) =>
+  sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
 
 /** question.byId for an anonymous viewer: the same statements, in the same order, as the service. */
 app.get('/bare/question.byId', async (c) => {
@@ -86,6 +93,16 @@ app.get('/bare/list-keyset', async (c) => {
   const at = c.req.query('at') ?? '';
   const id = Number(c.req.query('id'));
   return c.json(ok({ items: await listAfter(values, at, id), nextCursor: null }));
+});
+
+/**
+ * question.search's first page for `?q=<text>` (default limit), for an anonymous reader; 400 where the
+ * procedure's input is BAD_REQUEST (no text, blank text, or text too long).
+ */
+app.get('/bare/search', async (c) => {
+  const input = searchQuestionsInput.safeParse({ q: c.req.query('q') });
+  if (!input.success) return c.json({ error: { code: 'BAD_REQUEST' } }, 400);
+  return c.json(ok(await searchFirst(values, rows, input.data)));
 });
 
 /** Statements of the thread strategies, prepared like every statement of the procedures. */

@@ -3,7 +3,9 @@
  * PGlite in bench/twins.test.ts), the very statements the services send — rendered once from the queries
  * `@devflow/db` exports, with placeholders bound per request — and shape the rows with the API's own view
  * functions, so the JSON is the procedures' JSON. What they leave out is the framework around the SQL:
- * tRPC, zod, Drizzle's builders and row mapping. Reply threads and their naive loaders live in `thread.ts`.
+ * tRPC, zod, Drizzle's builders and row mapping. The helpers here (`template`, `rowsOf`, `byIdList`,
+ * `tagsByQuestion`) serve the other twins too: `question.search` in `queries-search.ts`. Reply threads and
+ * their naive loaders live in `thread.ts`.
  */
 import {
   EXCERPT_SOURCE_CHARS,
@@ -18,6 +20,7 @@ import {
   addQuestionViewQuery,
   answerColumns,
   answersOfQuestionTemplate,
+  type QuestionSummaryRow,
   questionByIdQuery,
   questionColumns,
   questionListQuery,
@@ -27,13 +30,19 @@ import {
   tagsOfQuestionQuery,
   tagsOfQuestionsQuery,
 } from '@devflow/db';
-import { Column, fillPlaceholders, is, SQL, sql } from 'drizzle-orm';
+import { Column, fillPlaceholders, is, type Placeholder, SQL, sql } from 'drizzle-orm';
 
 /** Runs one statement and returns its rows as arrays of column values: int8 as numbers, timestamps as Dates. */
 export type RunValues = (text: string, params: readonly unknown[]) => Promise<unknown[][]>;
 
+/**
+ * Runs one raw statement (`sql` templates of packages/db/src/queries) and returns its rows as objects by
+ * column name, as Drizzle's `queryRows` returns them: int8 as numbers, timestamps as Dates.
+ */
+export type RunRows = <T extends object>(text: string, params: readonly unknown[]) => Promise<T[]>;
+
 /** A statement rendered once: its text, its parameters (placeholders among them), and where each column goes. */
-type Template = { text: string; params: unknown[]; paths: string[][] };
+export type Template = { text: string; params: unknown[]; paths: string[][] };
 
 /**
  * The path of each selected column in the row object, in select order — the order Drizzle renders the
@@ -50,7 +59,7 @@ function columnPaths(selection: Record<string, unknown>, prefix: string[] = []):
 }
 
 /** Renders a query of `@devflow/db` (built on `statementsOnly`) together with the paths of its selection. */
-function template(
+export function template(
   query: { toSQL(): { sql: string; params: unknown[] } },
   selection: Record<string, unknown>,
 ) {
@@ -78,14 +87,17 @@ function toRow(paths: string[][], values: unknown[]): Record<string, unknown> {
  * Runs a template with its placeholders bound. The rows are typed as the Drizzle query's rows, which the
  * values are once mapped by path; bench/twins.test.ts proves the JSON equal to the procedure's.
  */
-async function rowsOf<Row>(run: RunValues, t: Template, values: Record<string, unknown>): Promise<Row[]> {
+export async function rowsOf<Row>(
+  run: RunValues,
+  t: Template,
+  values: Record<string, unknown>,
+): Promise<Row[]> {
   const rows = await run(t.text, fillPlaceholders(t.params, values));
   return rows.map((row) => toRow(t.paths, row) as Row);
 }
 
 type QuestionRow = Awaited<ReturnType<typeof questionByIdQuery>>[number];
 type AnswerRow = Awaited<ReturnType<typeof answersOfQuestionTemplate>>[number];
-type SummaryRow = Awaited<ReturnType<typeof questionListQuery>>[number];
 type TagRow = Awaited<ReturnType<typeof tagsOfQuestionQuery>>[number];
 
 /** `question.list`'s input when the request gives none: newest, live questions, the default limit, page 1. */
@@ -105,26 +117,36 @@ const list = (after: boolean) =>
     limit: PAGE + 1,
     htmlChars: EXCERPT_SOURCE_CHARS,
   });
-const listColumns = summaryColumns(EXCERPT_SOURCE_CHARS);
+/** The selection of a list item's row (`question.list`, `question.search`). */
+export const listColumns = summaryColumns(EXCERPT_SOURCE_CHARS);
 const listKeyset = template(list(true), listColumns);
 const listOffset = template(list(false).offset(sql.placeholder('offset')), listColumns);
 /** The first page's statement and cursor, from the service's own `listQuestionsQuery`. */
 const firstPage = listQuestionsQuery(statementsOnly, firstPageInput);
 const listFirstTemplate = template(firstPage.query, listColumns);
-/** `tagsOfQuestions` for n ids renders `in ($1, …, $n)`: one template per n. */
-const tagsOfMany = new Map<number, Template>();
+/**
+ * A statement over a list of ids, `in ($1, …, $n)`, rendered once per n: `build` gets the placeholders
+ * `id0` … `id<n-1>`. Returns, for some ids, the template and the values that bind them.
+ */
+export function byIdList(build: (ids: Placeholder[]) => Template) {
+  const byCount = new Map<number, Template>();
+  return (ids: readonly number[]) => {
+    let t = byCount.get(ids.length);
+    if (!t) {
+      t = build(ids.map((_, index) => sql.placeholder(`id${index}`)));
+      byCount.set(ids.length, t);
+    }
+    return { template: t, values: Object.fromEntries(ids.map((id, index) => [`id${index}`, id])) };
+  };
+}
 
-/** The tags of `ids` through `tagsOfQuestions`'s statement, by question. */
-async function tagsByQuestion(run: RunValues, ids: number[]): Promise<Map<number, string[]>> {
+const tagsOfMany = byIdList((ids) => template(tagsOfQuestionsQuery(statementsOnly, ids), tagPairColumns));
+
+/** The tags of `ids` through `tagsOfQuestions`'s statement (none sent for no ids), by question. */
+export async function tagsByQuestion(run: RunValues, ids: number[]): Promise<Map<number, string[]>> {
   const byQuestion = new Map<number, string[]>();
   if (ids.length === 0) return byQuestion;
-  let t = tagsOfMany.get(ids.length);
-  if (!t) {
-    const placeholders = ids.map((_, index) => sql.placeholder(`id${index}`));
-    t = template(tagsOfQuestionsQuery(statementsOnly, placeholders), tagPairColumns);
-    tagsOfMany.set(ids.length, t);
-  }
-  const values = Object.fromEntries(ids.map((id, index) => [`id${index}`, id]));
+  const { template: t, values } = tagsOfMany(ids);
   for (const tag of await rowsOf<TagRow>(run, t, values)) {
     byQuestion.set(tag.questionId, [...(byQuestion.get(tag.questionId) ?? []), tag.slug]);
   }
@@ -162,16 +184,16 @@ export async function questionPage(run: RunValues, row: QuestionRow) {
  * The summaries of a list page's rows (one more than the page may have been read) with their tags, read
  * for every row as the service's `toSummaries` reads them.
  */
-async function summariesOf(run: RunValues, rows: SummaryRow[]) {
+async function summariesOf(run: RunValues, rows: QuestionSummaryRow[]) {
   const tags = await tagsByQuestion(
     run,
     rows.map((row) => row.id),
   );
-  return (row: SummaryRow) => toQuestionSummary(row, tags.get(row.id) ?? []);
+  return (row: QuestionSummaryRow) => toQuestionSummary(row, tags.get(row.id) ?? []);
 }
 
 /** The items of a list page from its rows (one more than the page may have been read). */
-async function listPage(run: RunValues, rows: SummaryRow[]) {
+async function listPage(run: RunValues, rows: QuestionSummaryRow[]) {
   return rows.slice(0, PAGE).map(await summariesOf(run, rows));
 }
 
@@ -180,16 +202,16 @@ async function listPage(run: RunValues, rows: SummaryRow[]) {
  * the procedure's statement, and its page with the procedure's `nextCursor`.
  */
 export async function listFirst(run: RunValues) {
-  const rows = await rowsOf<SummaryRow>(run, listFirstTemplate, {});
+  const rows = await rowsOf<QuestionSummaryRow>(run, listFirstTemplate, {});
   return toPage(rows, firstPageInput.limit, await summariesOf(run, rows), firstPage.cursorOf);
 }
 
 /** `question.list` newest after the keyset position `(at, id)`: the procedure's statement. */
 export async function listAfter(run: RunValues, at: string, id: number) {
-  return listPage(run, await rowsOf<SummaryRow>(run, listKeyset, { at, id }));
+  return listPage(run, await rowsOf<QuestionSummaryRow>(run, listKeyset, { at, id }));
 }
 
 /** `question.list` newest from `offset` on: the same statement paged with OFFSET (what keyset avoids). */
 export async function listFromOffset(run: RunValues, offset: number) {
-  return listPage(run, await rowsOf<SummaryRow>(run, listOffset, { offset }));
+  return listPage(run, await rowsOf<QuestionSummaryRow>(run, listOffset, { offset }));
 }

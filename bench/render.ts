@@ -8,7 +8,8 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 /** A parameter of a positional statement. */
 export type SqlParam = string | number | null | readonly (string | number)[];
 
-const dialect = new PgDialect();
+/** Renders like the app's drivers: with the snake_case casing of packages/db/src/client.ts. */
+const dialect = new PgDialect({ casing: 'snake_case' });
 
 /** A parameter as the bench passes it on; the rendered queries bind only these. */
 function toParam(value: unknown): SqlParam {
@@ -21,6 +22,14 @@ function toParam(value: unknown): SqlParam {
 export function render(query: SQL): { text: string; params: SqlParam[] } {
   const rendered = dialect.sqlToQuery(query);
   return { text: rendered.sql, params: rendered.params.map(toParam) };
+}
+
+/**
+ * A raw statement's text and parameters with its placeholders (`sql.placeholder`) kept among them, to be
+ * bound per request with Drizzle's `fillPlaceholders`: what the bare twins render once (bench/queries.ts).
+ */
+export function renderTemplate(query: SQL): { sql: string; params: unknown[] } {
+  return dialect.sqlToQuery(query);
 }
 
 /**

@@ -4,17 +4,28 @@
  * the services send. Runs on PGlite, or on PostgreSQL through postgres.js (as the baseline server does)
  * when `DATABASE_URL` is set.
  */
+import { searchQuestionsInput } from '@devflow/api';
 import { callerFor, createTestDeps, createTestUser, type TestDeps } from '@devflow/api/testing';
 import { queryRows } from '@devflow/db';
 import { QueryCounter } from '@devflow/db/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listAfter, listFirst, listFromOffset, questionPage, questionRow, type RunValues } from './queries';
+import {
+  listAfter,
+  listFirst,
+  listFromOffset,
+  questionPage,
+  questionRow,
+  type RunRows,
+  type RunValues,
+} from './queries';
+import { searchFirst } from './queries-search';
 
 let deps: TestDeps;
 const statements = new QueryCounter();
 let run: RunValues;
+let runRows: RunRows;
 const sent: string[] = [];
 let closeRun = async () => {};
 
@@ -30,6 +41,10 @@ beforeAll(async () => {
       });
       return result.rows;
     };
+    runRows = async <T extends object>(text: string, params: readonly unknown[]) => {
+      sent.push(text);
+      return (await pglite.query<T>(text, [...params], { parsers: { 20: Number } })).rows;
+    };
     return;
   }
   // PostgreSQL: a postgres.js client on this file's private database, configured like the bench server's.
@@ -44,6 +59,10 @@ beforeAll(async () => {
   run = (text, params) => {
     sent.push(text);
     return client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();
+  };
+  runRows = (text, params) => {
+    sent.push(text);
+    return client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
   };
   closeRun = () => client.end({ timeout: 5 });
 });
@@ -130,5 +149,37 @@ describe('bench twins of question.byId and question.list', () => {
     });
     expect((await questionRow(run, Number(created.id)))?.live).toBe(false);
     expect(await questionRow(run, 987_654_321)).toBeUndefined();
+  });
+
+  it('answer question.search’s first page, its cursor and its statements', async () => {
+    const asker = await createTestUser(deps);
+    for (let n = 0; n < 22; n += 1) {
+      await callerFor(deps, asker).question.create({
+        title: n % 3 === 0 ? `Kayak rolling drill ${n}` : `Paddle question ${n} without the word`,
+        body: `About kayaks and kayak rolling, take ${n}: a body long enough for the rules.`,
+        tags: ['sql'],
+      });
+    }
+    /** Asks the procedure (anonymous) and the twin the same; both must answer alike with the same statements. */
+    const expectSame = async (q: string, statementCount: number) => {
+      const { result: expected, statements: searchSent } = await statements.measure(() =>
+        callerFor(deps, null).question.search({ q }),
+      );
+      sent.length = 0;
+      const twin = await searchFirst(run, runRows, searchQuestionsInput.parse({ q }));
+      expect(JSON.parse(JSON.stringify(twin))).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(sent).toHaveLength(statementCount);
+      expect(searchSent).toEqual(sent);
+      return expected;
+    };
+    const many = await expectSame('  kayak rolling ', 3);
+    expect(many.items).toHaveLength(20);
+    expect(many.nextCursor).not.toBeNull();
+    expect((await expectSame('kayak drill', 3)).items).toHaveLength(8);
+    expect(await expectSame('zebra', 1)).toEqual({ items: [], nextCursor: null });
+    expect(searchQuestionsInput.safeParse({ q: '   ' }).success).toBe(false);
+    await expect(callerFor(deps, null).question.search({ q: '   ' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 });

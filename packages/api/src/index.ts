@@ -56,7 +56,7 @@ export {
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
 export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
-export { searchQuestions } from './domains/question/search';
+export { searchQuestions, toSearchPage } from './domains/question/search';
 export {
   getQuestion,
   listQuestions,

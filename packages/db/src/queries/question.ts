@@ -370,5 +370,16 @@ export async function questionSummariesByIds(
   params: { ids: number[]; htmlChars: number },
 ): Promise<QuestionSummaryRow[]> {
   if (params.ids.length === 0) return [];
+  return questionSummariesByIdsQuery(db, params);
+}
+
+/**
+ * The select of `questionSummariesByIds` (ids or placeholders, at least one). Exported so the bench's bare
+ * twin sends the very statement `question.search` sends (bench/queries-search.ts).
+ */
+export function questionSummariesByIdsQuery(
+  db: Executor,
+  params: { ids: readonly (number | Placeholder)[]; htmlChars: number },
+) {
   return summarySelect(db, params.htmlChars).where(inArray(questions.id, params.ids));
 }

@@ -7,7 +7,7 @@
  * Env: `DATABASE_URL` (required), `REDIS_URL` (views are deduplicated there, like the server does),
  * `PORT`, `DB_POOL_SIZE` (default 10).
  */
-import { searchQuestionsInput } from '@devflow/api';
+import { byUsernameInput, searchQuestionsInput } from '@devflow/api';
 import { createCache } from '@devflow/cache';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
@@ -23,6 +23,7 @@ import {
   type RunValues,
 } from './queries';
 import { searchFirst } from './queries-search';
+import { profileByName } from './queries-user';
 import {
   type RunSql,
   type ThreadRequest,
@@ -103,6 +104,18 @@ app.get('/bare/search', async (c) => {
   const input = searchQuestionsInput.safeParse({ q: c.req.query('q') });
   if (!input.success) return c.json({ error: { code: 'BAD_REQUEST' } }, 400);
   return c.json(ok(await searchFirst(values, rows, input.data)));
+});
+
+/**
+ * user.byUsername for `?username=<name>` (any case), for an anonymous reader; 400 where the procedure's
+ * input is BAD_REQUEST, 404 where it answers NOT_FOUND.
+ */
+app.get('/bare/user', async (c) => {
+  const input = byUsernameInput.safeParse({ username: c.req.query('username') });
+  if (!input.success) return c.json({ error: { code: 'BAD_REQUEST' } }, 400);
+  const profile = await profileByName(values, rows, input.data.username);
+  if (!profile) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
+  return c.json(ok(profile));
 });
 
 /** Statements of the thread strategies, prepared like every statement of the procedures. */

@@ -32,6 +32,21 @@ export function renderTemplate(query: SQL): { sql: string; params: unknown[] } {
   return dialect.sqlToQuery(query);
 }
 
+const renderedOnce = new WeakMap<SQL, { sql: string; params: unknown[] }>();
+
+/**
+ * `renderTemplate` once per statement object: the twins build their statements once, with placeholders,
+ * and a service's reader hands the same object back to be run.
+ */
+export function renderedTemplate(query: SQL): { sql: string; params: unknown[] } {
+  let rendered = renderedOnce.get(query);
+  if (!rendered) {
+    rendered = renderTemplate(query);
+    renderedOnce.set(query, rendered);
+  }
+  return rendered;
+}
+
 /**
  * The text and parameters of a query builder, built on `statementsOnly` from `@devflow/db` (which
  * renders with the app's snake_case casing).

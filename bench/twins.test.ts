@@ -4,7 +4,7 @@
  * the services send. Runs on PGlite, or on PostgreSQL through postgres.js (as the baseline server does)
  * when `DATABASE_URL` is set.
  */
-import { searchQuestionsInput } from '@devflow/api';
+import { byUsernameInput, searchQuestionsInput } from '@devflow/api';
 import { callerFor, createTestDeps, createTestUser, type TestDeps } from '@devflow/api/testing';
 import { queryRows } from '@devflow/db';
 import { QueryCounter } from '@devflow/db/testing';
@@ -21,6 +21,7 @@ import {
   type RunValues,
 } from './queries';
 import { searchFirst } from './queries-search';
+import { profileByName } from './queries-user';
 
 let deps: TestDeps;
 const statements = new QueryCounter();
@@ -181,5 +182,58 @@ describe('bench twins of question.byId and question.list', () => {
     await expect(callerFor(deps, null).question.search({ q: '   ' })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
+  });
+
+  it('answer user.byUsername’s profile under either preset, with the statements the service sends', async () => {
+    const author = await createTestUser(deps, { username: `Profiled_${Date.now().toString(36)}` });
+    const fan = await createTestUser(deps);
+    const admin = await createTestUser(deps, { role: 'admin' });
+    const asked = await callerFor(deps, author).question.create({
+      title: 'How do profiles count their posts?',
+      body: 'A body that is long enough for the rules, about profiles.',
+      tags: ['sql'],
+    });
+    const other = await callerFor(deps, fan).question.create({
+      title: 'A question by the fan, to be answered',
+      body: 'A body that is long enough for the rules, by the fan.',
+      tags: ['sql'],
+    });
+    const answer = await callerFor(deps, author).answer.create({
+      questionId: other.id,
+      body: 'An answer by the author, long enough.',
+    });
+    await callerFor(deps, fan).answer.accept({ answerId: answer.id });
+    await callerFor(deps, fan).reaction.set({ targetType: 'question', targetId: asked.id, value: 'like' });
+    await callerFor(deps, fan).reaction.set({ targetType: 'answer', targetId: answer.id, value: 'like' });
+    await callerFor(deps, fan).follow.follow({ userId: String(author.id) });
+
+    /** Asks the procedure (anonymous) and the twin for `username`; both must answer alike with the same statements. */
+    const expectSame = async (username: string) => {
+      const { result: expected, statements: profileSent } = await statements.measure(() =>
+        callerFor(deps, null).user.byUsername({ username }),
+      );
+      sent.length = 0;
+      const twin = await profileByName(run, runRows, byUsernameInput.parse({ username }).username);
+      expect(JSON.parse(JSON.stringify(twin))).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(sent).toHaveLength(5);
+      expect(profileSent).toEqual(sent);
+      return expected;
+    };
+    const team = await expectSame(author.username);
+    expect(team).toMatchObject({ followers: 1, questions: 1, answers: 1 });
+    expect(team.reputation).toBeGreaterThan(0);
+    expect(team.badges.length).toBeGreaterThan(0);
+    // The community preset reads the reputation through its own statement.
+    await callerFor(deps, admin).admin.settings.set({ privilegePreset: 'community' });
+    const community = await expectSame(` ${author.username.toUpperCase()} `);
+    expect(community.reputation).not.toBe(team.reputation);
+    await callerFor(deps, admin).admin.settings.set({ privilegePreset: 'team' });
+
+    await expect(
+      callerFor(deps, null).user.byUsername({ username: 'nobody_by_this_name' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    sent.length = 0;
+    expect(await profileByName(run, runRows, 'nobody_by_this_name')).toBeUndefined();
+    expect(sent).toHaveLength(1);
   });
 });

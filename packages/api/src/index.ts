@@ -39,6 +39,7 @@ export {
   type ValidSession,
   validateSessionToken,
 } from './domains/auth/session';
+export { toBadges } from './domains/badge/service';
 export { checkHealth, type Health } from './domains/health/service';
 export {
   LiveHub,
@@ -56,6 +57,7 @@ export {
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
 export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
+export { reputationQuery, type StatementRunner } from './domains/posts/reputation';
 export { searchQuestions, toSearchPage } from './domains/question/search';
 export {
   getQuestion,
@@ -69,6 +71,7 @@ export {
   threadCursorAfter,
   toThreadPage,
 } from './domains/reply/service';
+export { toProfile } from './domains/user/service';
 export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,
@@ -95,6 +98,7 @@ export {
   type QueuedMail,
 } from './platform/mail';
 export { toPage } from './platform/pagination';
+export { siteSettingsFrom } from './platform/settings';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export {

@@ -22,6 +22,7 @@ import {
   type RunRows,
   type RunValues,
 } from './queries';
+import { feedFirst } from './queries-feed';
 import { searchFirst } from './queries-search';
 import { profileByName } from './queries-user';
 import {
@@ -117,6 +118,12 @@ app.get('/bare/user', async (c) => {
   if (!profile) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
   return c.json(ok(profile));
 });
+
+/**
+ * feed.list's first page with the default input for the reader `?userId=<id>` (given directly: no
+ * session), with its nextCursor.
+ */
+app.get('/bare/feed', async (c) => c.json(ok(await feedFirst(rows, Number(c.req.query('userId'))))));
 
 /** Statements of the thread strategies, prepared like every statement of the procedures. */
 const run: RunSql = (text, params) => sql.unsafe(text, [...params], { prepare: true });

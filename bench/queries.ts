@@ -4,7 +4,8 @@
  * `@devflow/db` exports, with placeholders bound per request — and shape the rows with the API's own view
  * functions, so the JSON is the procedures' JSON. What they leave out is the framework around the SQL:
  * tRPC, zod, Drizzle's builders and row mapping. The helpers here (`template`, `rowsOf`, `byIdList`,
- * `tagsByQuestion`) serve the other twins too: `question.search` in `queries-search.ts`. Reply threads and
+ * `tagsByQuestion`) serve the other twins too: `question.search` in `queries-search.ts`, `user.byUsername` in
+ * `queries-user.ts`, `feed.list` in `queries-feed.ts`. Reply threads and
  * their naive loaders live in `thread.ts`.
  */
 import {

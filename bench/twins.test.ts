@@ -1,7 +1,8 @@
 /**
- * The bench's bare twins of `question.byId` and `question.list` (bench/queries.ts) answer exactly what the
- * procedures answer — otherwise the bench would compare different work — and send the very statements
- * the services send. Runs on PGlite, or on PostgreSQL through postgres.js (as the baseline server does)
+ * The bench's bare twins of `question.byId`, `question.list` (bench/queries.ts), `question.search`
+ * (bench/queries-search.ts), `user.byUsername` (bench/queries-user.ts) and `feed.list`
+ * (bench/queries-feed.ts) answer exactly what the procedures answer — otherwise the bench would compare
+ * different work — and send the very statements the services send. Runs on PGlite, or on PostgreSQL through postgres.js (as the baseline server does)
  * when `DATABASE_URL` is set.
  */
 import { byUsernameInput, searchQuestionsInput } from '@devflow/api';
@@ -20,6 +21,7 @@ import {
   type RunRows,
   type RunValues,
 } from './queries';
+import { feedFirst } from './queries-feed';
 import { searchFirst } from './queries-search';
 import { profileByName } from './queries-user';
 
@@ -235,5 +237,59 @@ describe('bench twins of question.byId and question.list', () => {
     sent.length = 0;
     expect(await profileByName(run, runRows, 'nobody_by_this_name')).toBeUndefined();
     expect(sent).toHaveLength(1);
+  });
+
+  it('answer feed.list’s first page and its cursor with the statement the service sends', async () => {
+    const reader = await createTestUser(deps);
+    const followed = await createTestUser(deps);
+    const stranger = await createTestUser(deps);
+    const asReader = callerFor(deps, reader);
+    /** Asks the procedure (as the reader) and the twin; both must answer alike with the same statement. */
+    const expectSame = async () => {
+      const { result: expected, statements: feedSent } = await statements.measure(() =>
+        asReader.feed.list({}),
+      );
+      sent.length = 0;
+      const twin = await feedFirst(runRows, reader.id);
+      expect(JSON.parse(JSON.stringify(twin))).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(sent).toHaveLength(1);
+      expect(feedSent).toEqual(sent);
+      return expected;
+    };
+    expect(await expectSame()).toEqual({ items: [], nextCursor: null });
+
+    // Every source: a followed author's questions and answers, then a watched question, a watched tag.
+    await asReader.follow.follow({ userId: String(followed.id) });
+    for (let n = 0; n < 10; n += 1) {
+      const asked = await callerFor(deps, followed).question.create({
+        title: `The followed author asks question ${n}`,
+        body: `A body that is long enough for the rules, number ${n}.`,
+        tags: ['sql'],
+      });
+      await callerFor(deps, followed).answer.create({
+        questionId: asked.id,
+        body: `The followed author answers ${n}, long enough.`,
+      });
+    }
+    const mine = await asReader.question.create({
+      title: 'The reader asks a question of their own',
+      body: 'A body that is long enough for the rules, by the reader.',
+      tags: ['sql'],
+    });
+    await callerFor(deps, stranger).answer.create({
+      questionId: mine.id,
+      body: 'A stranger answers, long enough.',
+    });
+    await callerFor(deps, stranger).question.create({
+      title: 'A stranger asks in a watched tag',
+      body: 'A body that is long enough for the rules, in the tag.',
+      tags: ['feedtag'],
+    });
+    await asReader.watch.tag({ tag: 'feedtag' });
+    const page = await expectSame();
+    expect(page.items).toHaveLength(20);
+    expect(page.nextCursor).not.toBeNull();
+    const byStranger = page.items.filter((item) => item.author.id === String(stranger.id));
+    expect(byStranger.map((item) => item.type).sort()).toEqual(['answer', 'question']);
   });
 });

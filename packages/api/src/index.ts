@@ -40,6 +40,7 @@ export {
   validateSessionToken,
 } from './domains/auth/session';
 export { toBadges } from './domains/badge/service';
+export { toFeedPage } from './domains/feed/service';
 export { checkHealth, type Health } from './domains/health/service';
 export {
   LiveHub,

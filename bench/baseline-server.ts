@@ -7,11 +7,24 @@
  * Env: `DATABASE_URL` (required), `REDIS_URL` (views are deduplicated there, like the server does),
  * `PORT`, `DB_POOL_SIZE` (default 10).
  */
+import { byUsernameInput, searchQuestionsInput } from '@devflow/api';
 import { createCache } from '@devflow/cache';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import postgres from 'postgres';
-import { countView, listAfter, listFromOffset, questionPage, questionRow, type RunValues } from './queries';
+import {
+  countView,
+  listAfter,
+  listFirst,
+  listFromOffset,
+  questionPage,
+  questionRow,
+  type RunRows,
+  type RunValues,
+} from './queries';
+import { feedFirst } from './queries-feed';
+import { searchFirst } from './queries-search';
+import { profileByName } from './queries-user';
 import {
   type RunSql,
   type ThreadRequest,
@@ -45,6 +58,10 @@ app.get('/healthz', (c) => c.json({ ok: true }));
 const values: RunValues = (text, params) =>
   sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();
 
+/** The raw statements of the twins (`sql` templates), prepared alike; rows as objects by column name. */
+const rows: RunRows = (text, params) =>
+  sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
+
 /** question.byId for an anonymous viewer: the same statements, in the same order, as the service. */
 app.get('/bare/question.byId', async (c) => {
   const id = Number(c.req.query('id'));
@@ -64,6 +81,9 @@ app.get('/bare/question.byId', async (c) => {
   return c.json(ok(await questionPage(values, row)));
 });
 
+/** question.list page 1 for an anonymous reader with no input (newest, default limit), with its nextCursor. */
+app.get('/bare/list-first', async (c) => c.json(ok(await listFirst(values))));
+
 /** question.list newest, page N by OFFSET (what keyset pagination avoids). */
 app.get('/bare/list-offset', async (c) => {
   const offset = Number(c.req.query('offset') ?? 0);
@@ -76,6 +96,34 @@ app.get('/bare/list-keyset', async (c) => {
   const id = Number(c.req.query('id'));
   return c.json(ok({ items: await listAfter(values, at, id), nextCursor: null }));
 });
+
+/**
+ * question.search's first page for `?q=<text>` (default limit), for an anonymous reader; 400 where the
+ * procedure's input is BAD_REQUEST (no text, blank text, or text too long).
+ */
+app.get('/bare/search', async (c) => {
+  const input = searchQuestionsInput.safeParse({ q: c.req.query('q') });
+  if (!input.success) return c.json({ error: { code: 'BAD_REQUEST' } }, 400);
+  return c.json(ok(await searchFirst(values, rows, input.data)));
+});
+
+/**
+ * user.byUsername for `?username=<name>` (any case), for an anonymous reader; 400 where the procedure's
+ * input is BAD_REQUEST, 404 where it answers NOT_FOUND.
+ */
+app.get('/bare/user', async (c) => {
+  const input = byUsernameInput.safeParse({ username: c.req.query('username') });
+  if (!input.success) return c.json({ error: { code: 'BAD_REQUEST' } }, 400);
+  const profile = await profileByName(values, rows, input.data.username);
+  if (!profile) return c.json({ error: { code: 'NOT_FOUND' } }, 404);
+  return c.json(ok(profile));
+});
+
+/**
+ * feed.list's first page with the default input for the reader `?userId=<id>` (given directly: no
+ * session), with its nextCursor.
+ */
+app.get('/bare/feed', async (c) => c.json(ok(await feedFirst(rows, Number(c.req.query('userId'))))));
 
 /** Statements of the thread strategies, prepared like every statement of the procedures. */
 const run: RunSql = (text, params) => sql.unsafe(text, [...params], { prepare: true });

@@ -3,13 +3,25 @@
  * PGlite in bench/twins.test.ts), the very statements the services send — rendered once from the queries
  * `@devflow/db` exports, with placeholders bound per request — and shape the rows with the API's own view
  * functions, so the JSON is the procedures' JSON. What they leave out is the framework around the SQL:
- * tRPC, zod, Drizzle's builders and row mapping. Reply threads and their naive loaders live in `thread.ts`.
+ * tRPC, zod, Drizzle's builders and row mapping. The helpers here (`template`, `rowsOf`,
+ * `tagsByQuestion`) serve the other twins too: `question.search` in `queries-search.ts`, `user.byUsername` in
+ * `queries-user.ts`, `feed.list` in `queries-feed.ts`. Reply threads and
+ * their naive loaders live in `thread.ts`.
  */
-import { EXCERPT_SOURCE_CHARS, toAnswer, toQuestion, toQuestionSummary } from '@devflow/api';
+import {
+  EXCERPT_SOURCE_CHARS,
+  listQuestionsInput,
+  listQuestionsQuery,
+  toAnswer,
+  toPage,
+  toQuestion,
+  toQuestionSummary,
+} from '@devflow/api';
 import {
   addQuestionViewQuery,
   answerColumns,
   answersOfQuestionTemplate,
+  type QuestionSummaryRow,
   questionByIdQuery,
   questionColumns,
   questionListQuery,
@@ -24,8 +36,14 @@ import { Column, fillPlaceholders, is, SQL, sql } from 'drizzle-orm';
 /** Runs one statement and returns its rows as arrays of column values: int8 as numbers, timestamps as Dates. */
 export type RunValues = (text: string, params: readonly unknown[]) => Promise<unknown[][]>;
 
+/**
+ * Runs one raw statement (`sql` templates of packages/db/src/queries) and returns its rows as objects by
+ * column name, as Drizzle's `queryRows` returns them: int8 as numbers, timestamps as Dates.
+ */
+export type RunRows = <T extends object>(text: string, params: readonly unknown[]) => Promise<T[]>;
+
 /** A statement rendered once: its text, its parameters (placeholders among them), and where each column goes. */
-type Template = { text: string; params: unknown[]; paths: string[][] };
+export type Template = { text: string; params: unknown[]; paths: string[][] };
 
 /**
  * The path of each selected column in the row object, in select order — the order Drizzle renders the
@@ -42,7 +60,7 @@ function columnPaths(selection: Record<string, unknown>, prefix: string[] = []):
 }
 
 /** Renders a query of `@devflow/db` (built on `statementsOnly`) together with the paths of its selection. */
-function template(
+export function template(
   query: { toSQL(): { sql: string; params: unknown[] } },
   selection: Record<string, unknown>,
 ) {
@@ -70,18 +88,23 @@ function toRow(paths: string[][], values: unknown[]): Record<string, unknown> {
  * Runs a template with its placeholders bound. The rows are typed as the Drizzle query's rows, which the
  * values are once mapped by path; bench/twins.test.ts proves the JSON equal to the procedure's.
  */
-async function rowsOf<Row>(run: RunValues, t: Template, values: Record<string, unknown>): Promise<Row[]> {
+export async function rowsOf<Row>(
+  run: RunValues,
+  t: Template,
+  values: Record<string, unknown>,
+): Promise<Row[]> {
   const rows = await run(t.text, fillPlaceholders(t.params, values));
   return rows.map((row) => toRow(t.paths, row) as Row);
 }
 
 type QuestionRow = Awaited<ReturnType<typeof questionByIdQuery>>[number];
 type AnswerRow = Awaited<ReturnType<typeof answersOfQuestionTemplate>>[number];
-type SummaryRow = Awaited<ReturnType<typeof questionListQuery>>[number];
 type TagRow = Awaited<ReturnType<typeof tagsOfQuestionQuery>>[number];
 
-/** Rows a list page reads: one more than it shows, to know whether another page follows. */
-const PAGE = 20;
+/** `question.list`'s input when the request gives none: newest, live questions, the default limit, page 1. */
+const firstPageInput = listQuestionsInput.parse({});
+/** Items a list page shows; it reads one row more, to know whether another page follows. */
+const PAGE = firstPageInput.limit;
 
 const byId = template(questionByIdQuery(statementsOnly, sql.placeholder('id')), questionColumns);
 const liveAnswers = template(answersOfQuestionTemplate(statementsOnly, true), answerColumns);
@@ -95,13 +118,17 @@ const list = (after: boolean) =>
     limit: PAGE + 1,
     htmlChars: EXCERPT_SOURCE_CHARS,
   });
-const listColumns = summaryColumns(EXCERPT_SOURCE_CHARS);
+/** The selection of a list item's row (`question.list`, `question.search`). */
+export const listColumns = summaryColumns(EXCERPT_SOURCE_CHARS);
 const listKeyset = template(list(true), listColumns);
 const listOffset = template(list(false).offset(sql.placeholder('offset')), listColumns);
+/** The first page's statement and cursor, from the service's own `listQuestionsQuery`. */
+const firstPage = listQuestionsQuery(statementsOnly, firstPageInput);
+const listFirstTemplate = template(firstPage.query, listColumns);
 const tagsOfMany = template(tagsOfQuestionsQuery(statementsOnly, sql.placeholder('ids')), tagPairColumns);
 
-/** The tags of `ids` through `tagsOfQuestions`'s statement (the ids as one array parameter), by question. */
-async function tagsByQuestion(run: RunValues, ids: number[]): Promise<Map<number, string[]>> {
+/** The tags of `ids` through `tagsOfQuestions`'s statement (none sent for no ids), by question. */
+export async function tagsByQuestion(run: RunValues, ids: number[]): Promise<Map<number, string[]>> {
   const byQuestion = new Map<number, string[]>();
   if (ids.length === 0) return byQuestion;
   for (const tag of await rowsOf<TagRow>(run, tagsOfMany, { ids })) {
@@ -137,22 +164,38 @@ export async function questionPage(run: RunValues, row: QuestionRow) {
   };
 }
 
-/** The items of a list page from its rows (one more than the page may have been read). */
-async function listPage(run: RunValues, rows: SummaryRow[]) {
-  const shown = rows.slice(0, PAGE);
+/**
+ * The summaries of a list page's rows (one more than the page may have been read) with their tags, read
+ * for every row as the service's `toSummaries` reads them.
+ */
+async function summariesOf(run: RunValues, rows: QuestionSummaryRow[]) {
   const tags = await tagsByQuestion(
     run,
-    shown.map((row) => row.id),
+    rows.map((row) => row.id),
   );
-  return shown.map((row) => toQuestionSummary(row, tags.get(row.id) ?? []));
+  return (row: QuestionSummaryRow) => toQuestionSummary(row, tags.get(row.id) ?? []);
+}
+
+/** The items of a list page from its rows (one more than the page may have been read). */
+async function listPage(run: RunValues, rows: QuestionSummaryRow[]) {
+  return rows.slice(0, PAGE).map(await summariesOf(run, rows));
+}
+
+/**
+ * `question.list` for an anonymous reader who gives no input (newest, the default limit, no cursor):
+ * the procedure's statement, and its page with the procedure's `nextCursor`.
+ */
+export async function listFirst(run: RunValues) {
+  const rows = await rowsOf<QuestionSummaryRow>(run, listFirstTemplate, {});
+  return toPage(rows, firstPageInput.limit, await summariesOf(run, rows), firstPage.cursorOf);
 }
 
 /** `question.list` newest after the keyset position `(at, id)`: the procedure's statement. */
 export async function listAfter(run: RunValues, at: string, id: number) {
-  return listPage(run, await rowsOf<SummaryRow>(run, listKeyset, { at, id }));
+  return listPage(run, await rowsOf<QuestionSummaryRow>(run, listKeyset, { at, id }));
 }
 
 /** `question.list` newest from `offset` on: the same statement paged with OFFSET (what keyset avoids). */
 export async function listFromOffset(run: RunValues, offset: number) {
-  return listPage(run, await rowsOf<SummaryRow>(run, listOffset, { offset }));
+  return listPage(run, await rowsOf<QuestionSummaryRow>(run, listOffset, { offset }));
 }

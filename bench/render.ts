@@ -8,7 +8,8 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 /** A parameter of a positional statement. */
 export type SqlParam = string | number | null | readonly (string | number)[];
 
-const dialect = new PgDialect();
+/** Renders like the app's drivers: with the snake_case casing of packages/db/src/client.ts. */
+const dialect = new PgDialect({ casing: 'snake_case' });
 
 /** A parameter as the bench passes it on; the rendered queries bind only these. */
 function toParam(value: unknown): SqlParam {
@@ -21,6 +22,29 @@ function toParam(value: unknown): SqlParam {
 export function render(query: SQL): { text: string; params: SqlParam[] } {
   const rendered = dialect.sqlToQuery(query);
   return { text: rendered.sql, params: rendered.params.map(toParam) };
+}
+
+/**
+ * A raw statement's text and parameters with its placeholders (`sql.placeholder`) kept among them, to be
+ * bound per request with Drizzle's `fillPlaceholders`: what the bare twins render once (bench/queries.ts).
+ */
+export function renderTemplate(query: SQL): { sql: string; params: unknown[] } {
+  return dialect.sqlToQuery(query);
+}
+
+const renderedOnce = new WeakMap<SQL, { sql: string; params: unknown[] }>();
+
+/**
+ * `renderTemplate` once per statement object: the twins build their statements once, with placeholders,
+ * and a service's reader hands the same object back to be run.
+ */
+export function renderedTemplate(query: SQL): { sql: string; params: unknown[] } {
+  let rendered = renderedOnce.get(query);
+  if (!rendered) {
+    rendered = renderTemplate(query);
+    renderedOnce.set(query, rendered);
+  }
+  return rendered;
 }
 
 /**

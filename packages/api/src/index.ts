@@ -1,4 +1,13 @@
-export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode, THREAD_PAGE_SIZE } from '@devflow/contract';
+export {
+  byUsernameInput,
+  feedListInput,
+  listQuestionsInput,
+  MAX_THREAD_DEPTH,
+  MAX_THREAD_NODES,
+  type ReplyNode,
+  searchQuestionsInput,
+  THREAD_PAGE_SIZE,
+} from '@devflow/contract';
 export {
   type ApiConfig,
   defaultApiConfig,
@@ -30,6 +39,8 @@ export {
   type ValidSession,
   validateSessionToken,
 } from './domains/auth/session';
+export { toBadges } from './domains/badge/service';
+export { toFeedPage } from './domains/feed/service';
 export { checkHealth, type Health } from './domains/health/service';
 export {
   LiveHub,
@@ -47,14 +58,21 @@ export {
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
 export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
-export { searchQuestions } from './domains/question/search';
-export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
+export { reputationQuery, type StatementRunner } from './domains/posts/reputation';
+export { searchQuestions, toSearchPage } from './domains/question/search';
+export {
+  getQuestion,
+  listQuestions,
+  listQuestionsQuery,
+  loadQuestionDetail,
+} from './domains/question/service';
 export { type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './domains/question/view';
 export {
   type ThreadPageInput,
   threadCursorAfter,
   toThreadPage,
 } from './domains/reply/service';
+export { toProfile } from './domains/user/service';
 export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,
@@ -80,6 +98,8 @@ export {
   minimumRetrySpanSeconds,
   type QueuedMail,
 } from './platform/mail';
+export { toPage } from './platform/pagination';
+export { siteSettingsFrom } from './platform/settings';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export {

@@ -10,7 +10,14 @@ export async function siteSettingsIn(
   db: Executor,
   onInvalid?: (issues: number) => void,
 ): Promise<SiteSettings> {
-  const stored = await readSiteSettings(db);
+  return siteSettingsFrom(await readSiteSettings(db), onInvalid);
+}
+
+/**
+ * The settings in what `readSiteSettings` read (`siteSettingsIn`'s rule: the defaults when none were saved
+ * or they no longer parse). Exported so the bench's bare twin reads them alike (bench/queries-user.ts).
+ */
+export function siteSettingsFrom(stored: unknown, onInvalid?: (issues: number) => void): SiteSettings {
   if (stored === null) return DEFAULT_SITE_SETTINGS;
   const parsed = siteSettings.safeParse(stored);
   if (parsed.success) return parsed.data;

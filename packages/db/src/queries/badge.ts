@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, type Placeholder } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { badges } from '../schema';
 
@@ -17,8 +17,19 @@ export async function awardBadge(db: Executor, userId: number, badge: string): P
 
 /** The badges `userId` holds, oldest first (`badges_awarded_idx`). */
 export async function badgesOf(db: Executor, userId: number): Promise<{ badge: string; awardedAt: Date }[]> {
+  return badgesOfQuery(db, userId);
+}
+
+/** The columns of a badge held (`badgesOfQuery`). Exported so the bench's bare twin maps its rows alike. */
+export const badgeHeldColumns = { badge: badges.badge, awardedAt: badges.awardedAt };
+
+/**
+ * The select of `badgesOf`. Exported so the bench's bare twin sends the very statement `user.byUsername`
+ * sends (bench/queries-user.ts).
+ */
+export function badgesOfQuery(db: Executor, userId: number | Placeholder) {
   return db
-    .select({ badge: badges.badge, awardedAt: badges.awardedAt })
+    .select(badgeHeldColumns)
     .from(badges)
     .where(eq(badges.userId, userId))
     .orderBy(asc(badges.awardedAt), asc(badges.badge));

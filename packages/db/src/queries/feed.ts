@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { type DbNumber, type DbTime, isoMicros } from './rows';
 import { liveAlias } from './visibility';
@@ -37,6 +37,9 @@ export type LoadFeedParams = {
   limit: number;
   source?: FeedSource;
 };
+
+/** `LoadFeedParams` whose user may also be a placeholder (a statement rendered once). */
+export type FeedStatementParams = Omit<LoadFeedParams, 'userId'> & { userId: number | Placeholder };
 
 /** Keyset condition for one post table: rows strictly after the cursor in (created_at, type, id) desc. */
 function after(type: 'question' | 'answer', alias: 'q' | 'a', cursor: FeedCursor | null) {
@@ -92,9 +95,10 @@ export async function loadFeed(db: Executor, params: LoadFeedParams): Promise<Fe
 
 /**
  * The one statement `loadFeed` runs (see there for its plan). Exported so that the bench explains this
- * very SQL text (bench/explain.ts) rather than a copy of it.
+ * very SQL text (bench/explain.ts) rather than a copy of it, and its bare twin of `feed.list` sends it
+ * (bench/queries-feed.ts).
  */
-export function feedStatement(params: LoadFeedParams): SQL {
+export function feedStatement(params: FeedStatementParams): SQL {
   const { userId, cursor, limit } = params;
   const source = params.source ?? 'people';
   const parts: SQL[] = [];
@@ -132,7 +136,7 @@ export function feedStatement(params: LoadFeedParams): SQL {
  * Live questions of others carrying a tag `userId` watches, after the cursor, newest first: per watched
  * tag (`tag_watches` primary key) its questions (`question_tags_tag_idx`), each question once.
  */
-function tagQuestions(userId: number, cursor: FeedCursor | null, limit: number): SQL {
+function tagQuestions(userId: number | Placeholder, cursor: FeedCursor | null, limit: number): SQL {
   return sql`(
     select distinct 'question'::text as type, q.id, q.created_at
     from tag_watches w
@@ -149,7 +153,7 @@ function tagQuestions(userId: number, cursor: FeedCursor | null, limit: number):
  * Live answers by others on live questions `userId` watches, after the cursor, newest first
  * (`question_watches` primary key, then `answers_question_idx`).
  */
-function watchedAnswers(userId: number, cursor: FeedCursor | null, limit: number): SQL {
+function watchedAnswers(userId: number | Placeholder, cursor: FeedCursor | null, limit: number): SQL {
   return sql`(
     select 'answer'::text as type, a.id, a.created_at
     from question_watches w
@@ -163,7 +167,7 @@ function watchedAnswers(userId: number, cursor: FeedCursor | null, limit: number
 }
 
 /** The CTEs of the followed people's posts (the plan described at `loadFeed`), ending in `people`. */
-function peopleCtes(userId: number, cursor: FeedCursor | null, limit: number): SQL {
+function peopleCtes(userId: number | Placeholder, cursor: FeedCursor | null, limit: number): SQL {
   return sql`
       mine as (
         select followee_id from follows where follower_id = ${userId}

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { follows, users } from '../schema';
 import { isoMicros } from './rows';
@@ -10,7 +10,7 @@ export type FollowPair = { followerId: number; followeeId: number };
  * The select-list entries `followers` and `following` of `userId`: two index-only counts on
  * `follows_followee_idx` and the `follows` primary key. For queries that report them with other counts.
  */
-export function followCountColumns(userId: number): SQL {
+export function followCountColumns(userId: number | Placeholder): SQL {
   return sql`(select count(*) from follows where followee_id = ${userId}) as followers,
     (select count(*) from follows where follower_id = ${userId}) as following`;
 }

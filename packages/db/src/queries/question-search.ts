@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { liveAlias } from './visibility';
 
@@ -7,6 +7,20 @@ export type QuestionSearchHit = { id: number; rank: number };
 
 /** Parameters of a search page: the text, the keyset `(rank, id)` of the previous page's last hit. */
 export type QuestionSearchParams = { q: string; after: [number, number] | null; limit: number };
+
+/** `QuestionSearchParams` whose text and limit may also be placeholders (a statement rendered once). */
+export type QuestionSearchStatementParams = Omit<QuestionSearchParams, 'q' | 'limit'> & {
+  q: string | Placeholder;
+  limit: number | Placeholder;
+};
+
+/** One row of `searchQuestionsSql` as either driver returns it. */
+export type QuestionSearchRow = { id: number | string; rank: number | string };
+
+/** A row of `searchQuestionsSql` as a hit (exported so the bench's bare twin reads hits alike, bench/queries-search.ts). */
+export function toSearchHit(row: QuestionSearchRow): QuestionSearchHit {
+  return { id: Number(row.id), rank: Number(row.rank) };
+}
 
 /**
  * Full-text search over live questions, best first.
@@ -28,15 +42,15 @@ export async function searchQuestionIds(
   db: Executor,
   params: QuestionSearchParams,
 ): Promise<QuestionSearchHit[]> {
-  const rows = await queryRows<{ id: number | string; rank: number | string }>(
-    db,
-    searchQuestionsSql(params),
-  );
-  return rows.map((row) => ({ id: Number(row.id), rank: Number(row.rank) }));
+  const rows = await queryRows<QuestionSearchRow>(db, searchQuestionsSql(params));
+  return rows.map(toSearchHit);
 }
 
-/** The SQL of `searchQuestionIds` (exported so tests can EXPLAIN exactly what runs). */
-export function searchQuestionsSql(params: QuestionSearchParams): SQL {
+/**
+ * The SQL of `searchQuestionIds` (exported so tests can EXPLAIN exactly what runs, and so the bench's
+ * bare twin sends this very statement, bench/queries-search.ts).
+ */
+export function searchQuestionsSql(params: QuestionSearchStatementParams): SQL {
   const after = params.after;
   return sql`
       select ranked.id, ranked.rank from (

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { answers, questions, reactions } from '../schema';
 import type { DbNumber } from './rows';
@@ -13,19 +13,32 @@ export type ReputationCounts = { likes: number; dislikes: number; acceptedAnswer
  * `answers_author_idx`.
  */
 export async function reputationCounts(db: Executor, userId: number): Promise<ReputationCounts> {
-  const [row] = await queryRows<{ likes: DbNumber; dislikes: DbNumber; accepted: DbNumber }>(
-    db,
-    sql`
-      select
-        coalesce((select sum(${questions.likes}) from ${questions} where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null), 0)
-        + coalesce((select sum(${answers.likes}) from ${answers} where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null), 0) as likes,
-        coalesce((select sum(${questions.dislikes}) from ${questions} where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null), 0)
-        + coalesce((select sum(${answers.dislikes}) from ${answers} where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null), 0) as dislikes,
-        (select count(*) from ${answers} join ${questions} on ${questions.acceptedAnswerId} = ${answers.id}
-          where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null and ${questions.deletedAt} is null
-            and ${questions.authorId} <> ${userId}) as accepted
-    `,
-  );
+  const [row] = await queryRows<ReputationCountsRow>(db, reputationCountsStatement(userId));
+  return toReputationCounts(row);
+}
+
+/** One row of `reputationCountsStatement` as either driver returns it. */
+export type ReputationCountsRow = { likes: DbNumber; dislikes: DbNumber; accepted: DbNumber };
+
+/**
+ * The statement of `reputationCounts`. Exported so the bench's bare twin of `user.byUsername` sends this
+ * very statement (bench/queries-user.ts).
+ */
+export function reputationCountsStatement(userId: number | Placeholder): SQL {
+  return sql`
+    select
+      coalesce((select sum(${questions.likes}) from ${questions} where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null), 0)
+      + coalesce((select sum(${answers.likes}) from ${answers} where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null), 0) as likes,
+      coalesce((select sum(${questions.dislikes}) from ${questions} where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null), 0)
+      + coalesce((select sum(${answers.dislikes}) from ${answers} where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null), 0) as dislikes,
+      (select count(*) from ${answers} join ${questions} on ${questions.acceptedAnswerId} = ${answers.id}
+        where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null and ${questions.deletedAt} is null
+          and ${questions.authorId} <> ${userId}) as accepted
+  `;
+}
+
+/** The row of `reputationCountsStatement` as counts (zeros when there is none). */
+export function toReputationCounts(row: ReputationCountsRow | undefined): ReputationCounts {
   return {
     likes: Number(row?.likes ?? 0),
     dislikes: Number(row?.dislikes ?? 0),
@@ -61,37 +74,60 @@ export async function communityReputationCounts(
   userId: number,
   points: VotePoints,
 ): Promise<CommunityReputationCounts> {
-  const [row] = await queryRows<{ capped: DbNumber; down: DbNumber; cast: DbNumber; accepted: DbNumber }>(
+  const [row] = await queryRows<CommunityReputationCountsRow>(
     db,
-    sql`
-      with received as (
-        select ${reactions.value} as value, ${reactions.createdAt} as at, ${points.questionUpvote}::int as worth
-          from ${questions} join ${reactions}
-            on ${reactions.targetType} = 'question' and ${reactions.targetId} = ${questions.id}
-          where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null
-        union all
-        select ${reactions.value}, ${reactions.createdAt}, ${points.answerUpvote}::int
-          from ${answers} join ${reactions}
-            on ${reactions.targetType} = 'answer' and ${reactions.targetId} = ${answers.id}
-          where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null
-      ),
-      daily as (
-        select least(sum(case when value > 0 then worth else 0 end), ${points.dailyCap}) as up,
-               count(*) filter (where value < 0) as down
-          from received
-          group by date_trunc('day', at at time zone 'UTC')
-      )
-      select
-        (select coalesce(sum(up), 0) from daily) as capped,
-        (select coalesce(sum(down), 0) from daily) as down,
-        (select count(*) from ${reactions} join ${answers}
-            on ${reactions.targetType} = 'answer' and ${answers.id} = ${reactions.targetId}
-          where ${reactions.userId} = ${userId} and ${reactions.value} < 0 and ${answers.deletedAt} is null) as cast,
-        (select count(*) from ${answers} join ${questions} on ${questions.acceptedAnswerId} = ${answers.id}
-          where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null and ${questions.deletedAt} is null
-            and ${questions.authorId} <> ${userId}) as accepted
-    `,
+    communityReputationCountsStatement(userId, points),
   );
+  return toCommunityReputationCounts(row);
+}
+
+/** One row of `communityReputationCountsStatement` as either driver returns it. */
+export type CommunityReputationCountsRow = {
+  capped: DbNumber;
+  down: DbNumber;
+  cast: DbNumber;
+  accepted: DbNumber;
+};
+
+/**
+ * The statement of `communityReputationCounts`. Exported so the bench's bare twin of `user.byUsername`
+ * sends this very statement (bench/queries-user.ts).
+ */
+export function communityReputationCountsStatement(userId: number | Placeholder, points: VotePoints): SQL {
+  return sql`
+    with received as (
+      select ${reactions.value} as value, ${reactions.createdAt} as at, ${points.questionUpvote}::int as worth
+        from ${questions} join ${reactions}
+          on ${reactions.targetType} = 'question' and ${reactions.targetId} = ${questions.id}
+        where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null
+      union all
+      select ${reactions.value}, ${reactions.createdAt}, ${points.answerUpvote}::int
+        from ${answers} join ${reactions}
+          on ${reactions.targetType} = 'answer' and ${reactions.targetId} = ${answers.id}
+        where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null
+    ),
+    daily as (
+      select least(sum(case when value > 0 then worth else 0 end), ${points.dailyCap}) as up,
+             count(*) filter (where value < 0) as down
+        from received
+        group by date_trunc('day', at at time zone 'UTC')
+    )
+    select
+      (select coalesce(sum(up), 0) from daily) as capped,
+      (select coalesce(sum(down), 0) from daily) as down,
+      (select count(*) from ${reactions} join ${answers}
+          on ${reactions.targetType} = 'answer' and ${answers.id} = ${reactions.targetId}
+        where ${reactions.userId} = ${userId} and ${reactions.value} < 0 and ${answers.deletedAt} is null) as cast,
+      (select count(*) from ${answers} join ${questions} on ${questions.acceptedAnswerId} = ${answers.id}
+        where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null and ${questions.deletedAt} is null
+          and ${questions.authorId} <> ${userId}) as accepted
+  `;
+}
+
+/** The row of `communityReputationCountsStatement` as counts (zeros when there is none). */
+export function toCommunityReputationCounts(
+  row: CommunityReputationCountsRow | undefined,
+): CommunityReputationCounts {
   return {
     cappedUpvotePoints: Number(row?.capped ?? 0),
     downvotesReceived: Number(row?.down ?? 0),

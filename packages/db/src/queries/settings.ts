@@ -4,11 +4,26 @@ import { settings } from '../schema';
 
 /** The stored moderation settings as JSON (validated by the api), or null when none were ever saved. */
 export async function readSiteSettings(db: Executor): Promise<unknown> {
-  const [row] = await db
-    .select({ settings: settings.settings })
-    .from(settings)
-    .where(eq(settings.id, 1))
-    .limit(1);
+  return storedSettingsOf(await siteSettingsQuery(db));
+}
+
+/**
+ * The select of `readSiteSettings`. Exported so the bench's bare twin sends the very statement
+ * `user.byUsername` sends (bench/queries-user.ts).
+ */
+export function siteSettingsQuery(db: Executor) {
+  return db.select(siteSettingsColumns).from(settings).where(eq(settings.id, 1)).limit(1);
+}
+
+/** The selection of `siteSettingsQuery`. Exported so the bench's bare twin maps its rows alike. */
+export const siteSettingsColumns = { settings: settings.settings };
+
+/**
+ * The stored settings in the rows of `siteSettingsQuery`, or null when none were ever saved. Exported so
+ * the bench's bare twin reads them alike (bench/queries-user.ts).
+ */
+export function storedSettingsOf(rows: { settings: unknown }[]): unknown {
+  const [row] = rows;
   return row ? row.settings : null;
 }
 

@@ -1,7 +1,8 @@
-import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { users } from '../schema';
 import { followCountColumns } from './follow';
+import type { DbNumber } from './rows';
 
 /** A row of the `users` table. */
 export type UserRow = typeof users.$inferSelect;
@@ -38,9 +39,10 @@ export async function findUserById(db: Executor, id: number): Promise<UserRow | 
 
 /**
  * The select of `findUserByUsername` (what `auth.login` reads for a username). Exported so the bench
- * explains this very SQL (bench/explain.ts).
+ * explains this very SQL (bench/explain.ts) and its bare twin of `user.byUsername` sends it
+ * (bench/queries-user.ts).
  */
-export function userByUsernameQuery(db: Executor, username: string) {
+export function userByUsernameQuery(db: Executor, username: string | Placeholder) {
   return db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1);
 }
 
@@ -109,22 +111,38 @@ export async function updateUser(db: Executor, id: number, changes: UserChanges)
  * follows primary key and `follows_followee_idx`), and the account's non-deleted questions and answers
  * (the author indexes).
  */
-export async function profileCounts(
-  db: Executor,
-  userId: number,
-): Promise<{ followers: number; following: number; questions: number; answers: number }> {
-  const [row] = await queryRows<{
-    followers: number | string;
-    following: number | string;
-    questions: number | string;
-    answers: number | string;
-  }>(
-    db,
-    sql`select
+export async function profileCounts(db: Executor, userId: number): Promise<ProfileCounts> {
+  const [row] = await queryRows<ProfileCountsRow>(db, profileCountsStatement(userId));
+  return toProfileCounts(row);
+}
+
+/** What `profileCounts` returns. */
+export type ProfileCounts = { followers: number; following: number; questions: number; answers: number };
+
+/** One row of `profileCountsStatement` as either driver returns it. */
+export type ProfileCountsRow = {
+  followers: DbNumber;
+  following: DbNumber;
+  questions: DbNumber;
+  answers: DbNumber;
+};
+
+/**
+ * The statement of `profileCounts`. Exported so the bench's bare twin sends the very statement
+ * `user.byUsername` sends (bench/queries-user.ts).
+ */
+export function profileCountsStatement(userId: number | Placeholder): SQL {
+  return sql`select
       ${followCountColumns(userId)},
       (select count(*) from questions where author_id = ${userId} and deleted_at is null)::int as questions,
-      (select count(*) from answers where author_id = ${userId} and deleted_at is null)::int as answers`,
-  );
+      (select count(*) from answers where author_id = ${userId} and deleted_at is null)::int as answers`;
+}
+
+/**
+ * The row of `profileCountsStatement` as numbers (zeros when there is none). Exported so the bench's bare
+ * twin reads the row alike (bench/queries-user.ts).
+ */
+export function toProfileCounts(row: ProfileCountsRow | undefined): ProfileCounts {
   return {
     followers: Number(row?.followers ?? 0),
     following: Number(row?.following ?? 0),

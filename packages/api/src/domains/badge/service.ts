@@ -62,7 +62,14 @@ export async function badgesOfUser(
   db: Executor,
   userId: number,
 ): Promise<{ badge: Badge; awardedAt: string }[]> {
-  const rows = await badgesOf(db, userId);
+  return toBadges(await badgesOf(db, userId));
+}
+
+/**
+ * The badges held in `badgesOf`'s rows as a profile lists them: in the order of `badgeNames`, names that
+ * are no badge (any more) left out. Exported so the bench's bare twin lists them alike (bench/queries-user.ts).
+ */
+export function toBadges(rows: { badge: string; awardedAt: Date }[]): { badge: Badge; awardedAt: string }[] {
   const held = new Map<Badge, string>();
   for (const row of rows) if (isBadge(row.badge)) held.set(row.badge, toIso(row.awardedAt));
   return badgeNames.flatMap((badge) => {

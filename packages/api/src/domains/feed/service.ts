@@ -1,6 +1,6 @@
 import type { feedListInput, feedListOutput } from '@devflow/contract';
 import { toId, toIso } from '@devflow/contract';
-import { type FeedCursor, loadFeed, toDate } from '@devflow/db';
+import { type FeedCursor, type FeedRow, loadFeed, toDate } from '@devflow/db';
 import type { z } from 'zod';
 import type { ApiDeps } from '../../deps';
 import { decodeCursor, feedCursor, toPage } from '../../platform/pagination';
@@ -27,9 +27,18 @@ export async function listFeed(
     limit: input.limit + 1,
     source: input.source,
   });
+  return toFeedPage(rows, input.limit);
+}
+
+/**
+ * A feed page from `loadFeed`'s rows (up to `limit + 1`): the items, and the cursor of the last shown
+ * one when another page follows. Exported so the bench's bare twin shapes its rows alike
+ * (bench/queries-feed.ts).
+ */
+export function toFeedPage(rows: FeedRow[], limit: number): z.infer<typeof feedListOutput> {
   return toPage(
     rows,
-    input.limit,
+    limit,
     (row) => ({
       type: row.type,
       id: toId(Number(row.id)),

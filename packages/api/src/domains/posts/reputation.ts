@@ -1,10 +1,15 @@
 import type { PrivilegePreset } from '@devflow/contract';
 import {
   type CommunityReputationCounts,
-  communityReputationCounts,
+  type CommunityReputationCountsRow,
+  communityReputationCountsStatement,
   type Executor,
+  queryRows,
   type ReputationCounts,
-  reputationCounts,
+  type ReputationCountsRow,
+  reputationCountsStatement,
+  toCommunityReputationCounts,
+  toReputationCounts,
 } from '@devflow/db';
 
 /**
@@ -58,15 +63,46 @@ export async function reputationOf(
   userId: number,
   preset: PrivilegePreset = 'team',
 ): Promise<number> {
+  return reputationQuery(userId, preset).read((statement) => queryRows(db, statement));
+}
+
+/** A raw statement of `@devflow/db`, which this module only hands over to be run. */
+type Statement = ReturnType<typeof reputationCountsStatement>;
+
+/** A user id, or a placeholder bound when the statement runs (the bench renders statements once). */
+type UserIdParam = Parameters<typeof reputationCountsStatement>[0];
+
+/** Runs one raw statement and resolves to its rows (`queryRows` on a database handle). */
+export type StatementRunner = <T extends Record<string, unknown>>(statement: Statement) => Promise<T[]>;
+
+/**
+ * `reputationOf` as its one statement under `preset`'s rules (`reputationCounts`' or
+ * `communityReputationCounts`' statement, the community points from `COMMUNITY_REPUTATION_RULE`) and
+ * `read`, which runs that statement through `run` and turns its row into the reputation. Exported so the
+ * bench's bare twin renders the statement once and reads it alike (bench/queries-user.ts).
+ */
+export function reputationQuery(userId: UserIdParam, preset: PrivilegePreset = 'team') {
   if (preset === 'community') {
     const rule = COMMUNITY_REPUTATION_RULE;
-    return communityReputationFrom(
-      await communityReputationCounts(db, userId, {
-        questionUpvote: rule.questionUpvote,
-        answerUpvote: rule.answerUpvote,
-        dailyCap: rule.dailyCap,
-      }),
-    );
+    const statement = communityReputationCountsStatement(userId, {
+      questionUpvote: rule.questionUpvote,
+      answerUpvote: rule.answerUpvote,
+      dailyCap: rule.dailyCap,
+    });
+    return {
+      statement,
+      read: async (run: StatementRunner) => {
+        const [row] = await run<CommunityReputationCountsRow>(statement);
+        return communityReputationFrom(toCommunityReputationCounts(row));
+      },
+    };
   }
-  return reputationFrom(await reputationCounts(db, userId));
+  const statement = reputationCountsStatement(userId);
+  return {
+    statement,
+    read: async (run: StatementRunner) => {
+      const [row] = await run<ReputationCountsRow>(statement);
+      return reputationFrom(toReputationCounts(row));
+    },
+  };
 }

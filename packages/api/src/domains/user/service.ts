@@ -14,6 +14,7 @@ import {
   findUserById,
   findUserByUsername,
   listUserRows,
+  type ProfileCounts,
   profileCounts,
   type UserChanges,
   type UserRow,
@@ -49,6 +50,20 @@ export const DEFAULT_SUSPENSION_MS = 7 * 24 * 60 * 60 * 1000;
 export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
   const counts = await profileCounts(db, row.id);
   const settings = await siteSettingsIn(db);
+  const reputation = await reputationOf(db, row.id, settings.privilegePreset);
+  return toProfile(row, counts, reputation, await badgesOfUser(db, row.id));
+}
+
+/**
+ * A profile from what `profileOf` read: the account's row, its counts, its reputation and its badges.
+ * Exported so the bench's bare twin of `user.byUsername` shapes its rows alike (bench/queries-user.ts).
+ */
+export function toProfile(
+  row: UserRow,
+  counts: ProfileCounts,
+  reputation: number,
+  badges: Profile['badges'],
+): Profile {
   return {
     id: toId(row.id),
     username: row.username,
@@ -62,9 +77,9 @@ export async function profileOf(db: Executor, row: UserRow): Promise<Profile> {
     following: counts.following,
     questions: counts.questions,
     answers: counts.answers,
-    reputation: await reputationOf(db, row.id, settings.privilegePreset),
+    reputation,
     suspendedUntil: row.suspendedUntil ? toIso(row.suspendedUntil) : null,
-    badges: await badgesOfUser(db, row.id),
+    badges,
   };
 }
 

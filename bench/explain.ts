@@ -85,6 +85,7 @@ function statements(p: Params): Statement[] {
           targetType: 'question',
           targetId: p.hotId,
           value: 1,
+          at: new Date(),
         }),
       ),
     },

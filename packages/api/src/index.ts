@@ -1,4 +1,13 @@
-export { MAX_THREAD_DEPTH, MAX_THREAD_NODES, type ReplyNode, THREAD_PAGE_SIZE } from '@devflow/contract';
+export {
+  MAX_THREAD_DEPTH,
+  MAX_THREAD_NODES,
+  POPULAR_POST_UPVOTES,
+  type Privilege,
+  REPUTATION_BADGES,
+  type ReplyNode,
+  THREAD_PAGE_SIZE,
+  thresholdOf,
+} from '@devflow/contract';
 export {
   type ApiConfig,
   defaultApiConfig,
@@ -31,6 +40,7 @@ export {
   validateSessionToken,
 } from './domains/auth/session';
 export { checkHealth, type Health } from './domains/health/service';
+export { questionChannel, userChannel } from './domains/live/events';
 export {
   LiveHub,
   type LiveHubOptions,
@@ -46,7 +56,8 @@ export {
 } from './domains/notification/settings';
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
-export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
+export { EXCERPT_SOURCE_CHARS, reactionName } from './domains/posts/posts';
+export { reputationFrom } from './domains/posts/reputation';
 export { searchQuestions } from './domains/question/search';
 export { getQuestion, listQuestions, loadQuestionDetail } from './domains/question/service';
 export { type QuestionView, toAnswer, toQuestion, toQuestionSummary } from './domains/question/view';
@@ -58,9 +69,12 @@ export {
 export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,
+  type Changed,
   cacheMetricsText,
   cacheStatsOf,
+  invalidate,
 } from './platform/cache/cached';
+export { mergeChanged } from './platform/cache/scopes';
 export {
   createJobQueue,
   type EnqueueOptions,
@@ -80,6 +94,7 @@ export {
   minimumRetrySpanSeconds,
   type QueuedMail,
 } from './platform/mail';
+export { parseSiteSettings } from './platform/settings';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';
 export {

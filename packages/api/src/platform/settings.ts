@@ -10,7 +10,15 @@ export async function siteSettingsIn(
   db: Executor,
   onInvalid?: (issues: number) => void,
 ): Promise<SiteSettings> {
-  const stored = await readSiteSettings(db);
+  return parseSiteSettings(await readSiteSettings(db), onInvalid);
+}
+
+/**
+ * The settings a stored `site_settings` value stands for (`readSiteSettings`): the defaults when none
+ * were saved or when it no longer parses (`onInvalid` hears about that). Exported so the bench's bare
+ * twin decides privileges from the row it reads as the API does (bench/write-twins.ts).
+ */
+export function parseSiteSettings(stored: unknown, onInvalid?: (issues: number) => void): SiteSettings {
   if (stored === null) return DEFAULT_SITE_SETTINGS;
   const parsed = siteSettings.safeParse(stored);
   if (parsed.success) return parsed.data;

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNull, lt, type SQL, sql } from 'd
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client';
 import { answers, notificationSettings, notifications, questions, users } from '../schema';
+import type { Bindable } from './rows';
 import { livePost } from './visibility';
 
 /** A notification to insert (`insertNotifications`); id, time and read state take their defaults. */
@@ -19,6 +20,14 @@ export async function insertNotifications(
   rows: NewNotificationRow[],
 ): Promise<{ id: number; userId: number }[]> {
   if (rows.length === 0) return [];
+  return insertNotificationsQuery(db, rows);
+}
+
+/**
+ * The statement of `insertNotifications` (one or more rows); its columns, in order: `id`, `userId`.
+ * Exported so the bench's bare twin sends the very statement (bench/write-twins.ts).
+ */
+export function insertNotificationsQuery(db: Executor, rows: Bindable<NewNotificationRow>[]) {
   return db
     .insert(notifications)
     .values(rows)

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { answers, questions, reactions } from '../schema';
 import type { DbNumber } from './rows';
@@ -15,7 +15,21 @@ export type ReputationCounts = { likes: number; dislikes: number; acceptedAnswer
 export async function reputationCounts(db: Executor, userId: number): Promise<ReputationCounts> {
   const [row] = await queryRows<{ likes: DbNumber; dislikes: DbNumber; accepted: DbNumber }>(
     db,
-    sql`
+    reputationCountsQuery(userId),
+  );
+  return {
+    likes: Number(row?.likes ?? 0),
+    dislikes: Number(row?.dislikes ?? 0),
+    acceptedAnswers: Number(row?.accepted ?? 0),
+  };
+}
+
+/**
+ * The statement of `reputationCounts`; its columns, in order: `likes`, `dislikes`, `accepted`. Exported so
+ * the bench's bare twin sends the very statement (bench/write-twins.ts).
+ */
+export function reputationCountsQuery(userId: number | Placeholder): SQL {
+  return sql`
       select
         coalesce((select sum(${questions.likes}) from ${questions} where ${questions.authorId} = ${userId} and ${questions.deletedAt} is null), 0)
         + coalesce((select sum(${answers.likes}) from ${answers} where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null), 0) as likes,
@@ -24,13 +38,7 @@ export async function reputationCounts(db: Executor, userId: number): Promise<Re
         (select count(*) from ${answers} join ${questions} on ${questions.acceptedAnswerId} = ${answers.id}
           where ${answers.authorId} = ${userId} and ${answers.deletedAt} is null and ${questions.deletedAt} is null
             and ${questions.authorId} <> ${userId}) as accepted
-    `,
-  );
-  return {
-    likes: Number(row?.likes ?? 0),
-    dislikes: Number(row?.dislikes ?? 0),
-    acceptedAnswers: Number(row?.accepted ?? 0),
-  };
+    `;
 }
 
 /** Points of the community rules that the database applies per day (the api's reputation rule sets them). */

@@ -14,18 +14,20 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunValues } from './queries';
 import {
+  type AnswerTwinDeps,
+  createAnswerTwin,
+  openBareJobQueue,
   postgresTwinDatabase,
   registerWriteTwinRoutes,
   setReactionTwin,
   type TwinDatabase,
-  type WriteTwinDeps,
 } from './write-twins';
 
 let deps: TestDeps;
 const statements = new QueryCounter();
 const sent: string[] = [];
 const published: string[] = [];
-let twin: WriteTwinDeps;
+let twin: AnswerTwinDeps;
 let closeTwin = async () => {};
 
 /** `db` with every statement it sends recorded in `sent`. */
@@ -69,7 +71,7 @@ beforeAll(async () => {
       run: on(pglite),
       transaction: <T>(work: (run: RunValues) => Promise<T>) => pglite.transaction((tx) => work(on(tx))),
     };
-    twin = { db: recorded(db), cache: deps.cache, publish };
+    twin = { db: recorded(db), cache: deps.cache, publish, config: deps.config, jobs: deps.jobs };
     return;
   }
   // PostgreSQL: a postgres.js client on this file's private database, configured like the bench server's.
@@ -81,7 +83,13 @@ beforeAll(async () => {
     onnotice: () => {},
     types: { int8: { to: 20, from: [20], serialize: String, parse: Number } },
   });
-  twin = { db: recorded(postgresTwinDatabase(client)), cache: deps.cache, publish };
+  twin = {
+    db: recorded(postgresTwinDatabase(client)),
+    cache: deps.cache,
+    publish,
+    config: deps.config,
+    jobs: deps.jobs,
+  };
   closeTwin = () => client.end({ timeout: 5 });
 });
 
@@ -259,5 +267,188 @@ describe('bench twin of reaction.set', () => {
     expect((await call(author.id, like)).status).toBe(403);
     expect((await call(voter.id, { ...like, targetId: '987654321' })).status).toBe(404);
     expect((await call(voter.id, { ...like, value: 'love' })).status).toBe(400);
+    const answered = await app.request('/bare/answer.create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': String(voter.id) },
+      body: JSON.stringify({ questionId: question.id, body: '  An answer over HTTP, long enough.  ' }),
+    });
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({
+      result: {
+        data: { questionId: question.id, body: 'An answer over HTTP, long enough.', accepted: false },
+      },
+    });
+  });
+});
+
+/** An answer as the API shows it, with what necessarily differs between two answers mapped out. */
+function comparable(answer: { createdAt: string; updatedAt: string; author: object }) {
+  return {
+    ...answer,
+    id: 'answer',
+    questionId: 'question',
+    author: 'author',
+    createdAt: 'time',
+    updatedAt: answer.updatedAt === answer.createdAt ? 'time' : answer.updatedAt,
+  };
+}
+
+/** Everything an answer to question `q` by `answererId` left in the database, ids mapped out. */
+async function answerState(
+  q: number,
+  questionAuthorId: number,
+  watcherId: number,
+  { id: answererId, username: answererName }: { id: number; username: string },
+) {
+  const [question] = await rows(sql`select answer_count from questions where id = ${q}`);
+  const answers = await rows<{ id: number }>(
+    sql`select id::int as id from answers where question_id = ${q} and author_id = ${answererId} order by id`,
+  );
+  const ids = answers.map((answer) => answer.id);
+  const revisions = await rows(
+    sql`select target_type, editor_id = ${answererId} as by_answerer, title, body, tags from revisions
+        where target_type = 'answer' and target_id in (select id from answers where question_id = ${q}) order by id`,
+  );
+  const notes = await rows(
+    sql`select user_id = ${questionAuthorId} as to_author, user_id = ${watcherId} as to_watcher, type,
+          mailed_at is not null as mailed
+        from notifications where question_id = ${q} or (user_id = ${answererId} and type = 'badge') order by id`,
+  );
+  const mails = await rows(
+    sql`select j.data->>'to' as to, j.data->>'subject' as subject from pgboss.job j
+        join notifications n on j.data->>'dedupeKey' = 'notification:' || n.id
+        where j.name = 'mail' and n.question_id = ${q} order by n.id`,
+  );
+  const badges = await rows(sql`select badge from badges where user_id = ${answererId} order by badge`);
+  const reviews = await rows(
+    sql`select queue, target_type from review_items where target_type = 'answer' and target_id in (select id from answers where question_id = ${q}) order by id`,
+  );
+  const watches = await rows(
+    sql`select user_id = ${answererId} as answerer from question_watches where question_id = ${q} order by user_id = ${answererId}`,
+  );
+  const events = await rows<{ channel: string; type: string }>(
+    sql`select channel, type from live_events where channel in (${`q:${q}`}, ${`u:${questionAuthorId}`}, ${`u:${answererId}`}) order by channel, seq`,
+  );
+  return {
+    question,
+    answers: ids.length,
+    revisions,
+    notes,
+    mails: mails.map((mail) => String(mail.subject).replace(answererName, 'answerer')),
+    badges,
+    reviews,
+    watches,
+    events: events.map(
+      (event) =>
+        `${event.channel.startsWith('q:') ? 'q' : event.channel === `u:${answererId}` ? 'answerer' : 'author'} ${event.type}`,
+    ),
+  };
+}
+
+describe('bench twin of answer.create', () => {
+  it('sends the procedure’s statements, answers its JSON and leaves the same rows and cache bumps', async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => createTestUser(deps)));
+    const [authorA, authorB, watcherA, watcherB, answererA, answererB] = users;
+    if (!authorA || !authorB || !watcherA || !watcherB || !answererA || !answererB)
+      throw new Error('no users');
+    const ask = (author: typeof authorA) =>
+      callerFor(deps, author).question.create({
+        title: 'How do I tune this query in PostgreSQL?',
+        body: 'A body that is long enough for the rules.',
+        tags: ['sql'],
+      });
+    const [qA, qB] = [await ask(authorA), await ask(authorB)];
+    await callerFor(deps, watcherA).watch.question({ questionId: qA.id });
+    await callerFor(deps, watcherB).watch.question({ questionId: qB.id });
+
+    // A first answer (badge, first-posts queue), then a second one (neither).
+    for (const body of [
+      'A first **answer** with `code`, long enough.',
+      'A second answer, long enough too.',
+    ]) {
+      let expected: { createdAt: string; updatedAt: string; author: object } | undefined;
+      let procedureSent: string[] = [];
+      const procedureBumps = await bumps(keysOf(Number(qA.id), authorA.id, answererA.id), async () => {
+        const measured = await statements.measure(() =>
+          callerFor(deps, answererA).answer.create({ questionId: qA.id, body }),
+        );
+        expected = measured.result;
+        procedureSent = measured.statements;
+      });
+      sent.length = 0;
+      let actual: { createdAt: string; updatedAt: string; author: object } | undefined;
+      const twinBumps = await bumps(keysOf(Number(qB.id), authorB.id, answererB.id), async () => {
+        actual = await createAnswerTwin(twin, answererB.id, { questionId: Number(qB.id), body });
+      });
+      if (!expected || !actual) throw new Error('no answer');
+      expect(comparable(actual)).toEqual(comparable(expected));
+      expect(actual.author).toEqual({
+        ...expected.author,
+        id: String(answererB.id),
+        username: answererB.username,
+      });
+      expect(sent).toEqual(procedureSent);
+      // The mail to the question's author is enqueued on pg-boss with pg-boss's own statement.
+      expect(sent.filter((text) => text.includes('pgboss.job'))).toHaveLength(1);
+      expect(twinBumps).toEqual(procedureBumps);
+    }
+    const state = await answerState(Number(qA.id), authorA.id, watcherA.id, answererA);
+    expect(state.mails).toHaveLength(2);
+    expect(state.badges).toEqual([{ badge: 'first-answer' }]);
+    expect(await answerState(Number(qB.id), authorB.id, watcherB.id, answererB)).toEqual(state);
+  });
+
+  it.skipIf(process.env.DATABASE_URL === undefined)(
+    'enqueues the mail on the bare server’s own queue (openBareJobQueue)',
+    async () => {
+      const [row] = await queryRows<{ name: string }>(deps.db, sql`select current_database() as name`);
+      const url = new URL(process.env.DATABASE_URL ?? '');
+      url.pathname = `/${row?.name ?? ''}`;
+      const bare = await openBareJobQueue(url.toString(), deps.config);
+      try {
+        const [author, answerer] = [await createTestUser(deps), await createTestUser(deps)];
+        const question = await callerFor(deps, author).question.create({
+          title: 'How do I tune a mailed query in PostgreSQL?',
+          body: 'A body that is long enough for the rules.',
+          tags: ['sql'],
+        });
+        const answer = await createAnswerTwin({ ...twin, jobs: bare.jobs }, answerer.id, {
+          questionId: Number(question.id),
+          body: 'An answer whose mail the bare queue enqueues.',
+        });
+        const mails = await rows(
+          sql`select j.data->>'to' as to from pgboss.job j join notifications n on j.data->>'dedupeKey' = 'notification:' || n.id
+              where j.name = 'mail' and n.answer_id = ${Number(answer.id)}`,
+        );
+        expect(mails).toEqual([{ to: `${author.username}@example.com` }]);
+      } finally {
+        await bare.close();
+      }
+    },
+  );
+
+  it('refuses a closed or missing question as the procedure does', async () => {
+    const [author, answerer] = [await createTestUser(deps), await createTestUser(deps)];
+    const question = await callerFor(deps, author).question.create({
+      title: 'How do I tune a closed query in PostgreSQL?',
+      body: 'A body that is long enough for the rules.',
+      tags: ['sql'],
+    });
+    await deps.db.execute(sql`update questions set closed_at = now() where id = ${Number(question.id)}`);
+    const body = 'An answer to a closed question, long enough.';
+    await expect(
+      callerFor(deps, answerer).answer.create({ questionId: question.id, body }),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(
+      createAnswerTwin(twin, answerer.id, { questionId: Number(question.id), body }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      createAnswerTwin(twin, answerer.id, {
+        questionId: 987_654_321,
+        body: 'An answer to nothing, long enough.',
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

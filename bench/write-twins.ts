@@ -14,42 +14,69 @@
  * under another.
  */
 import {
+  type ApiConfig,
   type Changed,
+  createJobQueue,
+  DELIVERY_DEFAULTS,
   invalidate,
+  type JobQueue,
   type Logger,
+  MAIL_QUEUE,
+  mailJobOptions,
   mergeChanged,
+  notificationMail,
   POPULAR_POST_UPVOTES,
+  POST_BODY_LENGTH,
   type Privilege,
   parseSiteSettings,
   questionChannel,
   REPUTATION_BADGES,
   reactionName,
+  renderMarkdown,
   reputationFrom,
   silentLogger,
   thresholdOf,
+  toAnswer,
   userChannel,
 } from '@devflow/api';
 import type { Cache } from '@devflow/cache';
 import {
   addToReactionCountersQuery,
+  answerDetailColumns,
   answerOwnerQuery,
+  awaitingMailColumns,
   awardBadgeQuery,
   bumpLiveChannelQuery,
+  countNewAnswerQuery,
+  createDb,
   deleteReactionQuery,
+  findAnswerQuery,
   findPostQuery,
   findReactionValueQuery,
+  insertAnswerQuery,
   insertLiveEventsQuery,
   insertNotificationsQuery,
+  insertQuestionWatchQuery,
+  insertRevisionQuery,
+  isFirstPostQuery,
   liveEventColumns,
+  markNotificationsMailedQuery,
+  notificationsAwaitingMail,
+  notificationType,
+  openReviewItemQuery,
   type PostType,
   questionAuthorsQuery,
+  questionByIdQuery,
+  questionColumns,
+  questionWatchersQuery,
+  reactionsByUser,
   readSiteSettingsQuery,
   reputationCountsQuery,
   statementsOnly,
   tagsOfQuestionsQuery,
   upsertReactionQuery,
 } from '@devflow/db';
-import { fillPlaceholders, type SQL, sql } from 'drizzle-orm';
+import { Column, fillPlaceholders, is, SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Hono } from 'hono';
 import type postgres from 'postgres';
@@ -288,15 +315,15 @@ async function recordNotifications(
       : (await exec(run, insertNotifications(rows.length), rowValues(notificationFields, rows))).map(
           (row) => ({ id: Number(row[0]), userId: Number(row[1]) }),
         );
-  const events_ = created.map((row) => ({
+  const notices = created.map((row) => ({
     channel: userChannel(row.userId),
     type: 'notification.created',
     payload: { type: 'notification.created', notificationId: row.id },
     postKey: null,
     parentKey: null,
   }));
-  if (live) live.push(...events_);
-  else await appendLiveEvents(run, events_);
+  if (live) live.push(...notices);
+  else await appendLiveEvents(run, notices);
   return created.map((row) => row.id);
 }
 
@@ -485,6 +512,276 @@ export async function setReactionTwin(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// answer.create
+
+/** A column value as the type its column has (the twin's rows come as arrays of driver values). */
+const num = (value: unknown): number => Number(value);
+const str = (value: unknown): string => String(value);
+const numOrNull = (value: unknown): number | null => (value === null ? null : Number(value));
+const strOrNull = (value: unknown): string | null => (value === null ? null : String(value));
+const date = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+const dateOrNull = (value: unknown): Date | null => (value === null ? null : date(value));
+
+/**
+ * The path of each selected column in the row object, in select order — the order Drizzle renders the
+ * columns of a selection map in (a nested plain object, like `author`, stands for its columns).
+ */
+function columnPaths(selection: object, prefix: string[] = []): string[][] {
+  return Object.entries(selection).flatMap(([key, value]: [string, unknown]) =>
+    is(value, Column) || is(value, SQL) || is(value, SQL.Aliased)
+      ? [[...prefix, key]]
+      : typeof value === 'object' && value !== null
+        ? columnPaths(value, [...prefix, key])
+        : [],
+  );
+}
+
+/** One row's values by column name (`author.id` for a nested one). */
+function byPath(paths: string[][], values: unknown[]): Map<string, unknown> {
+  return new Map(paths.map((path, i) => [path.join('.'), values[i]]));
+}
+
+const answerDetailPaths = columnPaths(answerDetailColumns);
+const awaitingMailPaths = columnPaths(awaitingMailColumns);
+const questionPaths = columnPaths(questionColumns);
+
+const countNewAnswer = statement(
+  countNewAnswerQuery(statementsOnly, { questionId: p('questionId'), at: p('at') }),
+);
+const questionById = statement(questionByIdQuery(statementsOnly, p('id')));
+const insertAnswer = statement(
+  insertAnswerQuery(statementsOnly, {
+    questionId: p('questionId'),
+    authorId: p('authorId'),
+    body: p('body'),
+    bodyHtml: p('bodyHtml'),
+  }),
+);
+const insertRevision = statement(
+  insertRevisionQuery(statementsOnly, {
+    targetType: p('targetType'),
+    targetId: p('targetId'),
+    editorId: p('editorId'),
+    // An answer's revision has neither (and an array column's encoder takes no null placeholder value).
+    title: null,
+    body: p('body'),
+    tags: null,
+  }),
+);
+const questionWatchers = statement(
+  questionWatchersQuery(statementsOnly, { questionId: p('questionId'), exceptUserId: p('exceptUserId') }),
+);
+/** `notificationsAwaitingMail` of n ids, for the instant mail (`mailNewNotifications`). */
+const awaitingMail = perKey((n: number) =>
+  statement(
+    notificationsAwaitingMail(statementsOnly, {
+      ids: Array.from({ length: n }, (_, i) => p(`id${i}`)),
+      delivery: p('delivery'),
+      defaults: DELIVERY_DEFAULTS,
+      limit: p('limit'),
+    }),
+  ),
+);
+const markMailed = perKey((n: number) =>
+  statement(
+    markNotificationsMailedQuery(statementsOnly, {
+      ids: Array.from({ length: n }, (_, i) => p(`id${i}`)),
+      at: p('at'),
+    }),
+  ),
+);
+const insertQuestionWatch = statement(
+  insertQuestionWatchQuery(statementsOnly, { userId: p('userId'), questionId: p('questionId') }),
+);
+const isFirstPost = statement(isFirstPostQuery(p('userId')));
+const openReviewItem = statement(
+  openReviewItemQuery(statementsOnly, {
+    queue: p('queue'),
+    targetType: p('targetType'),
+    targetId: p('targetId'),
+    createdAt: p('createdAt'),
+  }),
+);
+const findAnswer = statement(findAnswerQuery(statementsOnly, p('id')));
+const myReactionsToOne = statement(
+  reactionsByUser(statementsOnly, { userId: p('userId'), targetType: p('targetType'), ids: [p('id0')] }),
+);
+
+/** A notification as the instant mail reads it (`notificationsAwaitingMail`). */
+function mailedRow(values: unknown[]) {
+  const row = byPath(awaitingMailPaths, values);
+  const type = notificationType.enumValues.find((name) => name === row.get('type'));
+  if (!type) throw new Error(`unknown notification type ${String(row.get('type'))}`);
+  return {
+    id: num(row.get('id')),
+    type,
+    userId: num(row.get('userId')),
+    questionId: numOrNull(row.get('questionId')),
+    answerId: numOrNull(row.get('answerId')),
+    replyId: numOrNull(row.get('replyId')),
+    createdAt: date(row.get('createdAt')),
+    email: str(row.get('email')),
+    username: str(row.get('username')),
+    actorName: str(row.get('actorName')),
+    actorUsername: str(row.get('actorUsername')),
+    questionTitle: strOrNull(row.get('questionTitle')),
+  };
+}
+
+/** What `answer.create` needs beyond `WriteTwinDeps`: the mail's configuration and the job queue. */
+export type AnswerTwinDeps = WriteTwinDeps & {
+  config: Pick<ApiConfig, 'publicUrl' | 'appSecret'>;
+  /** The queue a notification's mail is enqueued on (only `enqueueVia` is used). */
+  jobs: Pick<JobQueue, 'enqueueVia'>;
+};
+
+/**
+ * `mailNewNotifications` of notification/mail.ts: the notifications mailed at once, each mail rendered
+ * by the API and enqueued on pg-boss in this transaction, then marked mailed.
+ */
+async function mailNewNotifications(deps: AnswerTwinDeps, run: RunValues, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const values = Object.fromEntries(ids.map((id, i) => [`id${i}`, id]));
+  const rows = (
+    await exec(run, awaitingMail(ids.length), { ...values, delivery: 'instant', limit: ids.length })
+  ).map(mailedRow);
+  // pg-boss's statement in this transaction; it returns the new job's id as its one column.
+  const runner = {
+    executeSql: async (text: string, params: unknown[] = []) => ({
+      rows: (await run(text, params)).map((row) => ({ id: row[0] })),
+    }),
+  };
+  for (const row of rows) {
+    await deps.jobs.enqueueVia(runner, MAIL_QUEUE, {
+      ...notificationMail(deps.config, [row], 'instant'),
+      dedupeKey: `notification:${row.id}`,
+    });
+  }
+  if (rows.length === 0) return;
+  const mailed = Object.fromEntries(rows.map((row, i) => [`id${i}`, row.id]));
+  await exec(run, markMailed(rows.length), { ...mailed, at: new Date().toISOString() });
+}
+
+/** The answer as `findAnswer` reads it, as the API's answer with the caller's reaction (`viewOf`). */
+async function answerView(run: RunValues, actorId: number, id: number) {
+  const [values] = await exec(run, findAnswer, { id });
+  if (!values) throw new TwinError('NOT_FOUND', 'This answer does not exist or was deleted.');
+  const row = byPath(answerDetailPaths, values);
+  const [mine] = await exec(run, myReactionsToOne, { userId: actorId, targetType: 'answer', id0: id });
+  const acceptedAnswerId = numOrNull(row.get('acceptedAnswerId'));
+  return toAnswer(
+    {
+      id: num(row.get('id')),
+      questionId: num(row.get('questionId')),
+      body: str(row.get('body')),
+      bodyHtml: str(row.get('bodyHtml')),
+      likes: num(row.get('likes')),
+      dislikes: num(row.get('dislikes')),
+      score: num(row.get('score')),
+      createdAt: date(row.get('createdAt')),
+      updatedAt: date(row.get('updatedAt')),
+      deletedAt: dateOrNull(row.get('deletedAt')),
+      hiddenAt: dateOrNull(row.get('hiddenAt')),
+      author: {
+        id: num(row.get('author.id')),
+        username: str(row.get('author.username')),
+        displayName: strOrNull(row.get('author.displayName')),
+        avatarUrl: strOrNull(row.get('author.avatarUrl')),
+      },
+    },
+    acceptedAnswerId,
+    mine ? (num(mine[1]) > 0 ? 'like' : 'dislike') : null,
+  );
+}
+
+/** `answer.create`'s input, ids as numbers. */
+export type AnswerInput = { questionId: number; body: string };
+
+/**
+ * `answer.create` (`createAnswer` of packages/api/src/domains/answer/service.ts) for user `actorId`: in
+ * one transaction the question's answer count, the answer (its markdown rendered by the API), its first
+ * revision, the question's author and watchers notified (mailed at once when they get this kind so),
+ * the answerer watching the question, the `first-answer` badge, the first-posts review queue, the answer
+ * read back and the `answer.created` event; after the commit the events published and the cache
+ * counters bumped.
+ */
+export async function createAnswerTwin(deps: AnswerTwinDeps, actorId: number, input: AnswerInput) {
+  const answer = await liveTransaction(deps, async (run, live) => {
+    const [question] = await exec(run, countNewAnswer, {
+      questionId: input.questionId,
+      at: new Date().toISOString(),
+    });
+    if (!question) {
+      const [values] = await exec(run, questionById, { id: input.questionId });
+      const existing = values ? byPath(questionPaths, values) : undefined;
+      if (existing?.get('live') === true && existing.get('closedAt') !== null) {
+        throw new TwinError('FORBIDDEN', 'This question is closed.');
+      }
+      throw new TwinError('NOT_FOUND', 'This question does not exist or was deleted.');
+    }
+    const questionId = num(question[0]);
+    const questionAuthorId = num(question[1]);
+    const [created] = await exec(run, insertAnswer, {
+      questionId,
+      authorId: actorId,
+      body: input.body,
+      bodyHtml: renderMarkdown(input.body),
+    });
+    if (!created) throw new Error('insert into answers returned no row');
+    const answerId = num(created[0]);
+    await exec(run, insertRevision, {
+      targetType: 'answer',
+      targetId: answerId,
+      editorId: actorId,
+      body: input.body,
+    });
+    // notifyNewAnswer: the question's author, then everyone else watching it.
+    const watchers = await exec(run, questionWatchers, { questionId, exceptUserId: actorId });
+    const cause = { actorId, questionId, answerId };
+    const ids = await recordNotifications(
+      run,
+      [
+        { ...cause, userId: questionAuthorId, type: 'answer' },
+        ...watchers.map((row) => ({ ...cause, userId: num(row[0]), type: 'watched_question' as const })),
+      ],
+      live,
+    );
+    await mailNewNotifications(deps, run, ids);
+    await exec(run, insertQuestionWatch, { userId: actorId, questionId });
+    await awardBadgeTo(run, actorId, 'first-answer');
+    // queueFirstPost of moderation/first-posts.ts.
+    const [posts] = await exec(run, isFirstPost, { userId: actorId });
+    if (num(posts?.[0] ?? 0) === 1) {
+      await exec(run, openReviewItem, {
+        queue: 'first-posts',
+        targetType: 'answer',
+        targetId: answerId,
+        // An insert's placeholder goes through its column's encoder, which takes a Date.
+        createdAt: new Date(),
+      });
+    }
+    const view = await answerView(run, actorId, answerId);
+    const { myReaction: _mine, ...shown } = view;
+    const payload = { type: 'answer.created', answer: shown, answerCount: num(question[2]) };
+    live.push({
+      channel: questionChannel(questionId),
+      type: payload.type,
+      payload,
+      postKey: `answer:${answerId}`,
+      parentKey: `question:${questionId}`,
+    });
+    return view;
+  });
+  // answerScope of packages/api/src/platform/cache/scopes.ts.
+  await invalidateCommitted(deps, async () => {
+    const [owner] = await exec(deps.db.run, answerOwner, { id: Number(answer.id) });
+    if (!owner) return {};
+    return mergeChanged(await questionScope(deps.db.run, num(owner[0])), { users: [num(owner[1])] });
+  });
+  return answer;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The routes
 
 /**
@@ -502,7 +799,7 @@ export function postgresTwinDatabase(sql: postgres.Sql): TwinDatabase {
   const on =
     (client: postgres.Sql | postgres.TransactionSql): RunValues =>
     (text, params) =>
-      client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();
+      client.unsafe(text, params.map(parameter), { prepare: true }).values();
   return {
     run: on(sql),
     transaction: async (work) => {
@@ -512,10 +809,29 @@ export function postgresTwinDatabase(sql: postgres.Sql): TwinDatabase {
   };
 }
 
-/** What `registerWriteTwins` needs: the bare server's postgres.js client and cache, and a publisher. */
+/** A bound value as postgres.js takes it: the statements bind only scalars, times and JSON text. */
+function parameter(value: unknown): postgres.ParameterOrJSON<never> {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value instanceof Date
+  ) {
+    return value;
+  }
+  throw new TypeError(`a twin's statement bound an unexpected ${typeof value}`);
+}
+
+/**
+ * What `registerWriteTwins` needs: the bare server's postgres.js client and cache, the mail's
+ * configuration and a job queue to enqueue mail on (`openBareJobQueue`), and a publisher.
+ */
 export type WriteTwinOptions = {
   sql: postgres.Sql;
   cache: Cache;
+  config: AnswerTwinDeps['config'];
+  jobs: AnswerTwinDeps['jobs'];
   /** Where committed live events go (e.g. `createRedisPubSub(…).publish` of `@devflow/cache`). */
   publish?: ((message: string) => Promise<void>) | undefined;
   log?: Logger | undefined;
@@ -550,6 +866,45 @@ function reactionInputOf(body: unknown): ReactionInput {
 }
 
 /**
+ * A job queue for the bare server, for `registerWriteTwins`' `jobs`: pg-boss on the database at `url`
+ * that only enqueues (no worker, no scheduler: the app's servers deliver the mail), with the mail queue
+ * declared with the app's options (`mailJobOptions`), so the twin of `answer.create` enqueues its mail
+ * with the statement the server's queue sends. `close()` stops it.
+ */
+export async function openBareJobQueue(
+  url: string,
+  config: Pick<ApiConfig, 'mailRetry'>,
+  log: Logger = silentLogger,
+): Promise<{ jobs: JobQueue; close(): Promise<void> }> {
+  const dbHandle = await createDb({ databaseUrl: url, poolSize: 1 });
+  const jobs = createJobQueue({ dbHandle, log, workers: false, poolSize: 2 });
+  const noWorker = async () => {
+    throw new Error('the bare server delivers no mail');
+  };
+  jobs.registerJob(MAIL_QUEUE, noWorker, mailJobOptions(config.mailRetry));
+  await jobs.start();
+  return {
+    jobs,
+    close: async () => {
+      await jobs.stop(2000);
+      await dbHandle.close();
+    },
+  };
+}
+
+/**
+ * `answer.create`'s input from a request body: the body trimmed and of a length the procedure's schema
+ * takes (`answerBody` of packages/contract/src/answer.ts).
+ */
+function answerInputOf(body: unknown): AnswerInput {
+  const input = objectOf(body);
+  const text = typeof input.body === 'string' ? input.body.trim() : '';
+  if (text.length < POST_BODY_LENGTH.min || text.length > POST_BODY_LENGTH.max)
+    throw new TwinError('BAD_REQUEST', 'Invalid input.');
+  return { questionId: idOf(input.questionId), body: text };
+}
+
+/**
  * Registers the write twins on the bare server's app:
  * - `POST /bare/reaction.set`, body `{"targetType":"question"|"answer"|"reply","targetId":"<id>","value":"like"|"dislike"|null}`;
  * - `POST /bare/answer.create`, body `{"questionId":"<id>","body":"<markdown>"}`;
@@ -562,13 +917,15 @@ export function registerWriteTwins(app: Hono, options: WriteTwinOptions): void {
   registerWriteTwinRoutes(app, {
     db: postgresTwinDatabase(options.sql),
     cache: options.cache,
+    config: options.config,
+    jobs: options.jobs,
     publish: options.publish,
     log: options.log,
   });
 }
 
 /** The routes of `registerWriteTwins` on any twin database (bench/write-twins.test.ts runs them on PGlite). */
-export function registerWriteTwinRoutes(app: Hono, deps: WriteTwinDeps): void {
+export function registerWriteTwinRoutes(app: Hono, deps: AnswerTwinDeps): void {
   const route = (path: string, handle: (actorId: number, body: unknown) => Promise<unknown>) =>
     app.post(path, async (c) => {
       try {
@@ -583,4 +940,5 @@ export function registerWriteTwinRoutes(app: Hono, deps: WriteTwinDeps): void {
       }
     });
   route('/bare/reaction.set', (actorId, body) => setReactionTwin(deps, actorId, reactionInputOf(body)));
+  route('/bare/answer.create', (actorId, body) => createAnswerTwin(deps, actorId, answerInputOf(body)));
 }

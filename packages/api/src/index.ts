@@ -2,6 +2,7 @@ export {
   MAX_THREAD_DEPTH,
   MAX_THREAD_NODES,
   POPULAR_POST_UPVOTES,
+  POST_BODY_LENGTH,
   type Privilege,
   REPUTATION_BADGES,
   type ReplyNode,
@@ -48,7 +49,7 @@ export {
   liveHubFor,
   memoryTransport,
 } from './domains/live/hub';
-export { sendDigests } from './domains/notification/mail';
+export { DELIVERY_DEFAULTS, notificationMail, sendDigests } from './domains/notification/mail';
 export {
   INVALID_UNSUBSCRIBE_MESSAGE,
   InvalidUnsubscribeError,
@@ -84,6 +85,7 @@ export {
   type JobOptions,
   type JobQueue,
   type JobQueueOptions,
+  type JobStatementRunner,
   jobsMetricsText,
   type QueueStats,
 } from './platform/jobs';
@@ -91,9 +93,11 @@ export {
   enqueueMail,
   MAIL_QUEUE,
   type MailMessage,
+  mailJobOptions,
   minimumRetrySpanSeconds,
   type QueuedMail,
 } from './platform/mail';
+export { renderMarkdown } from './platform/markdown';
 export { parseSiteSettings } from './platform/settings';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from './root';

@@ -34,10 +34,17 @@ export function findReactionValueQuery(db: Executor, key: ReactionKeyParams) {
   return db.select({ value: reactions.value }).from(reactions).where(keyOf(key));
 }
 
-/** The user's reactions to each of `ids` of one post type (absent: none). Reads the primary key. */
-export async function reactionsByUser(
+/**
+ * The user's reactions to each of `ids` of one post type (absent: none). Reads the primary key. A query
+ * builder: the bench's bare twin sends this very statement (bench/write-twins.ts).
+ */
+export function reactionsByUser(
   db: Executor,
-  params: { userId: number; targetType: PostType; ids: number[] },
+  params: {
+    userId: number | Placeholder;
+    targetType: PostType | Placeholder;
+    ids: readonly (number | Placeholder)[];
+  },
 ) {
   return db
     .select({ targetId: reactions.targetId, value: reactions.value })

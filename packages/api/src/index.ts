@@ -4,9 +4,14 @@ export {
   listQuestionsInput,
   MAX_THREAD_DEPTH,
   MAX_THREAD_NODES,
+  POPULAR_POST_UPVOTES,
+  POST_BODY_LENGTH,
+  type Privilege,
+  REPUTATION_BADGES,
   type ReplyNode,
   searchQuestionsInput,
   THREAD_PAGE_SIZE,
+  thresholdOf,
 } from '@devflow/contract';
 export {
   type ApiConfig,
@@ -42,6 +47,7 @@ export {
 export { toBadges } from './domains/badge/service';
 export { toFeedPage } from './domains/feed/service';
 export { checkHealth, type Health } from './domains/health/service';
+export { questionChannel, userChannel } from './domains/live/events';
 export {
   LiveHub,
   type LiveHubOptions,
@@ -49,7 +55,7 @@ export {
   liveHubFor,
   memoryTransport,
 } from './domains/live/hub';
-export { sendDigests } from './domains/notification/mail';
+export { DELIVERY_DEFAULTS, notificationMail, sendDigests } from './domains/notification/mail';
 export {
   INVALID_UNSUBSCRIBE_MESSAGE,
   InvalidUnsubscribeError,
@@ -57,8 +63,8 @@ export {
 } from './domains/notification/settings';
 export * from './domains/oauth/providers';
 export * from './domains/oauth/service';
-export { EXCERPT_SOURCE_CHARS } from './domains/posts/posts';
-export { reputationQuery, type StatementRunner } from './domains/posts/reputation';
+export { EXCERPT_SOURCE_CHARS, reactionName } from './domains/posts/posts';
+export { reputationFrom, reputationQuery, type StatementRunner } from './domains/posts/reputation';
 export { searchQuestions, toSearchPage } from './domains/question/search';
 export {
   getQuestion,
@@ -76,9 +82,12 @@ export { toProfile } from './domains/user/service';
 export { registerApiJobs, SCHEDULED_JOBS, type ScheduledJob } from './jobs';
 export {
   type CacheStats,
+  type Changed,
   cacheMetricsText,
   cacheStatsOf,
+  invalidate,
 } from './platform/cache/cached';
+export { mergeChanged } from './platform/cache/scopes';
 export {
   createJobQueue,
   type EnqueueOptions,
@@ -88,6 +97,7 @@ export {
   type JobOptions,
   type JobQueue,
   type JobQueueOptions,
+  type JobStatementRunner,
   jobsMetricsText,
   type QueueStats,
 } from './platform/jobs';
@@ -95,9 +105,11 @@ export {
   enqueueMail,
   MAIL_QUEUE,
   type MailMessage,
+  mailJobOptions,
   minimumRetrySpanSeconds,
   type QueuedMail,
 } from './platform/mail';
+export { renderMarkdown } from './platform/markdown';
 export { toPage } from './platform/pagination';
 export { siteSettingsFrom } from './platform/settings';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './platform/unsubscribe-token';

@@ -63,6 +63,11 @@ export type QueueStats = QueueCountsRow;
 /** A job that used up its retries, as `admin.jobs` and the logs show it. */
 export type FailedJob = FailedJobRow;
 
+/** Runs one statement of pg-boss's and returns its rows as objects (pg-boss's database adapter). */
+export type JobStatementRunner = {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+};
+
 /** The durable job queue every process shares (pg-boss on the app's database). */
 export type JobQueue = {
   /**
@@ -71,6 +76,17 @@ export type JobQueue = {
    */
   enqueue<T extends object>(
     tx: Executor,
+    name: string,
+    data: T,
+    options?: EnqueueOptions,
+  ): Promise<string | null>;
+  /**
+   * `enqueue` on a connection of the caller's own: pg-boss's statement goes through `db.executeSql`, in
+   * whatever transaction that runs it. Exported so the bench's bare twin, whose transaction runs on
+   * postgres.js, enqueues with the very statement (bench/write-twins.ts).
+   */
+  enqueueVia<T extends object>(
+    db: JobStatementRunner,
     name: string,
     data: T,
     options?: EnqueueOptions,
@@ -219,17 +235,26 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       }
     };
 
+  const sendVia = async (
+    db: JobStatementRunner,
+    name: string,
+    data: object,
+    enqueueOptions: EnqueueOptions = {},
+  ): Promise<string | null> => {
+    const send: SendOptions = { db };
+    if (enqueueOptions.startAfterSeconds !== undefined) send.startAfter = enqueueOptions.startAfterSeconds;
+    if (enqueueOptions.singletonKey !== undefined) send.singletonKey = enqueueOptions.singletonKey;
+    return boss.send(name, data, send);
+  };
+
   return {
     get queues() {
       return [...registrations.keys()];
     },
 
-    async enqueue(tx, name, data, enqueueOptions = {}) {
-      const send: SendOptions = { db: jobsInTransaction(tx) };
-      if (enqueueOptions.startAfterSeconds !== undefined) send.startAfter = enqueueOptions.startAfterSeconds;
-      if (enqueueOptions.singletonKey !== undefined) send.singletonKey = enqueueOptions.singletonKey;
-      return boss.send(name, data, send);
-    },
+    enqueue: (tx, name, data, enqueueOptions) => sendVia(jobsInTransaction(tx), name, data, enqueueOptions),
+
+    enqueueVia: sendVia,
 
     registerJob(name, handler, jobOptions = {}) {
       register({ name, handler: handler as JobHandler<object>, options: jobOptions });

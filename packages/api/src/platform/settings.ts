@@ -15,7 +15,7 @@ export async function siteSettingsIn(
 
 /**
  * The settings in what `readSiteSettings` read (`siteSettingsIn`'s rule: the defaults when none were saved
- * or they no longer parse). Exported so the bench's bare twin reads them alike (bench/queries-user.ts).
+ * or they no longer parse). Exported so the bench's bare twins read them alike (bench/queries-user.ts, bench/write-twins.ts).
  */
 export function siteSettingsFrom(stored: unknown, onInvalid?: (issues: number) => void): SiteSettings {
   if (stored === null) return DEFAULT_SITE_SETTINGS;

@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, Placeholder, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { answers, questions, users } from '../schema';
 import { answerColumns } from './question';
+import type { Bindable } from './rows';
 import { livePost } from './visibility';
 
 /**
@@ -10,25 +11,38 @@ import { livePost } from './visibility';
  * (acceptance, answer counts and activity all live on the question).
  */
 export async function findAnswer(db: Executor, params: { id: number; lock: boolean }) {
-  const query = db
-    .select({
-      ...answerColumns,
-      authorId: answers.authorId,
-      questionAuthorId: questions.authorId,
-      questionDeletedAt: questions.deletedAt,
-      /** The answer is live (`livePost`). */
-      live: livePost(answers),
-      /** Its question is live (`livePost`). */
-      questionLive: livePost(questions),
-      questionClosedAt: questions.closedAt,
-      acceptedAnswerId: questions.acceptedAnswerId,
-    })
+  const query = findAnswerQuery(db, params.id);
+  const [row] = params.lock ? await query.for('update', { of: [answers, questions] }) : await query;
+  return row;
+}
+
+/**
+ * The columns `findAnswer` reads. Exported so the bench's bare twin reads the very rows (bench/write-twins.ts).
+ */
+export const answerDetailColumns = {
+  ...answerColumns,
+  authorId: answers.authorId,
+  questionAuthorId: questions.authorId,
+  questionDeletedAt: questions.deletedAt,
+  /** The answer is live (`livePost`). */
+  live: livePost(answers),
+  /** Its question is live (`livePost`). */
+  questionLive: livePost(questions),
+  questionClosedAt: questions.closedAt,
+  acceptedAnswerId: questions.acceptedAnswerId,
+};
+
+/**
+ * The statement of `findAnswer` without lock (`answerDetailColumns`). Exported so the bench's bare twin
+ * sends the very statement (bench/write-twins.ts).
+ */
+export function findAnswerQuery(db: Executor, id: number | Placeholder) {
+  return db
+    .select(answerDetailColumns)
     .from(answers)
     .innerJoin(users, eq(users.id, answers.authorId))
     .innerJoin(questions, eq(questions.id, answers.questionId))
-    .where(eq(answers.id, params.id));
-  const [row] = params.lock ? await query.for('update', { of: [answers, questions] }) : await query;
-  return row;
+    .where(eq(answers.id, id));
 }
 
 /** One answer as `findAnswer` reads it. */
@@ -39,12 +53,25 @@ export type AnswerRow = NonNullable<Awaited<ReturnType<typeof findAnswer>>>;
  * author, or undefined when the question is missing, not live or closed (then nothing changed).
  */
 export async function countNewAnswer(db: Executor, params: { questionId: number; at: Date }) {
-  const [question] = await db
+  const [question] = await countNewAnswerQuery(db, params);
+  return question;
+}
+
+/**
+ * The statement of `countNewAnswer`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function countNewAnswerQuery(db: Executor, params: Bindable<{ questionId: number; at: Date }>) {
+  const { at } = params;
+  return db
     .update(questions)
-    .set({ answerCount: sql`${questions.answerCount} + 1`, lastActivityAt: params.at })
+    .set({
+      answerCount: sql`${questions.answerCount} + 1`,
+      // `set` takes no placeholder: a bound value goes in as a parameter of its own, the same `$n`.
+      lastActivityAt: at instanceof Placeholder ? sql`${at}` : at,
+    })
     .where(and(eq(questions.id, params.questionId), livePost(questions), isNull(questions.closedAt)))
     .returning({ id: questions.id, authorId: questions.authorId, answerCount: questions.answerCount });
-  return question;
 }
 
 /** Inserts an answer; returns its id. */
@@ -57,10 +84,13 @@ export async function insertAnswer(
   return created;
 }
 
-/** The statement of `insertAnswer`; exported so the bench explains this very SQL (bench/explain.ts). */
+/**
+ * The statement of `insertAnswer`; exported so the bench explains this very SQL (bench/explain.ts) and its
+ * bare twin sends it (bench/write-twins.ts).
+ */
 export function insertAnswerQuery(
   db: Executor,
-  params: { questionId: number; authorId: number; body: string; bodyHtml: string },
+  params: Bindable<{ questionId: number; authorId: number; body: string; bodyHtml: string }>,
 ) {
   return db.insert(answers).values(params).returning({ id: answers.id });
 }

@@ -7,12 +7,23 @@ import { badges } from '../schema';
  * one of concurrent callers notifies). Run it in the transaction of the action that earned the badge.
  */
 export async function awardBadge(db: Executor, userId: number, badge: string): Promise<boolean> {
-  const rows = await db
+  const rows = await awardBadgeQuery(db, { userId, badge });
+  return rows.length > 0;
+}
+
+/**
+ * The statement of `awardBadge`: a row back when it awarded the badge. Exported so the bench's bare twin
+ * sends the very statement (bench/write-twins.ts).
+ */
+export function awardBadgeQuery(
+  db: Executor,
+  params: { userId: number | Placeholder; badge: string | Placeholder },
+) {
+  return db
     .insert(badges)
-    .values({ userId, badge })
+    .values({ userId: params.userId, badge: params.badge })
     .onConflictDoNothing()
     .returning({ badge: badges.badge });
-  return rows.length > 0;
 }
 
 /** The badges `userId` holds, oldest first (`badges_awarded_idx`). */

@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, or, type Placeholder, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { liveChannels, liveEvents } from '../schema';
+import type { Bindable } from './rows';
 
 /**
  * The live events backlog (`schema/events.ts`).
@@ -40,7 +41,11 @@ export type LiveEventRow = {
   createdAt: Date;
 };
 
-const eventColumns = {
+/**
+ * The columns an appended or read event comes back with. Exported so the bench's bare twin reads the rows
+ * `appendLiveEvents` returns (bench/write-twins.ts).
+ */
+export const liveEventColumns = {
   channel: liveEvents.channel,
   seq: liveEvents.seq,
   type: liveEvents.type,
@@ -63,14 +68,7 @@ export async function appendLiveEvents(db: Executor, events: NewLiveEvent[]): Pr
   const next = new Map<string, number>();
   for (const channel of [...counts.keys()].sort()) {
     const n = counts.get(channel) ?? 0;
-    const [row] = await db
-      .insert(liveChannels)
-      .values({ channel, lastSeq: n })
-      .onConflictDoUpdate({
-        target: liveChannels.channel,
-        set: { lastSeq: sql`${liveChannels.lastSeq} + ${n}` },
-      })
-      .returning({ lastSeq: liveChannels.lastSeq });
+    const [row] = await bumpLiveChannelQuery(db, { channel, n });
     if (!row) throw new Error('the live channel counter returned no row');
     next.set(channel, Number(row.lastSeq) - n + 1);
   }
@@ -86,8 +84,38 @@ export async function appendLiveEvents(db: Executor, events: NewLiveEvent[]): Pr
       parentKey: event.parentKey ?? null,
     };
   });
-  const rows = await db.insert(liveEvents).values(values).returning(eventColumns);
+  const rows = await insertLiveEventsQuery(db, values);
   return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+}
+
+/**
+ * The statement of `appendLiveEvents` that takes `n` numbers on `channel`: bumps its counter row (locking
+ * it) and returns the last number taken. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function bumpLiveChannelQuery(
+  db: Executor,
+  params: { channel: string | Placeholder; n: number | Placeholder },
+) {
+  return db
+    .insert(liveChannels)
+    .values({ channel: params.channel, lastSeq: params.n })
+    .onConflictDoUpdate({
+      target: liveChannels.channel,
+      set: { lastSeq: sql`${liveChannels.lastSeq} + ${params.n}` },
+    })
+    .returning({ lastSeq: liveChannels.lastSeq });
+}
+
+/** An event row as `appendLiveEvents` inserts it, numbered. */
+export type NumberedLiveEvent = Required<NewLiveEvent> & { seq: number };
+
+/**
+ * The statement of `appendLiveEvents` that inserts the numbered events, returning `liveEventColumns`.
+ * Exported so the bench's bare twin sends the very statement (bench/write-twins.ts).
+ */
+export function insertLiveEventsQuery(db: Executor, values: Bindable<NumberedLiveEvent>[]) {
+  return db.insert(liveEvents).values(values).returning(liveEventColumns);
 }
 
 /** Events of `channel` after `afterSeq`, oldest first, at most `limit`. */
@@ -96,7 +124,7 @@ export async function readLiveEvents(
   params: { channel: string; afterSeq: number; limit: number },
 ): Promise<LiveEventRow[]> {
   const rows = await db
-    .select(eventColumns)
+    .select(liveEventColumns)
     .from(liveEvents)
     .where(and(eq(liveEvents.channel, params.channel), gt(liveEvents.seq, params.afterSeq)))
     .orderBy(asc(liveEvents.seq))

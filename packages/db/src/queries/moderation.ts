@@ -11,6 +11,8 @@ import {
   isNull,
   lt,
   lte,
+  type Placeholder,
+  type SQL,
   sql,
 } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
@@ -24,7 +26,7 @@ import {
   suggestedEdits,
   users,
 } from '../schema';
-import { authorColumns, type DbNumber, type DbTime } from './rows';
+import { authorColumns, type Bindable, type DbNumber, type DbTime } from './rows';
 import { liveAlias } from './visibility';
 
 /** A kind of post that can be flagged and reviewed. */
@@ -167,12 +169,25 @@ export async function openReviewItem(
     createdAt: Date;
   },
 ): Promise<number | undefined> {
-  const [row] = await db
-    .insert(reviewItems)
-    .values(values)
-    .onConflictDoNothing()
-    .returning({ id: reviewItems.id });
+  const [row] = await openReviewItemQuery(db, values);
   return row?.id;
+}
+
+/**
+ * The statement of `openReviewItem`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function openReviewItemQuery(
+  db: Executor,
+  values: Bindable<{
+    queue: ReviewQueue;
+    targetType: ModeratedPostType;
+    targetId: number;
+    suggestedEditId?: number | null;
+    createdAt: Date;
+  }>,
+) {
+  return db.insert(reviewItems).values(values).onConflictDoNothing().returning({ id: reviewItems.id });
 }
 
 const reviewItemColumns = {
@@ -317,12 +332,17 @@ export async function findReviewPost(
 
 /** True when the user has exactly one post (question or answer): the one just written is their first. */
 export async function isFirstPost(db: Executor, userId: number): Promise<boolean> {
-  const [row] = await queryRows<{ n: DbNumber }>(
-    db,
-    sql`select (select count(*) from questions where author_id = ${userId})
-             + (select count(*) from answers where author_id = ${userId}) as n`,
-  );
+  const [row] = await queryRows<{ n: DbNumber }>(db, isFirstPostQuery(userId));
   return Number(row?.n ?? 0) === 1;
+}
+
+/**
+ * The statement of `isFirstPost`: one column, the user's number of posts. Exported so the bench's bare
+ * twin sends the very statement (bench/write-twins.ts).
+ */
+export function isFirstPostQuery(userId: number | Placeholder): SQL {
+  return sql`select (select count(*) from questions where author_id = ${userId})
+             + (select count(*) from answers where author_id = ${userId}) as n`;
 }
 
 // ---------------------------------------------------------------------------------------------------

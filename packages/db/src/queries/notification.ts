@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, Placeholder, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client';
 import { answers, notificationSettings, notifications, questions, users } from '../schema';
+import type { Bindable } from './rows';
 import { livePost } from './visibility';
 
 /** A notification to insert (`insertNotifications`); id, time and read state take their defaults. */
@@ -19,6 +20,14 @@ export async function insertNotifications(
   rows: NewNotificationRow[],
 ): Promise<{ id: number; userId: number }[]> {
   if (rows.length === 0) return [];
+  return insertNotificationsQuery(db, rows);
+}
+
+/**
+ * The statement of `insertNotifications` (one or more rows); its columns, in order: `id`, `userId`.
+ * Exported so the bench's bare twin sends the very statement (bench/write-twins.ts).
+ */
+export function insertNotificationsQuery(db: Executor, rows: Bindable<NewNotificationRow>[]) {
   return db
     .insert(notifications)
     .values(rows)
@@ -157,30 +166,42 @@ function deliveryOf(defaults: DeliveryDefaults): SQL<MailDeliveryValue> {
 const actors = alias(users, 'actor');
 
 /**
+ * The columns `notificationsAwaitingMail` reads. Exported so the bench's bare twin reads the very rows
+ * (bench/write-twins.ts).
+ */
+export const awaitingMailColumns = {
+  id: notifications.id,
+  type: notifications.type,
+  userId: notifications.userId,
+  questionId: notifications.questionId,
+  answerId: notifications.answerId,
+  replyId: notifications.replyId,
+  createdAt: notifications.createdAt,
+  email: users.email,
+  username: users.username,
+  actorName: sql<string>`coalesce(${actors.displayName}, ${actors.username})`,
+  actorUsername: actors.username,
+  questionTitle: questions.title,
+};
+
+/**
  * Notifications waiting for a mail of `delivery` (`instant` for new ones, `daily`/`weekly` for digests):
  * unread, not mailed yet, to a verified address, about a live question (or a follow); among `ids` when
  * given, else everyone's (`notifications_digest_idx`), oldest first, at most `limit`. With the recipient,
- * the actor and the question's title.
+ * the actor and the question's title. A query builder: the bench's bare twin sends this very statement
+ * (bench/write-twins.ts).
  */
-export async function notificationsAwaitingMail(
+export function notificationsAwaitingMail(
   db: Executor,
-  params: { ids: number[] | null; delivery: MailDeliveryValue; defaults: DeliveryDefaults; limit: number },
+  params: {
+    ids: readonly (number | Placeholder)[] | null;
+    delivery: MailDeliveryValue | Placeholder;
+    defaults: DeliveryDefaults;
+    limit: number | Placeholder;
+  },
 ) {
   return db
-    .select({
-      id: notifications.id,
-      type: notifications.type,
-      userId: notifications.userId,
-      questionId: notifications.questionId,
-      answerId: notifications.answerId,
-      replyId: notifications.replyId,
-      createdAt: notifications.createdAt,
-      email: users.email,
-      username: users.username,
-      actorName: sql<string>`coalesce(${actors.displayName}, ${actors.username})`,
-      actorUsername: actors.username,
-      questionTitle: questions.title,
-    })
+    .select(awaitingMailColumns)
     .from(notifications)
     .innerJoin(users, eq(users.id, notifications.userId))
     .innerJoin(actors, eq(actors.id, notifications.actorId))
@@ -205,5 +226,23 @@ export async function notificationsAwaitingMail(
 /** Records that these notifications went out by mail, so no later mail repeats them. */
 export async function markNotificationsMailed(db: Executor, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(notifications).set({ mailedAt: new Date() }).where(inArray(notifications.id, ids));
+  await markNotificationsMailedQuery(db, { ids, at: new Date() });
+}
+
+/**
+ * The statement of `markNotificationsMailed` (`at`: the time recorded). Exported so the bench's bare twin
+ * sends the very statement (bench/write-twins.ts).
+ */
+export function markNotificationsMailedQuery(
+  db: Executor,
+  params: { ids: readonly (number | Placeholder)[]; at: Date | Placeholder },
+) {
+  const { at } = params;
+  return (
+    db
+      .update(notifications)
+      // `set` takes no placeholder: a bound value goes in as a parameter of its own, the same `$n`.
+      .set({ mailedAt: at instanceof Placeholder ? sql`${at}` : at })
+      .where(inArray(notifications.id, params.ids))
+  );
 }

@@ -1,4 +1,4 @@
-import { eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { eq, type Placeholder, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { users } from '../schema';
 import { authorColumns, type DbNumber } from './rows';
@@ -60,6 +60,23 @@ export async function findPost(
   db: Executor,
   params: { type: PostType; id: number; lock: boolean },
 ): Promise<PostRef | undefined> {
+  const [row] = await queryRows<PostRow>(db, findPostQuery(params));
+  if (!row) return undefined;
+  return {
+    authorId: Number(row.author_id),
+    questionId: row.question_id === null ? null : Number(row.question_id),
+    deleted: row.deleted,
+    likes: Number(row.likes),
+    dislikes: Number(row.dislikes),
+    score: Number(row.score),
+  };
+}
+
+/**
+ * The statement of `findPost`; its columns, in order: `author_id`, `question_id`, `deleted`, `likes`,
+ * `dislikes`, `score`. Exported so the bench's bare twin sends the very statement (bench/write-twins.ts).
+ */
+export function findPostQuery(params: { type: PostType; id: number | Placeholder; lock: boolean }): SQL {
   const { type, id } = params;
   const query =
     type === 'question'
@@ -81,14 +98,5 @@ export async function findPost(
       : type === 'answer'
         ? sql` for update of a`
         : sql` for update of r`;
-  const [row] = await queryRows<PostRow>(db, params.lock ? sql`${query}${lockClause}` : query);
-  if (!row) return undefined;
-  return {
-    authorId: Number(row.author_id),
-    questionId: row.question_id === null ? null : Number(row.question_id),
-    deleted: row.deleted,
-    likes: Number(row.likes),
-    dislikes: Number(row.dislikes),
-    score: Number(row.score),
-  };
+  return params.lock ? sql`${query}${lockClause}` : query;
 }

@@ -257,21 +257,37 @@ export function addQuestionViewQuery(db: Executor, id: number | Placeholder) {
  * undefined when the question does not exist.
  */
 export async function questionAuthors(db: Executor, id: number) {
-  const [row] = await db
+  const [row] = await questionAuthorsQuery(db, id);
+  return row;
+}
+
+/**
+ * The statement of `questionAuthors`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function questionAuthorsQuery(db: Executor, id: number | Placeholder) {
+  return db
     .select({ authorId: questions.authorId, acceptedAuthorId: answers.authorId })
     .from(questions)
     .leftJoin(answers, eq(answers.id, questions.acceptedAnswerId))
     .where(eq(questions.id, id));
-  return row;
 }
 
 /** The question an answer belongs to and the answer's author; undefined when the answer does not exist. */
 export async function answerOwner(db: Executor, answerId: number) {
-  const [row] = await db
+  const [row] = await answerOwnerQuery(db, answerId);
+  return row;
+}
+
+/**
+ * The statement of `answerOwner`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function answerOwnerQuery(db: Executor, answerId: number | Placeholder) {
+  return db
     .select({ questionId: answers.questionId, authorId: answers.authorId })
     .from(answers)
     .where(eq(answers.id, answerId));
-  return row;
 }
 
 // ---------------------------------------------------------------------------------------------------

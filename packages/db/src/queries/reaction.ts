@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, Placeholder, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client';
 import { answers, questions, reactions, replies } from '../schema';
 import type { PostType } from './post';
@@ -6,7 +6,14 @@ import type { PostType } from './post';
 /** One user's reaction to one post: the `reactions` primary key. */
 export type ReactionKey = { userId: number; targetType: PostType; targetId: number };
 
-const keyOf = (key: ReactionKey) =>
+/** A reaction key whose values may be placeholders (the bench's twins bind them per request). */
+export type ReactionKeyParams = {
+  userId: number | Placeholder;
+  targetType: PostType | Placeholder;
+  targetId: number | Placeholder;
+};
+
+const keyOf = (key: ReactionKeyParams) =>
   and(
     eq(reactions.userId, key.userId),
     eq(reactions.targetType, key.targetType),
@@ -15,14 +22,29 @@ const keyOf = (key: ReactionKey) =>
 
 /** The user's reaction value (+1 like, -1 dislike) to a post, or null when they have none. */
 export async function findReactionValue(db: Executor, key: ReactionKey): Promise<number | null> {
-  const [row] = await db.select({ value: reactions.value }).from(reactions).where(keyOf(key));
+  const [row] = await findReactionValueQuery(db, key);
   return row?.value ?? null;
 }
 
-/** The user's reactions to each of `ids` of one post type (absent: none). Reads the primary key. */
-export async function reactionsByUser(
+/**
+ * The statement of `findReactionValue`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function findReactionValueQuery(db: Executor, key: ReactionKeyParams) {
+  return db.select({ value: reactions.value }).from(reactions).where(keyOf(key));
+}
+
+/**
+ * The user's reactions to each of `ids` of one post type (absent: none). Reads the primary key. A query
+ * builder: the bench's bare twin sends this very statement (bench/write-twins.ts).
+ */
+export function reactionsByUser(
   db: Executor,
-  params: { userId: number; targetType: PostType; ids: number[] },
+  params: {
+    userId: number | Placeholder;
+    targetType: PostType | Placeholder;
+    ids: readonly (number | Placeholder)[];
+  },
 ) {
   return db
     .select({ targetId: reactions.targetId, value: reactions.value })
@@ -38,23 +60,42 @@ export async function reactionsByUser(
 
 /** Sets the user's reaction to a post (+1 or -1), replacing any earlier one and its time. */
 export async function upsertReaction(db: Executor, params: ReactionKey & { value: number }): Promise<void> {
-  await upsertReactionQuery(db, params);
+  await upsertReactionQuery(db, { ...params, at: new Date() });
 }
 
-/** The statement of `upsertReaction`; exported so the bench explains this very SQL (bench/explain.ts). */
-export function upsertReactionQuery(db: Executor, params: ReactionKey & { value: number }) {
+/**
+ * The statement of `upsertReaction` (`at`: the time a replaced reaction takes); exported so the bench
+ * explains this very SQL (bench/explain.ts) and its bare twin sends it (bench/write-twins.ts).
+ */
+export function upsertReactionQuery(
+  db: Executor,
+  params: ReactionKeyParams & { value: number | Placeholder; at: Date | Placeholder },
+) {
+  const { at, ...row } = params;
   return db
     .insert(reactions)
-    .values(params)
+    .values(row)
     .onConflictDoUpdate({
       target: [reactions.userId, reactions.targetType, reactions.targetId],
-      set: { value: params.value, createdAt: new Date() },
+      // `set` takes no placeholder: a bound value goes in as a parameter of its own, the same `$n`.
+      set: {
+        value: params.value instanceof Placeholder ? sql`${params.value}` : params.value,
+        createdAt: at instanceof Placeholder ? sql`${at}` : at,
+      },
     });
 }
 
 /** Clears the user's reaction to a post. */
 export async function deleteReaction(db: Executor, key: ReactionKey): Promise<void> {
-  await db.delete(reactions).where(keyOf(key));
+  await deleteReactionQuery(db, key);
+}
+
+/**
+ * The statement of `deleteReaction`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function deleteReactionQuery(db: Executor, key: ReactionKeyParams) {
+  return db.delete(reactions).where(keyOf(key));
 }
 
 const counterTable = { question: questions, answer: answers, reply: replies } as const;
@@ -68,14 +109,29 @@ export async function addToReactionCounters(
   params: { targetType: PostType; targetId: number; likes: number; dislikes: number },
 ): Promise<{ likes: number; dislikes: number; score: number } | undefined> {
   const { likes, dislikes } = params;
-  const table = counterTable[params.targetType];
   const [updated] = await queryRows<{ likes: number; dislikes: number; score: number }>(
     db,
-    sql`update ${table}
-        set likes = likes + ${likes}, dislikes = dislikes + ${dislikes}, score = score + ${likes - dislikes}
-        where id = ${params.targetId}
-        returning likes, dislikes, score`,
+    addToReactionCountersQuery({ ...params, score: likes - dislikes }),
   );
   if (!updated) return undefined;
   return { likes: Number(updated.likes), dislikes: Number(updated.dislikes), score: Number(updated.score) };
+}
+
+/**
+ * The statement of `addToReactionCounters` (`score`: the change of the score, likes minus dislikes); its
+ * columns, in order: `likes`, `dislikes`, `score`. Exported so the bench's bare twin sends the very
+ * statement (bench/write-twins.ts).
+ */
+export function addToReactionCountersQuery(params: {
+  targetType: PostType;
+  targetId: number | Placeholder;
+  likes: number | Placeholder;
+  dislikes: number | Placeholder;
+  score: number | Placeholder;
+}): SQL {
+  const table = counterTable[params.targetType];
+  return sql`update ${table}
+        set likes = likes + ${params.likes}, dislikes = dislikes + ${params.dislikes}, score = score + ${params.score}
+        where id = ${params.targetId}
+        returning likes, dislikes, score`;
 }

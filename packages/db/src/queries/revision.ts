@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { revisions, users } from '../schema';
-import { authorColumns } from './rows';
+import { authorColumns, type Bindable } from './rows';
 
 /** A full snapshot of a post as one revision saves it. */
 export type RevisionSnapshot = {
@@ -15,7 +15,15 @@ export type RevisionSnapshot = {
 
 /** Saves one revision (inside the caller's transaction, next to the change it records). */
 export async function insertRevision(db: Executor, snapshot: RevisionSnapshot): Promise<void> {
-  await db.insert(revisions).values(snapshot);
+  await insertRevisionQuery(db, snapshot);
+}
+
+/**
+ * The statement of `insertRevision`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function insertRevisionQuery(db: Executor, snapshot: Bindable<RevisionSnapshot>) {
+  return db.insert(revisions).values(snapshot);
 }
 
 /** Every revision of a post, newest first, with the editor under `editor` (reads `revisions_target_idx`). */

@@ -1,4 +1,4 @@
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type Placeholder, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { users } from '../schema';
 
 /** A number as either driver returns it from raw SQL (postgres.js gives int8 and counts as strings). */
@@ -28,3 +28,9 @@ export const authorColumns = {
   displayName: users.displayName,
   avatarUrl: users.avatarUrl,
 };
+
+/**
+ * A row to insert whose values may be placeholders, bound when the statement runs: how the bench's bare
+ * twins render an insert once and send it per request (bench/write-twins.ts).
+ */
+export type Bindable<T> = { [K in keyof T]: T[K] | Placeholder };

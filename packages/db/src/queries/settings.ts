@@ -8,8 +8,8 @@ export async function readSiteSettings(db: Executor): Promise<unknown> {
 }
 
 /**
- * The select of `readSiteSettings`. Exported so the bench's bare twin sends the very statement
- * `user.byUsername` sends (bench/queries-user.ts).
+ * The select of `readSiteSettings`. Exported so the bench's bare twins send the very statement
+ * `user.byUsername`, the privilege check and the badge rules send (bench/queries-user.ts, bench/write-twins.ts).
  */
 export function siteSettingsQuery(db: Executor) {
   return db.select(siteSettingsColumns).from(settings).where(eq(settings.id, 1)).limit(1);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, ne, or, type Placeholder, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import {
   answers,
@@ -42,7 +42,18 @@ export async function deleteTagWatch(db: Executor, params: { userId: number; slu
 
 /** Makes a user watch a question; idempotent. */
 export async function insertQuestionWatch(db: Executor, watch: QuestionWatch): Promise<void> {
-  await db.insert(questionWatches).values(watch).onConflictDoNothing();
+  await insertQuestionWatchQuery(db, watch);
+}
+
+/**
+ * The statement of `insertQuestionWatch`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function insertQuestionWatchQuery(
+  db: Executor,
+  watch: { userId: number | Placeholder; questionId: number | Placeholder },
+) {
+  return db.insert(questionWatches).values(watch).onConflictDoNothing();
 }
 
 /** Stops a user watching a question (nothing when they did not). */
@@ -79,13 +90,24 @@ export async function questionWatchers(
   db: Executor,
   params: { questionId: number; exceptUserId: number },
 ): Promise<number[]> {
-  const rows = await db
+  const rows = await questionWatchersQuery(db, params);
+  return rows.map((row) => row.userId);
+}
+
+/**
+ * The statement of `questionWatchers`. Exported so the bench's bare twin sends the very statement
+ * (bench/write-twins.ts).
+ */
+export function questionWatchersQuery(
+  db: Executor,
+  params: { questionId: number | Placeholder; exceptUserId: number | Placeholder },
+) {
+  return db
     .select({ userId: questionWatches.userId })
     .from(questionWatches)
     .where(
       and(eq(questionWatches.questionId, params.questionId), ne(questionWatches.userId, params.exceptUserId)),
     );
-  return rows.map((row) => row.userId);
 }
 
 /**

@@ -809,7 +809,10 @@ export function postgresTwinDatabase(sql: postgres.Sql): TwinDatabase {
   };
 }
 
-/** A bound value as postgres.js takes it: the statements bind only scalars, times and JSON text. */
+/**
+ * A bound value as postgres.js takes it: the statements bind only scalars, times, JSON text and arrays of
+ * ids (the tags of a question, `= any($1::bigint[])`).
+ */
 function parameter(value: unknown): postgres.ParameterOrJSON<never> {
   if (
     value === null ||
@@ -820,6 +823,7 @@ function parameter(value: unknown): postgres.ParameterOrJSON<never> {
   ) {
     return value;
   }
+  if (Array.isArray(value) && value.every((item) => typeof item === 'number')) return value;
   throw new TypeError(`a twin's statement bound an unexpected ${typeof value}`);
 }
 

@@ -81,6 +81,10 @@ export const questions = pgTable(
       .where(sql`${t.answerCount} = 0`),
     index('questions_author_idx').on(t.authorId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('questions_search_idx').using('gin', t.searchVector),
+    // Reputation counts an author's accepted answers from the answer side (packages/db/src/queries/reputation.ts).
+    index('questions_accepted_answer_idx')
+      .on(t.acceptedAnswerId)
+      .where(sql`${t.acceptedAnswerId} is not null`),
   ],
 );
 

@@ -1,5 +1,11 @@
-import { answers, queryRows, questions } from '@devflow/db';
-import { sql } from 'drizzle-orm';
+import {
+  answers,
+  communityReputationCountsStatement,
+  queryRows,
+  questions,
+  reputationCountsStatement,
+} from '@devflow/db';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultApiConfig } from '../../config';
 import {
@@ -228,4 +234,33 @@ describe('recomputing reputation from the rows', () => {
     expect(await shown()).toEqual(expected.community);
     expect([...expected.community.values()]).not.toEqual([...expected.team.values()]);
   });
+});
+
+describe('reputation statements’ plans', () => {
+  /** The plan of a statement with sequential scans priced out: a seq scan left in it has no index to use. */
+  async function planOf(statement: SQL): Promise<string> {
+    return deps.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const rows = await queryRows<{ 'QUERY PLAN': string }>(tx, sql`explain ${statement}`);
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+  }
+
+  // Every upvote checks the author's reputation badges and every profile shows it: counting accepted
+  // answers must not read every question (it did: 438 ms per call on 100,000 questions, bench/RESULTS.md).
+  it.each([
+    ['team', () => reputationCountsStatement(admin.id)],
+    [
+      'community',
+      () =>
+        communityReputationCountsStatement(admin.id, { questionUpvote: 5, answerUpvote: 10, dailyCap: 200 }),
+    ],
+  ] as const)(
+    'finds the accepted answers of an author through indexes (%s rules)',
+    async (_preset, statement) => {
+      const plan = await planOf(statement());
+      expect(plan).not.toMatch(/Seq Scan on questions/);
+      expect(plan).toContain('questions_accepted_answer_idx');
+    },
+  );
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "questions_accepted_answer_idx" ON "questions" USING btree ("accepted_answer_id") WHERE "questions"."accepted_answer_id" is not null;

@@ -4,11 +4,16 @@
  * same JSON in tRPC's envelope `{ result: { data } }`. Also the naive strategies the procedures avoid:
  * OFFSET pagination, and a reply thread loaded one query per level or one query per reply (`thread.ts`).
  *
- * Env: `DATABASE_URL` (required), `REDIS_URL` (views are deduplicated there, like the server does),
- * `PORT`, `DB_POOL_SIZE` (default 10).
+ * The writes `reaction.set` and `answer.create` have twins too (`write-twins.ts`): the same statements in
+ * one transaction, the same mail enqueued, live events published and cache counters bumped.
+ *
+ * Env: `DATABASE_URL` (required), `REDIS_URL` (views are deduplicated there, like the server does; live
+ * events are published there), `PORT`, `DB_POOL_SIZE` (default 10), `APP_SECRET` and `PUBLIC_URL` (the
+ * mail's unsubscribe links, as the server signs them).
  */
-import { byUsernameInput, searchQuestionsInput } from '@devflow/api';
-import { createCache } from '@devflow/cache';
+import { byUsernameInput, defaultApiConfig, searchQuestionsInput } from '@devflow/api';
+import { createCache, createRedisPubSub } from '@devflow/cache';
+import { createDb } from '@devflow/db';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import postgres from 'postgres';
@@ -33,6 +38,7 @@ import {
   threadPerLevel,
   threadPerNode,
 } from './thread';
+import { openBareJobQueue, registerWriteTwins } from './write-twins';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
@@ -158,8 +164,28 @@ app.get('/bare/thread-per-level', threadRoute(threadPerLevel));
 /** reply.thread the most naive way: one query per reply for its children (classic N+1), depth-first until the page is full. */
 app.get('/bare/thread-per-node', threadRoute(threadPerNode));
 
+// The write twins: mail goes onto the same pg-boss queue the server's jobs read; events to Redis.
+const config = defaultApiConfig({
+  ...(process.env.APP_SECRET ? { appSecret: process.env.APP_SECRET } : {}),
+  ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
+});
+const jobsHandle = await createDb({ databaseUrl: url, poolSize: 1 });
+const bareJobs = await openBareJobQueue(jobsHandle, config);
+const pubsub = process.env.REDIS_URL
+  ? createRedisPubSub({ url: process.env.REDIS_URL, channel: 'devflow:bench:bare-live' })
+  : null;
+registerWriteTwins(app, {
+  sql,
+  cache,
+  config,
+  jobs: bareJobs.jobs,
+  ...(pubsub ? { publish: (message: string) => pubsub.publish(message) } : {}),
+});
+
 const port = Number(process.env.PORT ?? 3100);
 serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
 process.on('SIGTERM', () => {
-  void sql.end({ timeout: 2 }).finally(() => process.exit(0));
+  void Promise.allSettled([bareJobs.close(), pubsub?.close()])
+    .then(() => Promise.allSettled([jobsHandle.close(), sql.end({ timeout: 2 })]))
+    .finally(() => process.exit(0));
 });

@@ -53,7 +53,8 @@ function cell(result: ScenarioResult, connections: number): string {
 /**
  * Writes bench/RESULTS.md (full runs) or bench/RESULTS.quick.md (quick runs). The hand-written analysis
  * in bench/NOTES.md is included first so that it survives regeneration, and bench/THREAD-PAGES.md (the
- * `reply.thread` page measurements of bench/thread-pages.ts) before the plans.
+ * `reply.thread` page measurements of bench/thread-pages.ts) before the plans. A full run also rewrites the
+ * README's summary table.
  */
 export function writeResults(report: Report): void {
   const n = (value: number) => value.toLocaleString('en-US');
@@ -135,6 +136,50 @@ export function writeResults(report: Report): void {
   const file = join(here, report.mode === 'quick' ? 'RESULTS.quick.md' : 'RESULTS.md');
   const kept = existsSync(file) ? sectionsOfOtherScripts(readFileSync(file, 'utf8')) : '';
   writeFileSync(file, `${lines.join('\n').trimEnd()}\n${kept ? `\n${kept}` : ''}`);
+  writeReadmeSummary(report);
+}
+
+/** Where `pnpm bench` writes its summary into the README, between these two lines. */
+const README_MARKS = [
+  '<!-- bench summary: written by bench/report.ts -->',
+  '<!-- end of bench summary -->',
+] as const;
+
+/** The README's summary of a full run: every comparison with its target and verdict. */
+function readmeSummary(report: Report): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const s = report.size;
+  const lines = [
+    `Latest full run (${report.date.slice(0, 10)}; ${n(s.questions)} questions, ${n(s.answers)} answers, ${n(plannedReplies(s))} replies; ${report.machine.cpus.split(' ×')[0]} cores — compare ratios, not absolute numbers; all of it in \`bench/RESULTS.md\`):`,
+    '',
+    '| comparison (same run) | 1 / 16 / 64 connections | target | verdict |',
+    '| --- | --- | --- | --- |',
+    ...report.ratios.map((r) => {
+      const v = r.values.map((x) =>
+        x.ratio === null ? 'n/a' : `${x.atLeast ? '≥ ' : ''}${x.ratio.toFixed(2)}×`,
+      );
+      return `| ${r.name} | ${v.join(' / ')} | ${r.target} | ${r.verdict} |`;
+    }),
+  ];
+  // bench/thread-pages.ts's verdict (one request at a time, so not a row of the table above).
+  const pages = join(here, 'THREAD-PAGES.md');
+  const verdict = existsSync(pages)
+    ? /^First page 100,000 \/ 100 replies: .*$/m.exec(readFileSync(pages, 'utf8'))
+    : null;
+  if (verdict) lines.push('', `\`reply.thread\` pages (bench/thread-pages.ts): ${verdict[0]}`);
+  return lines.join('\n');
+}
+
+/** Rewrites the README's bench summary (full runs only; the README keeps its text outside the marks). */
+function writeReadmeSummary(report: Report): void {
+  const readme = join(here, '..', 'README.md');
+  if (report.mode !== 'full' || !existsSync(readme)) return;
+  const text = readFileSync(readme, 'utf8');
+  const [open, close] = README_MARKS;
+  const from = text.indexOf(open);
+  const to = text.indexOf(close);
+  if (from < 0 || to < from) return;
+  writeFileSync(readme, `${text.slice(0, from + open.length)}\n${readmeSummary(report)}\n${text.slice(to)}`);
 }
 
 /**

@@ -25,6 +25,11 @@ export function bare(path: string): CannonRequest {
   return { method: 'GET', path: `/bare/${path}` };
 }
 
+/** A write to the bare baseline server: `POST /bare/<path>` with a JSON body (bench/write-twins.ts). */
+export function barePost(path: string, input: unknown, headers: Record<string, string>): CannonRequest {
+  return { method: 'POST', path: `/bare/${path}`, body: JSON.stringify(input), headers };
+}
+
 /** Sends one request to `base` and returns tRPC's `result.data`; throws with the status and body otherwise. */
 export async function call<T>(base: string, request: CannonRequest): Promise<T> {
   const response = await fetch(`${base}${request.path}`, {

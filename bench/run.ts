@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--keep] [--reuse] [--only=<substring>] [--pool=<n>] [--cluster]`
+ * `pnpm bench [--quick] [--keep] [--reuse] [--only=<substring>] [--pool=<n>] [--cluster] [--no-live]`
  *
  * Creates a dedicated PostgreSQL database (`devflow_bench` on `DATABASE_URL`'s server, default
  * postgres://postgres@127.0.0.1:5432), seeds it, starts the real server twice (page cache on, page cache
@@ -7,7 +7,8 @@
  * separate process at 1, 16 and 64 connections, prints the ratios against their targets and writes
  * bench/RESULTS.md (with bench/thread-pages.ts's `reply.thread` page measurements, run first). `--reuse` keeps an already seeded database (same mode), `--keep` does not drop it
  * afterwards, `--cluster` also measures the server as a cluster of two workers. Then bench/live.ts
- * (live-update subscribers; `LIVE_BENCH_MAX` caps them) rewrites its own section of the results.
+ * (live-update subscribers; `LIVE_BENCH_MAX` caps them; `--no-live` leaves it and its section as they
+ * are) rewrites its own section of the results.
  */
 import { spawnSync } from 'node:child_process';
 import { liveBenchOptions, runLiveBench } from './live';
@@ -32,7 +33,7 @@ if (!options.only || options.only === 'thread-pages') {
 }
 if (!liveOnly && options.only !== 'thread-pages') await runBench(options, log);
 // Live updates last (bench/live.ts): its own database, server and load generator processes.
-if (!options.only || liveOnly) {
+if ((!options.only || liveOnly) && !process.argv.includes('--no-live')) {
   log('\nlive updates (bench/live.ts):');
   await runLiveBench(liveBenchOptions(process.env, options.quick), log);
 }

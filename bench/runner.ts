@@ -107,7 +107,13 @@ function serverSpecs(
     bare: {
       script: 'bench/baseline-server.ts',
       port: 3903,
-      env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, DB_POOL_SIZE: String(options.poolSize) },
+      env: {
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redisUrl,
+        DB_POOL_SIZE: String(options.poolSize),
+        // The answer twin signs the mail's unsubscribe link as the server does.
+        APP_SECRET: env.APP_SECRET,
+      },
     },
     clusterCached: { script: cluster, port: 3904, env: { ...env, CACHE_PAGES: 'on', WORKERS: '2' } },
     clusterUncached: { script: cluster, port: 3905, env: { ...env, CACHE_PAGES: 'off', WORKERS: '2' } },
@@ -182,8 +188,16 @@ async function learnFacts(
       break;
     }
   }
-  const [feedUser] =
-    tokens.length > 0 ? await db`select id from users where username = ${usernames[0] ?? ''}` : [];
+  const registered = usernames.slice(0, tokens.length);
+  const ids = new Map(
+    (
+      await db<
+        { id: string; username: string }[]
+      >`select id, username from users where username = any(${registered})`
+    ).map((row) => [row.username, Number(row.id)]),
+  );
+  const accountIds = registered.map((username) => ids.get(username) ?? 0);
+  const [feedUser] = accountIds[0] ? [{ id: accountIds[0] }] : [];
   if (feedUser) {
     await db`insert into follows (follower_id, followee_id) select ${feedUser.id}, g from generate_series(1, 1000) g on conflict do nothing`;
   }
@@ -191,7 +205,7 @@ async function learnFacts(
     plan,
     landmarks: seedLandmarks(plan),
     tokens,
-    accounts: { usernames, password: PASSWORD },
+    accounts: { usernames, password: PASSWORD, ids: accountIds },
     feedUserId: feedUser ? String(feedUser.id) : null,
     ...(await walkToPage1000(server, log)),
   };

@@ -6,7 +6,7 @@
 import { THREAD_PAGE_SIZE } from '@devflow/api';
 import type { SeedLandmarks, SeedPlan } from '@devflow/db/seed';
 import type { CannonRequest } from './cannon';
-import { bare, get, post } from './requests';
+import { bare, barePost, get, post } from './requests';
 import { SEARCH_TERMS } from './seed';
 
 /** The servers a run starts: the real one with and without its page cache, the bare baseline, and (with `--cluster`) the real one as a cluster of two. */
@@ -18,8 +18,8 @@ export type BenchFacts = {
   landmarks: SeedLandmarks;
   /** Bearer tokens of the accounts the run registered (empty when registration failed). */
   tokens: string[];
-  /** Usernames and password of those accounts, in the order of `tokens`. */
-  accounts: { usernames: string[]; password: string };
+  /** Usernames and password of those accounts, and the ids of those registered, in the order of `tokens`. */
+  accounts: { usernames: string[]; password: string; ids: number[] };
   /** The first account's user id (it follows users 1–1,000: the feed's reader); null without accounts. */
   feedUserId: string | null;
   /** The `question.list` cursor after 999 pages of 20; null when the walk failed. */
@@ -85,6 +85,50 @@ const auth = (facts: BenchFacts, i: number) => ({
   authorization: `Bearer ${facts.tokens[i % Math.max(facts.tokens.length, 1)] ?? ''}`,
 });
 
+/** The bare twin's acting user (`x-user-id`) for bench account `i`, as `auth` signs the same account in. */
+const actor = (facts: BenchFacts, i: number) => ({
+  'x-user-id': String(facts.accounts.ids[i % Math.max(facts.accounts.ids.length, 1)] ?? 0),
+});
+
+/** Posts each side of a write scenario writes to, so the two never touch the same rows. */
+const WRITE_SIDES = { trpc: 0, bare: 1 } as const;
+
+/** Reactions per pass of `reactions`: each (account, question) pair is liked, disliked, then cleared. */
+const REACTION_PAIRS = 5000;
+
+/**
+ * `reaction.set` requests of one side: every request changes something (like → dislike → clear, pass
+ * after pass, over questions of its own), so no window measures the no-op of repeating a reaction.
+ */
+function reactions(side: number) {
+  const values = ['like', 'dislike', null] as const;
+  return Array.from({ length: 3 * REACTION_PAIRS }, (_, j) => {
+    const pair = j % REACTION_PAIRS;
+    return {
+      account: pair,
+      input: {
+        targetType: 'question',
+        targetId: String(1000 + side * 60_000 + pair),
+        value: values[Math.floor(j / REACTION_PAIRS)] ?? null,
+      },
+    };
+  });
+}
+
+/** Questions each side of `answer.create` answers, one after another: few answers (and watchers) each. */
+const ANSWERED_QUESTIONS = 20_000;
+
+/** `answer.create` requests of one side, each on a question of its own range. */
+function answers(side: number) {
+  return Array.from({ length: ANSWERED_QUESTIONS }, (_, i) => ({
+    account: i,
+    input: {
+      questionId: String(20_001 + side * ANSWERED_QUESTIONS + i),
+      body: `A benchmark answer number ${i}, long enough to pass validation.`,
+    },
+  }));
+}
+
 /** Requests that need the bench's accounts: none when registration failed. */
 const withAccounts =
   (build: (facts: BenchFacts) => CannonRequest[]) =>
@@ -114,6 +158,25 @@ function twin(
       : []),
     { name: `${name} uncached`, server: options.server ?? 'uncached', requests: trpc },
     { name: `bare ${name}`, server: 'bare', requests: bareRequests },
+  ];
+}
+
+/**
+ * A write through the full stack (the default server: page cache on, so its counters are bumped) against
+ * its bare twin, each on rows of its own.
+ */
+function writeTwin(
+  name: string,
+  trpc: (facts: BenchFacts, side: number) => CannonRequest[],
+  bareRequests: (facts: BenchFacts, side: number) => CannonRequest[],
+): Side[] {
+  return [
+    { name, server: 'cached', requests: withAccounts((facts) => trpc(facts, WRITE_SIDES.trpc)) },
+    {
+      name: `bare ${name}`,
+      server: 'bare',
+      requests: withAccounts((facts) => bareRequests(facts, WRITE_SIDES.bare)),
+    },
   ];
 }
 
@@ -193,40 +256,24 @@ export function scenarios(plan: SeedPlan, landmarks: SeedLandmarks): Scenario[] 
         cached: true,
       }),
     ),
-    normal([
-      {
-        name: 'reaction.set',
-        server: 'cached',
-        requests: withAccounts((facts) => {
-          const values = ['like', 'dislike', null];
-          return Array.from({ length: 3000 }, (_, i) =>
-            post(
-              'reaction.set',
-              { targetType: 'question', targetId: String(1000 + ((i * 7919) % 5000)), value: values[i % 3] },
-              auth(facts, i),
-            ),
-          );
-        }),
-      },
-    ]),
-    normal([
-      {
-        name: 'answer.create',
-        server: 'cached',
-        requests: withAccounts((facts) =>
-          Array.from({ length: 500 }, (_, i) =>
-            post(
-              'answer.create',
-              {
-                questionId: String(2000 + i),
-                body: `A benchmark answer number ${i}, long enough to pass validation.`,
-              },
-              auth(facts, i),
-            ),
-          ),
-        ),
-      },
-    ]),
+    normal(
+      writeTwin(
+        'reaction.set',
+        (facts, side) =>
+          reactions(side).map(({ account, input }) => post('reaction.set', input, auth(facts, account))),
+        (facts, side) =>
+          reactions(side).map(({ account, input }) => barePost('reaction.set', input, actor(facts, account))),
+      ),
+    ),
+    normal(
+      writeTwin(
+        'answer.create',
+        (facts, side) =>
+          answers(side).map(({ account, input }) => post('answer.create', input, auth(facts, account))),
+        (facts, side) =>
+          answers(side).map(({ account, input }) => barePost('answer.create', input, actor(facts, account))),
+      ),
+    ),
     normal([
       {
         name: 'auth.login',
@@ -328,6 +375,18 @@ export function comparisons(plan: SeedPlan): Comparison[] {
     },
     twinOf('feed.list (follows 1,000)'),
     twinOf('user.byUsername'),
+    {
+      name: '(a) reaction.set: full stack vs bare twin',
+      over: 'reaction.set',
+      under: 'bare reaction.set',
+      min: TWIN_MIN,
+    },
+    {
+      name: '(a) answer.create: full stack vs bare twin',
+      over: 'answer.create',
+      under: 'bare answer.create',
+      min: TWIN_MIN,
+    },
     {
       name: `(b) reply.thread ${big} (one CTE) vs N+1 one query per level`,
       over: `reply.thread ${big} replies, first page`,

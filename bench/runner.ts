@@ -78,7 +78,8 @@ function loadsFor(quick: boolean): Record<LoadKind, LoadOptions> {
 /** How to start each server. */
 type ServerSpec = { script: string; port: number; env: Record<string, string> };
 
-function serverSpecs(
+/** How the run starts each server: script, port and environment (bench/profile.ts starts them too). */
+export function serverSpecs(
   options: BenchOptions,
   databaseUrl: string,
   redisUrl: string,

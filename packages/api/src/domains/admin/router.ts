@@ -1,4 +1,5 @@
 import { noInput, siteSettingsInput, siteSettingsOutput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { adminProcedure, protectedProcedure, router } from '../../trpc/procedures';
 import * as admin from './service';
 
@@ -21,7 +22,7 @@ export const adminRouter = router({
         },
       })
       .input(noInput)
-      .output(siteSettingsOutput)
+      .output(syncOutput(siteSettingsOutput))
       .query(({ ctx }) => admin.getSettings(ctx.deps, ctx.user)),
 
     /** Changes moderation settings at run time, for every server process at once (admins). */
@@ -39,7 +40,7 @@ export const adminRouter = router({
         },
       })
       .input(siteSettingsInput)
-      .output(siteSettingsOutput)
+      .output(syncOutput(siteSettingsOutput))
       .mutation(({ ctx, input }) => admin.setSettings(ctx.deps, ctx.user, input)),
   }),
 });

@@ -12,6 +12,7 @@ import {
   userAnswerItem,
 } from '@devflow/contract';
 import { z } from 'zod';
+import { syncOutput } from '../../trpc/output';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
 import {
   acceptAnswer,
@@ -39,7 +40,7 @@ export const answerRouter = router({
       },
     })
     .input(createAnswerInput)
-    .output(answerOutput)
+    .output(syncOutput(answerOutput))
     .mutation(({ ctx, input }) => createAnswer(ctx.deps, ctx.user, input)),
 
   /** Edits an answer (author or moderator); saves a revision when the body changed. */
@@ -58,7 +59,7 @@ export const answerRouter = router({
       },
     })
     .input(updateAnswerInput)
-    .output(answerOutput)
+    .output(syncOutput(answerOutput))
     .mutation(({ ctx, input }) => updateAnswer(ctx.deps, ctx.user, input)),
 
   /** Soft-deletes an answer (author or moderator). */
@@ -77,7 +78,7 @@ export const answerRouter = router({
       },
     })
     .input(answerIdInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx, input }) => deleteAnswer(ctx.deps, ctx.user, input.id)),
 
   /** Restores a soft-deleted answer (moderators). */
@@ -93,7 +94,7 @@ export const answerRouter = router({
       },
     })
     .input(answerIdInput)
-    .output(answerOutput)
+    .output(syncOutput(answerOutput))
     .mutation(({ ctx, input }) => restoreAnswer(ctx.deps, ctx.user, input.id)),
 
   /** Marks the answer accepted (question author only), moving the acceptance from any other answer. */
@@ -112,7 +113,7 @@ export const answerRouter = router({
       },
     })
     .input(acceptAnswerInput)
-    .output(questionDetailOutput)
+    .output(syncOutput(questionDetailOutput))
     .mutation(({ ctx, input }) => acceptAnswer(ctx.deps, ctx.user, input.answerId)),
 
   /** Withdraws the acceptance of this answer (question author only). */
@@ -131,7 +132,7 @@ export const answerRouter = router({
       },
     })
     .input(acceptAnswerInput)
-    .output(questionDetailOutput)
+    .output(syncOutput(questionDetailOutput))
     .mutation(({ ctx, input }) => unacceptAnswer(ctx.deps, ctx.user, input.answerId)),
 
   /** Every version of an answer, newest first, with its editor. */
@@ -146,7 +147,7 @@ export const answerRouter = router({
       },
     })
     .input(answerIdInput)
-    .output(z.array(revisionOutput))
+    .output(syncOutput(z.array(revisionOutput)))
     .query(({ ctx, input }) => answerRevisions(ctx.deps, ctx.user, input.id)),
 
   /** A user's answers with their question's title, newest first (profile page). */
@@ -155,6 +156,6 @@ export const answerRouter = router({
       openapi: { method: 'GET', path: '/answer/byUser', tags: ['answer'], summary: "A user's answers" },
     })
     .input(answersByUserInput)
-    .output(pageOutput(userAnswerItem))
+    .output(syncOutput(pageOutput(userAnswerItem)))
     .query(({ ctx, input }) => answersByUser(ctx.deps, input)),
 });

@@ -7,6 +7,7 @@ import {
   requestPasswordResetInput,
   verifyEmailInput,
 } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { protectedProcedure, publicProcedure, router } from '../../trpc/procedures';
 import { registerInput, resetPasswordInput } from './inputs';
 import * as auth from './service';
@@ -28,7 +29,7 @@ export const authRouter = router({
       },
     })
     .input(registerInput)
-    .output(authResultOutput)
+    .output(syncOutput(authResultOutput))
     .mutation(({ ctx, input }) => auth.register(ctx.deps, ctx.req, input, ctx.cookies)),
 
   /** Signs in with email or username and password: a new session token, also set as the cookie. */
@@ -46,14 +47,14 @@ export const authRouter = router({
       },
     })
     .input(loginInput)
-    .output(authResultOutput)
+    .output(syncOutput(authResultOutput))
     .mutation(({ ctx, input }) => auth.login(ctx.deps, ctx.req, input, ctx.cookies)),
 
   /** The signed-in account, or null. */
   me: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/auth/me', tags: ['auth'], summary: 'The signed-in account' } })
     .input(noInput)
-    .output(publicUserOutput.nullable())
+    .output(syncOutput(publicUserOutput.nullable()))
     .query(({ ctx }) => auth.me(ctx.deps, ctx.user)),
 
   /** Ends the current session and clears the cookie. */
@@ -62,7 +63,7 @@ export const authRouter = router({
       openapi: { method: 'POST', path: '/auth/logout', tags: ['auth'], summary: 'Sign out', protect: true },
     })
     .input(noInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx }) => auth.logout(ctx.deps, ctx.session, ctx.cookies)),
 
   /** Ends every session of the account (all devices) and clears the cookie. */
@@ -77,7 +78,7 @@ export const authRouter = router({
       },
     })
     .input(noInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx }) => auth.logoutEverywhere(ctx.deps, ctx.user, ctx.cookies)),
 
   /** Mails a 6-digit code to verify the account's email address. */
@@ -96,7 +97,7 @@ export const authRouter = router({
       },
     })
     .input(noInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx }) => auth.requestEmailVerification(ctx.deps, ctx.req, ctx.user)),
 
   /** Verifies the email address with the mailed code. */
@@ -112,7 +113,7 @@ export const authRouter = router({
       },
     })
     .input(verifyEmailInput)
-    .output(publicUserOutput)
+    .output(syncOutput(publicUserOutput))
     .mutation(({ ctx, input }) => auth.verifyEmail(ctx.deps, ctx.req, ctx.user, input)),
 
   /** Mails a password reset code if an account has this email; the answer is the same either way. */
@@ -127,7 +128,7 @@ export const authRouter = router({
       },
     })
     .input(requestPasswordResetInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx, input }) => auth.requestPasswordReset(ctx.deps, ctx.req, input)),
 
   /** Sets a new password with the mailed code and ends every session of the account. */
@@ -142,6 +143,6 @@ export const authRouter = router({
       },
     })
     .input(resetPasswordInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx, input }) => auth.resetPassword(ctx.deps, ctx.req, input)),
 });

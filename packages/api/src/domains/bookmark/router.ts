@@ -1,4 +1,5 @@
 import { bookmarkInput, bookmarkListInput, bookmarkListOutput, bookmarkStateOutput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { protectedProcedure, router } from '../../trpc/procedures';
 import { addBookmark, listBookmarks, removeBookmark } from './service';
 
@@ -17,7 +18,7 @@ export const bookmarkRouter = router({
       },
     })
     .input(bookmarkInput)
-    .output(bookmarkStateOutput)
+    .output(syncOutput(bookmarkStateOutput))
     .mutation(({ ctx, input }) => addBookmark(ctx.deps, ctx.user, input)),
 
   /** Removes one of your bookmarks. */
@@ -33,7 +34,7 @@ export const bookmarkRouter = router({
       },
     })
     .input(bookmarkInput)
-    .output(bookmarkStateOutput)
+    .output(syncOutput(bookmarkStateOutput))
     .mutation(({ ctx, input }) => removeBookmark(ctx.deps, ctx.user, input)),
 
   /** Your saved posts, newest saved first. */
@@ -48,6 +49,6 @@ export const bookmarkRouter = router({
       },
     })
     .input(bookmarkListInput)
-    .output(bookmarkListOutput)
+    .output(syncOutput(bookmarkListOutput))
     .query(({ ctx, input }) => listBookmarks(ctx.deps, ctx.user, input)),
 });

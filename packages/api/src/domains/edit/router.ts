@@ -1,4 +1,5 @@
 import { suggestEditInput, suggestedEditOutput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { router, writerProcedure } from '../../trpc/procedures';
 import { suggestEdit } from './service';
 
@@ -20,6 +21,6 @@ export const editRouter = router({
       },
     })
     .input(suggestEditInput)
-    .output(suggestedEditOutput)
+    .output(syncOutput(suggestedEditOutput))
     .mutation(({ ctx, input }) => suggestEdit(ctx.deps, ctx.user, input)),
 });

@@ -1,4 +1,5 @@
 import { feedListInput, feedListOutput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { protectedProcedure, router } from '../../trpc/procedures';
 import { listFeed } from './service';
 
@@ -10,6 +11,6 @@ export const feedRouter = router({
       openapi: { method: 'GET', path: '/feed/list', tags: ['feed'], summary: 'Your feed', protect: true },
     })
     .input(feedListInput)
-    .output(feedListOutput)
+    .output(syncOutput(feedListOutput))
     .query(({ ctx, input }) => listFeed(ctx.deps, ctx.user, input)),
 });

@@ -1,4 +1,5 @@
 import { flagCreateInput, flagOutput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { router, writerProcedure } from '../../trpc/procedures';
 import { createFlag } from './service';
 
@@ -24,6 +25,6 @@ export const flagRouter = router({
       },
     })
     .input(flagCreateInput)
-    .output(flagOutput)
+    .output(syncOutput(flagOutput))
     .mutation(({ ctx, input }) => createFlag(ctx.deps, ctx.user, input)),
 });

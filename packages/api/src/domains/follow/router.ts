@@ -5,6 +5,7 @@ import {
   followStatusOutput,
   followUserInput,
 } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
 import { followStatus, followUser, listFollows, unfollowUser } from './service';
 
@@ -23,7 +24,7 @@ export const followRouter = router({
       },
     })
     .input(followUserInput)
-    .output(followStateOutput)
+    .output(syncOutput(followStateOutput))
     .mutation(({ ctx, input }) => followUser(ctx.deps, ctx.user, input)),
 
   /** Stops following a user (idempotent). */
@@ -39,7 +40,7 @@ export const followRouter = router({
       },
     })
     .input(followUserInput)
-    .output(followStateOutput)
+    .output(syncOutput(followStateOutput))
     .mutation(({ ctx, input }) => unfollowUser(ctx.deps, ctx.user, input)),
 
   /** Whether the signed-in viewer follows a user (false when anonymous). */
@@ -54,7 +55,7 @@ export const followRouter = router({
       },
     })
     .input(followUserInput)
-    .output(followStatusOutput)
+    .output(syncOutput(followStatusOutput))
     .query(({ ctx, input }) => followStatus(ctx.deps, ctx.user, input)),
 
   /** A user's followers, newest first. */
@@ -70,7 +71,7 @@ export const followRouter = router({
       },
     })
     .input(followListInput)
-    .output(followListOutput)
+    .output(syncOutput(followListOutput))
     .query(({ ctx, input }) => listFollows(ctx.deps, 'followers', input)),
 
   /** The users a user follows, newest first. */
@@ -86,6 +87,6 @@ export const followRouter = router({
       },
     })
     .input(followListInput)
-    .output(followListOutput)
+    .output(syncOutput(followListOutput))
     .query(({ ctx, input }) => listFollows(ctx.deps, 'following', input)),
 });

@@ -1,4 +1,5 @@
 import { healthOutput, noInput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { publicProcedure, router } from '../../trpc/procedures';
 import { publicHealth } from './service';
 
@@ -8,6 +9,6 @@ export const healthRouter = router({
   check: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/health', tags: ['health'], summary: 'Service health' } })
     .input(noInput)
-    .output(healthOutput)
+    .output(syncOutput(healthOutput))
     .query(({ ctx }) => publicHealth(ctx.deps)),
 });

@@ -6,6 +6,7 @@ import {
   notificationMarkReadOutput,
   unreadCountOutput,
 } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { protectedProcedure, router } from '../../trpc/procedures';
 import { countUnread, listNotifications, markNotificationsRead } from './service';
 
@@ -26,7 +27,7 @@ export const notificationRouter = router({
       },
     })
     .input(notificationListInput)
-    .output(notificationListOutput)
+    .output(syncOutput(notificationListOutput))
     .query(({ ctx, input }) => listNotifications(ctx.deps, ctx.user, input)),
 
   /** Marks the given notifications (or all) read; returns how many stay unread. */
@@ -41,7 +42,7 @@ export const notificationRouter = router({
       },
     })
     .input(notificationMarkReadInput)
-    .output(notificationMarkReadOutput)
+    .output(syncOutput(notificationMarkReadOutput))
     .mutation(({ ctx, input }) => markNotificationsRead(ctx.deps, ctx.user, input)),
 
   /** How many notifications are unread (the badge). */
@@ -56,6 +57,6 @@ export const notificationRouter = router({
       },
     })
     .input(noInput)
-    .output(unreadCountOutput)
+    .output(syncOutput(unreadCountOutput))
     .query(({ ctx }) => countUnread(ctx.deps, ctx.user)),
 });

@@ -1,4 +1,5 @@
 import { linkedAccountsOutput, noInput, oauthProvidersOutput, unlinkInput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { protectedProcedure, publicProcedure, router } from '../../trpc/procedures';
 import { listLinkedAccounts, oauthProviderStatus, unlinkProvider } from './service';
 
@@ -19,7 +20,7 @@ export const oauthRouter = router({
       },
     })
     .input(noInput)
-    .output(oauthProvidersOutput)
+    .output(syncOutput(oauthProvidersOutput))
     .query(({ ctx }) => oauthProviderStatus(ctx.deps.config)),
 
   /** The providers linked to the signed-in account, and whether it has a password. */
@@ -34,7 +35,7 @@ export const oauthRouter = router({
       },
     })
     .input(noInput)
-    .output(linkedAccountsOutput)
+    .output(syncOutput(linkedAccountsOutput))
     .query(({ ctx }) => listLinkedAccounts(ctx.deps, ctx.user)),
 
   /** Unlinks a provider; refused when it is the account's last way to sign in. */
@@ -53,6 +54,6 @@ export const oauthRouter = router({
       },
     })
     .input(unlinkInput)
-    .output(linkedAccountsOutput)
+    .output(syncOutput(linkedAccountsOutput))
     .mutation(({ ctx, input }) => unlinkProvider(ctx.deps, ctx.user, input.provider)),
 });

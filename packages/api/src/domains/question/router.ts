@@ -17,6 +17,7 @@ import {
   updateQuestionInput,
 } from '@devflow/contract';
 import { z } from 'zod';
+import { syncOutput } from '../../trpc/output';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
 import { closeQuestion, reopenQuestion } from '../moderation/close';
 import { findSimilarQuestions } from '../moderation/similar';
@@ -53,7 +54,7 @@ export const questionRouter = router({
       },
     })
     .input(questionCloseInput)
-    .output(closeOutcome)
+    .output(syncOutput(closeOutcome))
     .mutation(({ ctx, input }) => closeQuestion(ctx.deps, ctx.user, input)),
 
   /** Reopens a closed question: a moderator at once; privileged users vote, as for closing. */
@@ -73,7 +74,7 @@ export const questionRouter = router({
       },
     })
     .input(questionReopenInput)
-    .output(closeOutcome)
+    .output(syncOutput(closeOutcome))
     .mutation(({ ctx, input }) => reopenQuestion(ctx.deps, ctx.user, input)),
 
   /** Up to 5 live questions similar to a title being typed (full text), for the ask form. */
@@ -82,7 +83,7 @@ export const questionRouter = router({
       openapi: { method: 'GET', path: '/question/similar', tags: ['question'], summary: 'Similar questions' },
     })
     .input(questionSimilarInput)
-    .output(z.array(similarQuestion))
+    .output(syncOutput(z.array(similarQuestion)))
     .query(({ ctx, input }) => findSimilarQuestions(ctx.deps, ctx.user, input)),
 
   /** Posts a question with 1..5 tags (created on first use); its first revision is saved. */
@@ -97,7 +98,7 @@ export const questionRouter = router({
       },
     })
     .input(createQuestionInput)
-    .output(questionOutput)
+    .output(syncOutput(questionOutput))
     .mutation(({ ctx, input }) => createQuestion(ctx.deps, ctx.user, input)),
 
   /** A question with its answers (accepted first, then score, then oldest); counts a view. */
@@ -112,7 +113,7 @@ export const questionRouter = router({
       },
     })
     .input(questionIdInput)
-    .output(questionDetailOutput)
+    .output(syncOutput(questionDetailOutput))
     .query(({ ctx, input }) => getQuestionPage(ctx.deps, ctx.user, ctx.req.ip, input.id)),
 
   /** Questions sorted newest / top / unanswered / active, filtered by tag or author, keyset-paginated. */
@@ -127,7 +128,7 @@ export const questionRouter = router({
       },
     })
     .input(listQuestionsInput)
-    .output(pageOutput(questionSummary))
+    .output(syncOutput(pageOutput(questionSummary)))
     .query(({ ctx, input }) => listQuestionsCached(ctx.deps, ctx.user, input)),
 
   /**
@@ -139,7 +140,7 @@ export const questionRouter = router({
       openapi: { method: 'GET', path: '/question/search', tags: ['question'], summary: 'Search questions' },
     })
     .input(searchQuestionsInput)
-    .output(pageOutput(questionSummary))
+    .output(syncOutput(pageOutput(questionSummary)))
     .query(({ ctx, input }) => searchQuestions(ctx.deps, input)),
 
   /** Edits title, body and/or tags (author or moderator); saves a revision when something changed. */
@@ -158,7 +159,7 @@ export const questionRouter = router({
       },
     })
     .input(updateQuestionInput)
-    .output(questionOutput)
+    .output(syncOutput(questionOutput))
     .mutation(({ ctx, input }) => updateQuestion(ctx.deps, ctx.user, input)),
 
   /** Every version of a question, newest first, with its editor. */
@@ -173,7 +174,7 @@ export const questionRouter = router({
       },
     })
     .input(questionIdInput)
-    .output(z.array(revisionOutput))
+    .output(syncOutput(z.array(revisionOutput)))
     .query(({ ctx, input }) => questionRevisions(ctx.deps, ctx.user, input.id)),
 
   /** Soft-deletes a question (author or moderator). */
@@ -192,7 +193,7 @@ export const questionRouter = router({
       },
     })
     .input(questionIdInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx, input }) => deleteQuestion(ctx.deps, ctx.user, input.id)),
 
   /** Restores a soft-deleted question (moderators). */
@@ -208,6 +209,6 @@ export const questionRouter = router({
       },
     })
     .input(questionIdInput)
-    .output(questionOutput)
+    .output(syncOutput(questionOutput))
     .mutation(({ ctx, input }) => restoreQuestion(ctx.deps, ctx.user, input.id)),
 });

@@ -1,4 +1,5 @@
 import { reactionSetInput, reactionSetOutput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { router, writerProcedure } from '../../trpc/procedures';
 import { setReaction } from './service';
 
@@ -17,6 +18,6 @@ export const reactionRouter = router({
       },
     })
     .input(reactionSetInput)
-    .output(reactionSetOutput)
+    .output(syncOutput(reactionSetOutput))
     .mutation(({ ctx, input }) => setReaction(ctx.deps, ctx.user, input)),
 });

@@ -7,6 +7,7 @@ import {
   replyThreadOutput,
   replyUpdateInput,
 } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { publicProcedure, router, writerProcedure } from '../../trpc/procedures';
 import { createReply, deleteReply, loadReplyThread, updateReply } from './service';
 
@@ -28,7 +29,7 @@ export const replyRouter = router({
       },
     })
     .input(replyCreateInput)
-    .output(replyOutput)
+    .output(syncOutput(replyOutput))
     .mutation(({ ctx, input }) => createReply(ctx.deps, ctx.user, input)),
 
   /** Edits a reply's body (author or moderator). */
@@ -47,7 +48,7 @@ export const replyRouter = router({
       },
     })
     .input(replyUpdateInput)
-    .output(replyOutput)
+    .output(syncOutput(replyOutput))
     .mutation(({ ctx, input }) => updateReply(ctx.deps, ctx.user, input)),
 
   /** Deletes a reply as a tombstone: its children stay (author or moderator). */
@@ -66,7 +67,7 @@ export const replyRouter = router({
       },
     })
     .input(replyDeleteInput)
-    .output(okOutput)
+    .output(syncOutput(okOutput))
     .mutation(({ ctx, input }) => deleteReply(ctx.deps, ctx.user, input)),
 
   /**
@@ -92,6 +93,6 @@ export const replyRouter = router({
       },
     })
     .input(replyThreadInput)
-    .output(replyThreadOutput)
+    .output(syncOutput(replyThreadOutput))
     .query(({ ctx, input }) => loadReplyThread(ctx.deps, ctx.user, input)),
 });

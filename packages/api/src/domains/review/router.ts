@@ -1,4 +1,5 @@
 import { pageOutput, reviewItem, reviewListInput, reviewResolveInput } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { protectedProcedure, router, writerProcedure } from '../../trpc/procedures';
 import { listReview, resolveReview } from './service';
 
@@ -17,7 +18,7 @@ export const reviewRouter = router({
       },
     })
     .input(reviewListInput)
-    .output(pageOutput(reviewItem))
+    .output(syncOutput(pageOutput(reviewItem)))
     .query(({ ctx, input }) => listReview(ctx.deps, ctx.user, input)),
 
   /** Decides a review item with one of the actions it lists; the decision is recorded on the item. */
@@ -38,6 +39,6 @@ export const reviewRouter = router({
       },
     })
     .input(reviewResolveInput)
-    .output(reviewItem)
+    .output(syncOutput(reviewItem))
     .mutation(({ ctx, input }) => resolveReview(ctx.deps, ctx.user, input)),
 });

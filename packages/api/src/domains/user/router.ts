@@ -12,6 +12,7 @@ import {
   userListOutput,
   userPrivilegesOutput,
 } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import {
   adminProcedure,
   moderatorProcedure,
@@ -42,7 +43,7 @@ export const userRouter = router({
       },
     })
     .input(noInput)
-    .output(userPrivilegesOutput)
+    .output(syncOutput(userPrivilegesOutput))
     .query(({ ctx }) => users.privilegesOf(ctx.deps, ctx.user)),
 
   /** A public profile with follower counts, post counts, reputation and badges. */
@@ -57,7 +58,7 @@ export const userRouter = router({
       },
     })
     .input(byUsernameInput)
-    .output(profileOutput)
+    .output(syncOutput(profileOutput))
     .query(({ ctx, input }) => users.getProfile(ctx.deps, input.username)),
 
   /** Changes the signed-in user's display name, bio (markdown) or avatar URL (https). */
@@ -72,7 +73,7 @@ export const userRouter = router({
       },
     })
     .input(updateProfileInput)
-    .output(profileOutput)
+    .output(syncOutput(profileOutput))
     .mutation(({ ctx, input }) => users.updateProfile(ctx.deps, ctx.user, input)),
 
   /** Changes another user's role (admins). */
@@ -88,7 +89,7 @@ export const userRouter = router({
       },
     })
     .input(setRoleInput)
-    .output(profileOutput)
+    .output(syncOutput(profileOutput))
     .mutation(({ ctx, input }) => users.setRole(ctx.deps, ctx.user, input)),
 
   /** Suspends a user until a date (default 7 days): they can read but not write (moderators). */
@@ -107,7 +108,7 @@ export const userRouter = router({
       },
     })
     .input(suspendInput)
-    .output(profileOutput)
+    .output(syncOutput(profileOutput))
     .mutation(({ ctx, input }) => users.suspend(ctx.deps, ctx.user, input)),
 
   /** Lifts a suspension (moderators). */
@@ -126,7 +127,7 @@ export const userRouter = router({
       },
     })
     .input(unsuspendInput)
-    .output(profileOutput)
+    .output(syncOutput(profileOutput))
     .mutation(({ ctx, input }) => users.unsuspend(ctx.deps, ctx.user, input)),
 
   /** Accounts for the moderation page, newest first, with role and suspension (moderators). */
@@ -142,7 +143,7 @@ export const userRouter = router({
       },
     })
     .input(userListInput)
-    .output(userListOutput)
+    .output(syncOutput(userListOutput))
     .query(({ ctx, input }) => users.listUsers(ctx.deps, ctx.user, input)),
 
   /** How each kind of notification reaches you by mail: at once, in a daily or weekly digest, or not. */
@@ -157,7 +158,7 @@ export const userRouter = router({
       },
     })
     .input(noInput)
-    .output(notificationSettingsOutput)
+    .output(syncOutput(notificationSettingsOutput))
     .query(({ ctx }) => getNotificationSettings(ctx.deps, ctx.user)),
 
   /** Changes how some kinds of notification reach you by mail; the others stay. */
@@ -172,6 +173,6 @@ export const userRouter = router({
       },
     })
     .input(setNotificationSettingsInput)
-    .output(notificationSettingsOutput)
+    .output(syncOutput(notificationSettingsOutput))
     .mutation(({ ctx, input }) => setNotificationSettings(ctx.deps, ctx.user, input)),
 });

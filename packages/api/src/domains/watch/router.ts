@@ -5,6 +5,7 @@ import {
   watchStateOutput,
   watchTagInput,
 } from '@devflow/contract';
+import { syncOutput } from '../../trpc/output';
 import { protectedProcedure, router } from '../../trpc/procedures';
 import { listWatches, unwatchQuestion, unwatchTag, watchQuestion, watchTag } from './service';
 
@@ -26,7 +27,7 @@ export const watchRouter = router({
       },
     })
     .input(watchTagInput)
-    .output(watchStateOutput)
+    .output(syncOutput(watchStateOutput))
     .mutation(({ ctx, input }) => watchTag(ctx.deps, ctx.user, input)),
 
   /** Stops watching a tag (idempotent). */
@@ -41,7 +42,7 @@ export const watchRouter = router({
       },
     })
     .input(watchTagInput)
-    .output(watchStateOutput)
+    .output(syncOutput(watchStateOutput))
     .mutation(({ ctx, input }) => unwatchTag(ctx.deps, ctx.user, input)),
 
   /** Watches a question: its new answers reach your feed and notifications. */
@@ -57,7 +58,7 @@ export const watchRouter = router({
       },
     })
     .input(watchQuestionInput)
-    .output(watchStateOutput)
+    .output(syncOutput(watchStateOutput))
     .mutation(({ ctx, input }) => watchQuestion(ctx.deps, ctx.user, input)),
 
   /** Stops watching a question (idempotent; also undoes the watch that asking or answering started). */
@@ -72,7 +73,7 @@ export const watchRouter = router({
       },
     })
     .input(watchQuestionInput)
-    .output(watchStateOutput)
+    .output(syncOutput(watchStateOutput))
     .mutation(({ ctx, input }) => unwatchQuestion(ctx.deps, ctx.user, input)),
 
   /** The tags and questions you watch, newest watched first. */
@@ -87,6 +88,6 @@ export const watchRouter = router({
       },
     })
     .input(noInput)
-    .output(watchListOutput)
+    .output(syncOutput(watchListOutput))
     .query(({ ctx }) => listWatches(ctx.deps, ctx.user)),
 });

@@ -288,7 +288,7 @@ async function request(
 /** The lines a dying server printed last (the uncaught error and its stack). */
 function crashReport(server: ChildServer): string {
   const lines = server.output().trimEnd().split('\n');
-  return `the server process exited:\n${lines.slice(-8).join('\n').slice(0, 2000)}`;
+  return `the server process exited:\n${lines.slice(-8).join('\n').slice(-3000)}`;
 }
 
 describe('the server when PostgreSQL terminates all its connections under load (real process)', () => {

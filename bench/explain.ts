@@ -56,7 +56,7 @@ async function callPath(caller: unknown, path: string[], input: unknown): Promis
   // tRPC's caller is a proxy over functions: every step is a function with properties.
   let target: unknown = caller;
   for (const key of path) {
-    target = typeof target === 'function' ? (target as unknown as Record<string, unknown>)[key] : undefined;
+    target = typeof target === 'function' ? Reflect.get(target, key) : undefined;
   }
   if (typeof target !== 'function') throw new Error(`no procedure ${path.join('.')}`);
   await target(input);

@@ -15,11 +15,10 @@ import {
   createTestUser,
   type TestDeps,
 } from '@devflow/api/testing';
-import { queryRows } from '@devflow/db';
 import { QueryCounter } from '@devflow/db/testing';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientOnTestDatabase } from './test-database';
 import {
   type RunSql,
   type SqlParam,
@@ -46,10 +45,7 @@ beforeAll(async () => {
     return;
   }
   // PostgreSQL: a postgres.js client on this file's private database, prepared like the bench server's.
-  const [row] = await queryRows<{ name: string }>(deps.db, sql`select current_database() as name`);
-  const url = new URL(process.env.DATABASE_URL ?? '');
-  url.pathname = `/${row?.name ?? ''}`;
-  const client = postgres(url.toString(), { max: 2, onnotice: () => {} });
+  const client = await clientOnTestDatabase(deps.db);
   run = (text, params) => client.unsafe(text, [...params], { prepare: true });
   closeRun = () => client.end({ timeout: 5 });
 });

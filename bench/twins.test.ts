@@ -10,7 +10,7 @@ import { callerFor, createTestDeps, createTestUser, type TestDeps } from '@devfl
 import { queryRows } from '@devflow/db';
 import { QueryCounter } from '@devflow/db/testing';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   listAfter,
@@ -24,6 +24,7 @@ import {
 import { feedFirst } from './queries-feed';
 import { searchFirst } from './queries-search';
 import { profileByName } from './queries-user';
+import { clientOnTestDatabase } from './test-database';
 
 let deps: TestDeps;
 const statements = new QueryCounter();
@@ -51,14 +52,7 @@ beforeAll(async () => {
     return;
   }
   // PostgreSQL: a postgres.js client on this file's private database, configured like the bench server's.
-  const [row] = await queryRows<{ name: string }>(deps.db, sql`select current_database() as name`);
-  const url = new URL(process.env.DATABASE_URL ?? '');
-  url.pathname = `/${row?.name ?? ''}`;
-  const client = postgres(url.toString(), {
-    max: 2,
-    onnotice: () => {},
-    types: { int8: { to: 20, from: [20], serialize: String, parse: Number } },
-  });
+  const client = await clientOnTestDatabase(deps.db, true);
   run = (text, params) => {
     sent.push(text);
     return client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values();

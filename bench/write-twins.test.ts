@@ -10,9 +10,9 @@ import { queryRows } from '@devflow/db';
 import { QueryCounter } from '@devflow/db/testing';
 import { type SQL, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunValues } from './queries';
+import { clientOnTestDatabase } from './test-database';
 import {
   type AnswerTwinDeps,
   createAnswerTwin,
@@ -75,14 +75,7 @@ beforeAll(async () => {
     return;
   }
   // PostgreSQL: a postgres.js client on this file's private database, configured like the bench server's.
-  const [row] = await queryRows<{ name: string }>(deps.db, sql`select current_database() as name`);
-  const url = new URL(process.env.DATABASE_URL ?? '');
-  url.pathname = `/${row?.name ?? ''}`;
-  const client = postgres(url.toString(), {
-    max: 2,
-    onnotice: () => {},
-    types: { int8: { to: 20, from: [20], serialize: String, parse: Number } },
-  });
+  const client = await clientOnTestDatabase(deps.db, true);
   twin = {
     db: recorded(postgresTwinDatabase(client)),
     cache: deps.cache,
